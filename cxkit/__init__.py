@@ -1,0 +1,36 @@
+"""cxkit: a research kit for customer-experience (CX) research.
+
+Load journey and survey data with a report of every load, classify touchpoints by the
+articles' definitions (engagement, interaction, experience), simulate a study whose true
+effects are known, and estimate how engagement, interactions and non-interaction factors such
+as a CSR policy affect loyalty.
+
+>>> import cxkit
+>>> cxkit.catalogue().shape[0] >= 30
+True
+"""
+
+from . import datasets, metrics
+from ._report import DataError, LoadReport, load_report
+from .catalogue import catalogue, classify
+from .io import load_journeys, load_survey
+from .models import EffectResult, effect
+from .simulate import Study, simulate_study
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DataError",
+    "EffectResult",
+    "LoadReport",
+    "catalogue",
+    "classify",
+    "datasets",
+    "effect",
+    "load_journeys",
+    "load_report",
+    "load_survey",
+    "metrics",
+    "simulate_study",
+    "Study",
+]
