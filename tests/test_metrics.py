@@ -1,0 +1,460 @@
+"""Tests for cxkit.metrics: known values, reference implementations, groups, errors, coverage."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import norm
+from scipy.stats import t as student_t
+from statsmodels.duration.survfunc import SurvfuncRight
+from statsmodels.stats.proportion import proportion_confint
+
+from cxkit import DataError, metrics
+
+Z95 = norm.ppf(0.975)
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(20240301)
+
+
+def nps_answers(promoters: int, passives: int, detractors: int) -> pd.DataFrame:
+    """A survey with the given counts, spread over the points of each category."""
+    pro = [9, 10] * (promoters // 2) + [10] * (promoters % 2)
+    pas = [7, 8] * (passives // 2) + [8] * (passives % 2)
+    det = list(np.arange(detractors) % 7)  # 0..6
+    return pd.DataFrame({"nps": pro + pas + det})
+
+
+# --------------------------------------------------------------------------------------------
+# NPS
+# --------------------------------------------------------------------------------------------
+def test_nps_of_50_promoters_30_passives_20_detractors_is_30_with_hand_computed_se():
+    result = metrics.nps(nps_answers(50, 30, 20))
+    row = result.iloc[0]
+    # var = (p_pro + p_det - (p_pro - p_det)^2) / n = (0.5 + 0.2 - 0.09) / 100 = 0.0061
+    se = 100 * math.sqrt(0.0061)
+    assert row["estimate"] == pytest.approx(30.0)
+    assert row["se"] == pytest.approx(se)
+    assert row["se"] == pytest.approx(7.81024967590665)
+    assert row["ci_low"] == pytest.approx(30 - Z95 * se)
+    assert row["ci_high"] == pytest.approx(30 + Z95 * se)
+    assert (row["promoters"], row["passives"], row["detractors"]) == pytest.approx((.5, .3, .2))
+    assert row["n"] == 100 and row["n_missing"] == 0
+    assert list(result.columns) == ["estimate", "ci_low", "ci_high", "n", "n_missing",
+                                    "promoters", "passives", "detractors", "se"]
+
+
+def test_nps_category_boundaries_are_6_7_8_9():
+    data = pd.DataFrame({"nps": [0, 6, 7, 8, 9, 10]})
+    row = metrics.nps(data).iloc[0]
+    assert (row["detractors"], row["passives"], row["promoters"]) == pytest.approx(
+        (2 / 6, 2 / 6, 2 / 6))
+    assert row["estimate"] == pytest.approx(0.0)
+
+
+def test_nps_interval_is_clipped_to_minus_100_and_100():
+    near_top = metrics.nps(nps_answers(9, 1, 0)).iloc[0]
+    assert near_top["estimate"] == pytest.approx(90.0)
+    assert near_top["estimate"] + Z95 * near_top["se"] > 100  # would leave the scale
+    assert near_top["ci_high"] == 100.0
+    all_detractors = metrics.nps(nps_answers(0, 0, 5)).iloc[0]
+    assert all_detractors["estimate"] == -100.0
+    assert (all_detractors["ci_low"], all_detractors["ci_high"]) == (-100.0, -100.0)
+
+
+def test_nps_level_changes_the_normal_quantile():
+    data = nps_answers(50, 30, 20)
+    wide = metrics.nps(data, level=0.99).iloc[0]
+    assert wide["ci_high"] - wide["estimate"] == pytest.approx(norm.ppf(0.995) * wide["se"])
+
+
+def test_nps_interval_covers_the_true_value_at_its_nominal_level(rng):
+    # Categories with shares 0.5 / 0.3 / 0.2, so the true NPS is 30.
+    points = [10, 9, 8, 7, 6, 5, 3, 0]
+    probs = [0.3, 0.2, 0.15, 0.15, 0.05, 0.05, 0.05, 0.05]
+    draws, n, level = 2000, 200, 0.95
+    answers = rng.choice(points, size=(draws, n), p=probs)
+    data = pd.DataFrame({"draw": np.repeat(np.arange(draws), n), "nps": answers.ravel()})
+    result = metrics.nps(data, by="draw", level=level)
+    assert len(result) == draws and (result["n"] == n).all()
+    coverage = ((result["ci_low"] <= 30) & (30 <= result["ci_high"])).mean()
+    # Each draw covers or not with probability `level`: the Monte-Carlo standard error of the
+    # coverage is sqrt(level (1 - level) / draws) ~ 0.0049; allow 3 of them.
+    tolerance = 3 * math.sqrt(level * (1 - level) / draws)
+    assert abs(coverage - level) <= tolerance
+
+
+# --------------------------------------------------------------------------------------------
+# shares with Wilson intervals
+# --------------------------------------------------------------------------------------------
+def wilson(count, n, level=0.95):
+    return proportion_confint(count, n, alpha=1 - level, method="wilson")
+
+
+SHARES = {
+    "csat": (lambda d, **kw: metrics.csat(d, "csat", **kw),
+             pd.DataFrame({"csat": [5, 4, 4, 3, 5, 2, 4, 5, 1, 3, 5]}), 7),
+    "top_box": (lambda d, **kw: metrics.top_box(d, "enjoy", **kw),
+                pd.DataFrame({"enjoy": [7, 6, 7, 5, 3, 7, 6, 4, 1, 7]}), 4),
+    "churn_rate": (lambda d, **kw: metrics.churn_rate(d, "churned", **kw),
+                   pd.DataFrame({"churned": [True, False, False, True, False, False, True]}), 3),
+    "repeat_rate": (lambda d, **kw: metrics.repeat_rate(d, "n_repurchases", **kw),
+                    pd.DataFrame({"n_repurchases": [0, 2, 1, 0, 5, 0, 1, 0, 0]}), 4),
+}
+
+
+@pytest.mark.parametrize("name", SHARES)
+@pytest.mark.parametrize("level", [0.9, 0.95, 0.99])
+def test_share_intervals_equal_statsmodels_wilson(name, level):
+    func, data, count = SHARES[name]
+    row = func(data, level=level).iloc[0]
+    n = len(data)
+    low, high = wilson(count, n, level)
+    assert row["count"] == count and row["n"] == n
+    assert row["estimate"] == pytest.approx(count / n)
+    assert row["ci_low"] == pytest.approx(low, abs=1e-12)
+    assert row["ci_high"] == pytest.approx(high, abs=1e-12)
+
+
+def test_csat_counts_the_two_highest_points_of_its_scale_by_default():
+    five = pd.DataFrame({"csat": [1, 2, 3, 4, 5, 5]})
+    assert metrics.csat(five).loc[0, "count"] == 3
+    seven = pd.DataFrame({"csat": [1, 4, 5, 6, 7, 7]})
+    assert metrics.csat(seven, scale=(1, 7)).loc[0, "count"] == 3
+    assert metrics.csat(seven, scale=(1, 7), top=5).loc[0, "count"] == 4
+
+
+def test_top_box_k_counts_the_k_highest_points():
+    data = pd.DataFrame({"item": [1, 2, 3, 4, 5, 6, 7]})
+    counts = [metrics.top_box(data, "item", k=k).loc[0, "count"] for k in (1, 2, 3, 7)]
+    assert counts == [1, 2, 3, 7]
+    assert metrics.top_box(data, "item", scale=(0, 10), k=3).loc[0, "count"] == 0
+
+
+def test_churn_rate_accepts_true_false_1_0_and_nullable_booleans():
+    expected = metrics.churn_rate(pd.DataFrame({"churned": [True, False, True]}))
+    as_ints = metrics.churn_rate(pd.DataFrame({"churned": [1, 0, 1, np.nan]}))
+    nullable = metrics.churn_rate(pd.DataFrame(
+        {"churned": pd.array([True, False, True, None], dtype="boolean")}))
+    for other in (as_ints, nullable):
+        pd.testing.assert_frame_equal(other.drop(columns="n_missing"),
+                                      expected.drop(columns="n_missing"))
+        assert other.loc[0, "n_missing"] == 1
+
+
+def test_repeat_rate_counts_customers_with_at_least_one_repeat_purchase():
+    data = pd.DataFrame({"n_repurchases": [0, 0, 1, 3, 10]})
+    row = metrics.repeat_rate(data).iloc[0]
+    assert row["count"] == 3 and row["estimate"] == pytest.approx(0.6)
+
+
+# --------------------------------------------------------------------------------------------
+# CES
+# --------------------------------------------------------------------------------------------
+def test_ces_is_the_mean_with_a_t_interval(rng):
+    data = pd.DataFrame({"ces": rng.integers(1, 8, size=40).astype(float)})
+    row = metrics.ces(data, level=0.9).iloc[0]
+    x = data["ces"].to_numpy()
+    se = x.std(ddof=1) / math.sqrt(len(x))
+    low, high = student_t.interval(0.9, len(x) - 1, loc=x.mean(), scale=se)
+    assert row["estimate"] == pytest.approx(x.mean())
+    assert row["se"] == pytest.approx(se)
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((low, high))
+
+
+def test_ces_of_one_answer_has_no_interval():
+    row = metrics.ces(pd.DataFrame({"ces": [4.0]})).iloc[0]
+    assert row["estimate"] == 4.0 and row["n"] == 1
+    assert math.isnan(row["ci_low"]) and math.isnan(row["ci_high"])
+
+
+def test_ces_scale_refuses_values_outside_it():
+    data = pd.DataFrame({"ces": [1, 7, 8, 4]})
+    assert metrics.ces(data).loc[0, "n"] == 4  # no scale given: no range check
+    with pytest.raises(DataError, match="outside the range 1–7") as err:
+        metrics.ces(data, scale=(1, 7))
+    assert err.value.rows == [3]
+
+
+# --------------------------------------------------------------------------------------------
+# groups and missing values
+# --------------------------------------------------------------------------------------------
+def grouped_survey(rng, n=300):
+    return pd.DataFrame({
+        "segment": rng.choice(["loyal", "new", "lapsed"], size=n),
+        "channel": rng.choice(["web", "store"], size=n),
+        "nps": rng.integers(0, 11, size=n).astype(float),
+        "csat": rng.integers(1, 6, size=n).astype(float),
+        "ces": rng.normal(5, 1, size=n),
+        "enjoy": rng.integers(1, 8, size=n).astype(float),
+        "churned": rng.random(n) < 0.3,
+        "n_repurchases": rng.poisson(0.8, size=n).astype(float),
+    })
+
+
+CALLS = {
+    "nps": lambda d, **kw: metrics.nps(d, **kw),
+    "csat": lambda d, **kw: metrics.csat(d, **kw),
+    "ces": lambda d, **kw: metrics.ces(d, **kw),
+    "top_box": lambda d, **kw: metrics.top_box(d, "enjoy", k=2, **kw),
+    "churn_rate": lambda d, **kw: metrics.churn_rate(d, **kw),
+    "repeat_rate": lambda d, **kw: metrics.repeat_rate(d, **kw),
+}
+
+
+@pytest.mark.parametrize("name", CALLS)
+def test_by_gives_the_same_numbers_as_filtering_each_group(name, rng):
+    data = grouped_survey(rng)
+    data.loc[::7, ["nps", "csat", "ces", "enjoy", "n_repurchases"]] = np.nan
+    func = CALLS[name]
+    grouped = func(data, by="segment")
+    assert list(grouped["segment"]) == ["lapsed", "loyal", "new"]
+    for _, row in grouped.iterrows():
+        alone = func(data[data["segment"] == row["segment"]]).iloc[0]
+        pd.testing.assert_series_equal(row.drop("segment"), alone, check_names=False,
+                                       check_dtype=False)
+
+
+@pytest.mark.parametrize("name", CALLS)
+def test_by_two_columns_gives_one_row_per_combination(name, rng):
+    data = grouped_survey(rng)
+    func = CALLS[name]
+    grouped = func(data, by=["segment", "channel"])
+    assert list(grouped.columns[:3]) == ["segment", "channel", "estimate"]
+    assert len(grouped) == 6 and grouped["n"].sum() == len(data)
+    row = grouped.iloc[-1]
+    mask = (data["segment"] == row["segment"]) & (data["channel"] == row["channel"])
+    assert row["estimate"] == pytest.approx(func(data[mask]).loc[0, "estimate"])
+
+
+def test_missing_answers_are_left_out_and_counted_per_group():
+    data = pd.DataFrame({"store": ["a", "a", "a", "b", "b"],
+                         "nps": [10, None, 3, np.nan, 9]})
+    result = metrics.nps(data, by="store")
+    assert list(result["n"]) == [2, 1]
+    assert list(result["n_missing"]) == [1, 1]
+    assert list(result["estimate"]) == pytest.approx([0.0, 100.0])
+
+
+def test_a_group_with_no_answers_is_kept_with_nan():
+    data = pd.DataFrame({"store": ["a", "a", "b"], "csat": [5, 4, None]})
+    result = metrics.csat(data, by="store")
+    b = result.set_index("store").loc["b"]
+    assert b["n"] == 0 and b["n_missing"] == 1 and b["count"] == 0
+    assert math.isnan(b["estimate"]) and math.isnan(b["ci_low"])
+
+
+def test_rows_with_a_missing_group_value_form_their_own_group():
+    data = pd.DataFrame({"store": ["a", None, "a", None], "churned": [True, False, False, False]})
+    result = metrics.churn_rate(data, by="store")
+    assert len(result) == 2 and result["n"].sum() == 4
+    assert result["store"].isna().sum() == 1
+
+
+def test_categorical_groups_keep_their_order_and_dtype():
+    store = pd.Categorical(["z", "a", "z"], categories=["z", "a", "unused"])
+    result = metrics.csat(pd.DataFrame({"store": store, "csat": [5, 1, 4]}), by="store")
+    assert list(result["store"]) == ["z", "a"]
+    assert isinstance(result["store"].dtype, pd.CategoricalDtype)
+
+
+# --------------------------------------------------------------------------------------------
+# retention (Kaplan–Meier)
+# --------------------------------------------------------------------------------------------
+FIVE = pd.DataFrame({"months": [2, 3, 3, 5, 8], "churned": [1, 1, 0, 1, 0]})
+
+
+def test_kaplan_meier_on_five_customers_matches_the_product_limit_by_hand():
+    curve = metrics.retention_curve(FIVE, duration="months", event="churned")
+    # t=2: 5 at risk, 1 churns; t=3: 4 at risk (the one censored at 3 still counts), 1
+    # churns; t=5: 2 at risk, 1 churns; 8 is censored.
+    assert list(curve["time"]) == [0, 2, 3, 5]
+    assert list(curve["n_at_risk"]) == [5, 5, 4, 2]
+    assert list(curve["n_events"]) == [0, 1, 1, 1]
+    expected = [1.0, 4 / 5, 4 / 5 * 3 / 4, 4 / 5 * 3 / 4 * 1 / 2]
+    assert list(curve["estimate"]) == pytest.approx(expected, abs=1e-15)
+    assert list(curve["estimate"][1:]) == pytest.approx([0.8, 0.6, 0.3], abs=1e-15)
+
+
+def test_kaplan_meier_interval_is_greenwood_on_the_log_log_scale():
+    curve = metrics.retention_curve(FIVE, duration="months", event="churned", level=0.9)
+    z = norm.ppf(0.95)
+    greenwood = np.cumsum([1 / (5 * 4), 1 / (4 * 3), 1 / (2 * 1)])  # sum d / (n (n - d))
+    surv = np.array([0.8, 0.6, 0.3])
+    v = greenwood / np.log(surv) ** 2
+    low = surv ** np.exp(z * np.sqrt(v))
+    high = surv ** np.exp(-z * np.sqrt(v))
+    assert list(curve["ci_low"][1:]) == pytest.approx(low)
+    assert list(curve["ci_high"][1:]) == pytest.approx(high)
+    assert (curve.loc[0, "ci_low"], curve.loc[0, "ci_high"]) == (1.0, 1.0)
+
+
+def test_retention_curve_at_given_times_is_the_step_function():
+    curve = metrics.retention_curve(FIVE, duration="months", event="churned",
+                                    times=[1, 2, 2.5, 4, 8, 9])
+    assert list(curve["time"]) == [1, 2, 2.5, 4, 8, 9]
+    assert list(curve["estimate"][:5]) == pytest.approx([1.0, 0.8, 0.8, 0.6, 0.3])
+    assert list(curve["n_at_risk"]) == [5, 5, 4, 2, 1, 0]
+    assert math.isnan(curve["estimate"].iloc[-1])  # beyond the last follow-up: unknown
+
+
+def test_retention_curve_that_reaches_zero_stays_at_zero():
+    data = pd.DataFrame({"t": [1, 2], "e": [True, True]})
+    curve = metrics.retention_curve(data, duration="t", event="e", times=[2, 5])
+    assert list(curve["estimate"]) == [0.0, 0.0]
+    assert curve["ci_low"].isna().all()
+
+
+def test_retention_curve_matches_statsmodels_on_random_data(rng):
+    n = 200
+    data = pd.DataFrame({"t": rng.integers(0, 30, size=n).astype(float),
+                         "e": rng.random(n) < 0.6})
+    assert ((data["t"] == 0) & data["e"]).any()  # churn at time 0: the time-0 row steps down
+    full = metrics.retention_curve(data, duration="t", event="e")
+    assert (full["time"] == 0).sum() == 1 and full.loc[0, "estimate"] < 1
+    curve = full[full["n_events"] > 0]
+    fit = SurvfuncRight(data["t"], data["e"].astype(int))
+    np.testing.assert_allclose(curve["time"], fit.surv_times)
+    np.testing.assert_allclose(curve["estimate"], fit.surv_prob)
+    np.testing.assert_array_equal(curve["n_at_risk"], fit.n_risk)
+    np.testing.assert_array_equal(curve["n_events"], fit.n_events)
+
+
+def test_retention_curve_by_group_equals_each_group_alone(rng):
+    n = 120
+    data = pd.DataFrame({"t": rng.exponential(10, size=n).round(1),
+                         "e": rng.random(n) < 0.7,
+                         "csr_aware": rng.choice(["no", "yes"], size=n)})
+    data.loc[::11, "t"] = np.nan
+    grouped = metrics.retention_curve(data, duration="t", event="e", by="csr_aware")
+    for group in ("no", "yes"):
+        alone = metrics.retention_curve(data[data["csr_aware"] == group], duration="t",
+                                        event="e")
+        mine = grouped[grouped["csr_aware"] == group].drop(columns="csr_aware")
+        pd.testing.assert_frame_equal(mine.reset_index(drop=True), alone)
+    assert grouped.groupby("csr_aware")["n_missing"].first().sum() == data["t"].isna().sum()
+
+
+# --------------------------------------------------------------------------------------------
+# errors
+# --------------------------------------------------------------------------------------------
+def test_nps_off_the_scale_names_the_rows():
+    data = pd.DataFrame({"nps": [10, 9, 11, 5, -1, 8.5]})
+    with pytest.raises(DataError, match="not on the 0–10 scale: -1, 8.5, 11") as err:
+        metrics.nps(data)
+    assert err.value.rows == [3, 5, 6]
+    assert err.value.column == "nps"
+    assert "rows 3, 5, 6" in str(err.value)
+
+
+def test_csat_6_on_a_1_to_5_scale_names_the_row():
+    data = pd.DataFrame({"csat": [5, 4, 6, 3]})
+    with pytest.raises(DataError, match="not on the 1–5 scale: 6") as err:
+        metrics.csat(data)
+    assert err.value.rows == [3]
+    assert metrics.csat(data, scale=(1, 7)).loc[0, "n"] == 4
+
+
+def test_top_box_off_the_scale_names_the_rows():
+    with pytest.raises(DataError) as err:
+        metrics.top_box(pd.DataFrame({"x": [0, 7, 8]}), "x", scale=(1, 7))
+    assert err.value.rows == [1, 3]
+
+
+def test_row_numbers_are_positions_not_index_labels():
+    data = pd.DataFrame({"nps": [10, 12, 3]}, index=[100, 200, 300])
+    with pytest.raises(DataError) as err:
+        metrics.nps(data)
+    assert err.value.rows == [2]
+
+
+def test_text_values_are_refused_with_their_rows():
+    data = pd.DataFrame({"nps": [10, "n/a", 7, "9"]})
+    with pytest.raises(DataError, match="not a number") as err:
+        metrics.nps(data)
+    assert err.value.rows == [2, 4]
+
+
+@pytest.mark.parametrize("call", [
+    lambda d: metrics.nps(d, "score"),
+    lambda d: metrics.csat(d, "score"),
+    lambda d: metrics.ces(d, "score"),
+    lambda d: metrics.top_box(d, "score"),
+    lambda d: metrics.churn_rate(d, "score"),
+    lambda d: metrics.repeat_rate(d, "score"),
+    lambda d: metrics.retention_curve(d, duration="score", event="nps"),
+])
+def test_an_absent_column_is_named(call):
+    with pytest.raises(DataError, match="not in the data") as err:
+        call(pd.DataFrame({"nps": [9, 10]}))
+    assert "score" in str(err.value)
+
+
+def test_an_absent_by_column_is_named():
+    with pytest.raises(DataError, match="'store'"):
+        metrics.nps(pd.DataFrame({"nps": [9, 10]}), by="store")
+
+
+@pytest.mark.parametrize("name", CALLS)
+def test_empty_data_are_refused(name):
+    empty = grouped_survey(np.random.default_rng(0)).iloc[:0]
+    with pytest.raises(DataError, match="no rows"):
+        CALLS[name](empty)
+
+
+def test_a_column_with_every_value_missing_is_refused():
+    with pytest.raises(DataError, match="every value is missing"):
+        metrics.csat(pd.DataFrame({"csat": [np.nan, np.nan]}))
+
+
+def test_churn_text_is_refused_with_its_rows():
+    with pytest.raises(DataError, match="not true/false: 'yes'") as err:
+        metrics.churn_rate(pd.DataFrame({"churned": [True, "yes", False]}))
+    assert err.value.rows == [2]
+    with pytest.raises(DataError) as err:
+        metrics.churn_rate(pd.DataFrame({"churned": [0, 1, 2]}))
+    assert err.value.rows == [3]
+
+
+def test_negative_or_fractional_repeat_counts_are_refused():
+    with pytest.raises(DataError, match="not a count") as err:
+        metrics.repeat_rate(pd.DataFrame({"n_repurchases": [0, -1, 2, 1.5]}))
+    assert err.value.rows == [2, 4]
+
+
+def test_negative_durations_are_refused():
+    data = pd.DataFrame({"t": [3, -2, 4], "e": [1, 0, 1]})
+    with pytest.raises(DataError, match="negative duration") as err:
+        metrics.retention_curve(data, duration="t", event="e")
+    assert err.value.rows == [2]
+
+
+@pytest.mark.parametrize("level", [0, 1, 95, -0.5, "0.95", True])
+def test_level_outside_0_1_is_a_value_error(level):
+    with pytest.raises(ValueError, match="level"):
+        metrics.nps(pd.DataFrame({"nps": [9, 10]}), level=level)
+
+
+def test_bad_scale_arguments_are_value_errors():
+    data = pd.DataFrame({"csat": [5, 4]})
+    with pytest.raises(ValueError, match="top"):
+        metrics.csat(data, top=6)
+    with pytest.raises(ValueError, match="scale"):
+        metrics.csat(data, scale=(5, 1))
+    with pytest.raises(ValueError, match="k must"):
+        metrics.top_box(data, "csat", scale=(1, 5), k=6)
+
+
+def test_importing_metrics_does_not_import_statsmodels_or_scipy():
+    code = ("import sys, cxkit.metrics; "
+            "print(sorted(m for m in ('scipy', 'statsmodels') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
