@@ -1,0 +1,257 @@
+"""The simulator: determinism, the data contract, and its truth recovered from its own data.
+
+Tolerances are sampling errors: an estimate passes when it lies within ``Z`` standard errors of
+the true value (``Z = 3``: a correct simulator fails such a check about 3 times in 1,000).
+The seeds are fixed, so the suite is deterministic; the tolerances are not tuned to the seeds.
+"""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import cxkit
+from cxkit import datasets
+from cxkit.simulate import DEFAULT_EFFECTS, ITEMS
+
+Z = 3.0
+# A study built to check the truth: everyone active is invited, answers do not depend on
+# satisfaction (non-response would select on the outcome), large enough for small errors.
+CHECK = {"invite_share": 1.0, "response_rate": 0.9, "nonresponse": 0.0}
+
+
+@pytest.fixture(scope="module")
+def study():
+    return cxkit.simulate_study(12_000, seed=11, **CHECK)
+
+
+@pytest.fixture(scope="module")
+def null_study():
+    return cxkit.simulate_study(12_000, seed=12, csr_effect=0.0, email_effect=0.0, **CHECK)
+
+
+@pytest.fixture(scope="module")
+def small():
+    return cxkit.simulate_study(400, seed=3)
+
+
+# ------------------------------------------------------------------------------- determinism
+def test_same_seed_gives_identical_tables(small):
+    again = cxkit.simulate_study(400, seed=3)
+    pd.testing.assert_frame_equal(small.events, again.events)
+    pd.testing.assert_frame_equal(small.customers, again.customers)
+    pd.testing.assert_frame_equal(small.survey, again.survey)
+    assert small.truth == again.truth
+
+
+def test_another_seed_gives_other_tables(small):
+    other = cxkit.simulate_study(400, seed=4)
+    assert not small.customers["latent_affinity"].equals(other.customers["latent_affinity"])
+
+
+def test_unknown_effect_is_refused():
+    with pytest.raises(TypeError, match="csr_efect"):
+        cxkit.simulate_study(10, csr_efect=0)
+
+
+def test_launch_without_room_for_both_waves_is_refused():
+    with pytest.raises(ValueError, match="two survey waves"):
+        cxkit.simulate_study(10, csr_launch="2024-02-01")
+
+
+# ------------------------------------------------------------------------------ the schema
+def test_events_pass_the_loader_with_nothing_set_aside(small):
+    loaded = cxkit.load_journeys(small.events, on_unknown="raise")
+    report = cxkit.load_report(loaded)
+    assert report.set_aside.empty and not report.warnings
+    assert report.rows_kept == len(small.events)
+    pd.testing.assert_frame_equal(loaded, small.events)
+
+
+def test_events_cover_every_level_and_many_channels_and_stages(study):
+    events = study.events
+    assert set(events["level"]) == {"engagement", "interaction", "experience"}
+    assert set(events["channel"]) == {"email", "web", "app", "store", "phone", "chat", "social",
+                                      "media"}
+    assert set(events["stage"]) == {"awareness", "consideration", "purchase", "use", "service",
+                                    "loyalty", "exit"}
+    for touchpoint in ("csr_report_view", "csr_news_exposure", "word_of_mouth_received",
+                       "service_failure", "complaint", "complaint_resolved", "purchase"):
+        assert (events["touchpoint"] == touchpoint).any(), touchpoint
+
+
+def test_customers_table_has_one_row_per_customer_with_the_documented_columns(small):
+    customers = small.customers
+    assert customers["customer_id"].is_unique and len(customers) == 400
+    assert list(customers.columns) == [
+        "customer_id", "segment", "age_band", "region", "preferred_channel", "signup_date",
+        "latent_affinity", "latent_prosocial", "email_arm", "csr_aware", "churned",
+        "churn_date", "n_repurchases", "referred", "nps"]
+    assert set(customers["email_arm"]) == {0, 1}
+    assert customers["churn_date"].notna().eq(customers["churned"]).all()
+    assert set(small.events["customer_id"]) <= set(customers["customer_id"])
+
+
+def test_survey_passes_the_loader_with_its_scales(small):
+    items = [c for c in small.survey.columns if c not in ("customer_id", "wave", "survey_date")]
+    loaded = cxkit.load_survey(small.survey, scale=(1, 7), ranges={"nps": (0, 10)},
+                               keep=("survey_date",))
+    assert list(loaded[items].columns) == items
+    assert set(small.survey["wave"]) == {1, 2}
+    expected = [f"{p}_{k}" for p, (_, sds) in ITEMS.items() for k in range(1, len(sds) + 1)]
+    assert set(expected + ["csat", "nps"]) == set(items)
+
+
+def test_churned_customers_produce_no_events_after_leaving(study):
+    churned = study.customers.loc[study.customers["churned"], ["customer_id", "churn_date"]]
+    last = study.events.groupby("customer_id")["timestamp"].max()
+    after = last.reindex(churned["customer_id"]).dt.tz_localize(None).to_numpy() \
+        > (churned["churn_date"] + pd.Timedelta(days=1)).to_numpy()
+    assert not after.any()
+    cancel = study.events.loc[study.events["touchpoint"] == "cancellation", "customer_id"]
+    assert set(cancel) == set(churned["customer_id"])
+
+
+def test_csr_awareness_only_where_the_policy_was_launched(study):
+    launches = study.truth["csr_launch_by_region"]
+    never = [r for r, d in launches.items() if d is None or d > "2025-12-31"]
+    aware = study.customers.loc[study.customers["csr_aware"], "region"]
+    assert not aware.isin(never).any()
+
+
+# --------------------------------------------------------------------- the truth, recovered
+def _engagement_counts(study):
+    per = study.events[study.events["level"] == "engagement"].groupby("customer_id").size()
+    return study.customers.assign(
+        engagement=per.reindex(study.customers["customer_id"], fill_value=0).to_numpy())
+
+
+def _difference_in_means(frame, treatment, outcome):
+    groups = frame.groupby(treatment)[outcome]
+    mean, var, n = groups.mean(), groups.var(), groups.size()
+    return mean[1] - mean[0], float(np.sqrt(var[1] / n[1] + var[0] / n[0]))
+
+
+def test_email_experiment_recovers_its_effect_on_engagement(study):
+    estimate, se = _difference_in_means(_engagement_counts(study), "email_arm", "engagement")
+    assert abs(estimate - study.truth["effect_email_on_engagement"]) < Z * se
+
+
+def test_switched_off_email_effect_is_consistent_with_zero(null_study):
+    estimate, se = _difference_in_means(_engagement_counts(null_study), "email_arm",
+                                        "engagement")
+    assert null_study.truth["effect_email_on_engagement"] == 0
+    assert abs(estimate) < Z * se
+
+
+def _did(study):
+    panel = study.survey_panel()
+    return cxkit.effect(panel, treatment="csr_in_force", outcome="loyalty", method="did",
+                        group="region", time="wave", cluster="customer_id")
+
+
+def test_csr_effect_recovered_by_difference_in_differences(study):
+    did = _did(study)
+    assert abs(did.estimate - study.truth["effect_csr_on_loyalty"]) < Z * did.se
+
+
+def test_switched_off_csr_effect_is_consistent_with_zero(null_study):
+    did = _did(null_study)
+    assert null_study.truth["effect_csr_on_loyalty"] == 0
+    assert abs(did.estimate) < Z * did.se
+
+
+def test_csr_effect_is_larger_for_prosocial_segments(study):
+    by_segment = study.truth["effect_csr_by_segment"]
+    assert by_segment["conscious"] > by_segment["premium"] > by_segment["mainstream"] \
+        > by_segment["budget"] > 0
+    shares = study.customers["segment"].value_counts(normalize=True)
+    population = sum(shares[s] * v for s, v in by_segment.items())
+    # the segment effects average to the population effect (up to the segment shares' noise)
+    assert population == pytest.approx(study.truth["effect_csr_on_loyalty"], abs=0.02)
+
+
+def _one_factor_loadings(corr):
+    """Standardised loadings of a one-factor model from a correlation matrix.
+
+    With three indicators the model is just identified and lambda_i = sqrt(r_ij r_ik / r_jk)
+    is its (maximum-likelihood) solution; with more, each item's value is averaged over the
+    triads it belongs to. ``corr`` may be a stack of matrices (bootstrap replicates).
+    """
+    k = corr.shape[-1]
+    out = []
+    for i in range(k):
+        others = [j for j in range(k) if j != i]
+        triads = [np.sqrt(corr[..., i, j] * corr[..., i, m] / corr[..., j, m])
+                  for a, j in enumerate(others) for m in others[a + 1:]]
+        out.append(np.mean(triads, axis=0))
+    return np.stack(out, axis=-1)
+
+
+def test_loadings_recovered_by_factor_analysis(study):
+    wave1 = study.survey[study.survey["wave"] == 1]
+    rng = np.random.default_rng(0)
+    for prefix, (_, sds) in ITEMS.items():
+        items = [f"{prefix}_{k}" for k in range(1, len(sds) + 1)]
+        x = wave1[items].to_numpy(float)
+        estimate = _one_factor_loadings(np.corrcoef(x, rowvar=False))
+        boot = np.stack([np.corrcoef(x[rng.integers(0, len(x), len(x))], rowvar=False)
+                         for _ in range(300)])
+        se = _one_factor_loadings(boot).std(axis=0, ddof=1)
+        truth = np.array([study.truth["loadings"][i] for i in items])
+        assert np.all(np.abs(estimate - truth) < Z * se), (prefix, estimate, truth, se)
+
+
+def test_service_failure_effect_on_satisfaction_recovered_by_resolution(study):
+    # Unresolved failures drive customers away, so survivors who had a failure are more often
+    # resolved ones: the effect is recovered per resolution, as the story defines it.
+    events = study.events
+    first = {tp: events.loc[events["touchpoint"] == tp].groupby("customer_id")["timestamp"].min()
+             for tp in ("service_failure", "complaint_resolved")}
+    survey = study.survey.copy()
+    before = {tp: (survey["customer_id"].map(t).dt.tz_localize(None) < survey["survey_date"])
+              for tp, t in first.items()}
+    truth = study.truth["effect_service_failure_on_satisfaction_by_resolution"]
+    for resolution, failed in (("resolved", before["service_failure"]
+                                & before["complaint_resolved"]),
+                               ("unresolved", before["service_failure"]
+                                & ~before["complaint_resolved"])):
+        part = survey[failed | ~before["service_failure"]].assign(failed=failed.astype(int))
+        # more customers have had a failure by wave 2, when the CSR launch has lifted
+        # satisfaction in some regions: compare within waves
+        fit = cxkit.effect(part, treatment="failed", outcome="csat", confounders=["wave"],
+                           method="regression")
+        assert abs(fit.estimate - truth[resolution]) < Z * fit.se, (resolution, fit)
+
+
+def test_truth_holds_every_documented_parameter(small):
+    truth = small.truth
+    for key in ("effect_csr_on_loyalty", "effect_csr_by_segment", "effect_engagement_on_loyalty",
+                "effect_email_on_engagement", "effect_service_failure_on_satisfaction",
+                "pyramid_weights", "loadings", "churn_hazard_ratios", "csr_launch_by_region"):
+        assert key in truth, key
+    assert set(truth["pyramid_weights"]) == {"needs", "ease", "enjoy"}
+    assert truth["effects"] == {k: float(v) for k, v in DEFAULT_EFFECTS.items()}
+    json.dumps(truth)  # serialisable as the sample's truth.json
+
+
+# ---------------------------------------------------------------------- the bundled sample
+def test_bundled_sample_is_the_seed_0_study_and_regenerates_identically(tmp_path):
+    committed = datasets.sample_dir()
+    recorded = json.loads((committed / "CHECKSUMS.json").read_text())
+    assert datasets.checksums(committed) == recorded
+    assert datasets.write_sample(tmp_path) == recorded
+
+
+def test_load_sample_returns_the_same_study_as_the_simulator():
+    loaded = datasets.load_sample()
+    simulated = cxkit.simulate_study(**{"n_customers": 5000, "seed": 0})
+    for name in ("events", "customers", "survey"):
+        pd.testing.assert_frame_equal(getattr(loaded, name), getattr(simulated, name))
+    assert loaded.truth == simulated.truth
+
+
+def test_load_sample_names_the_missing_files(tmp_path):
+    with pytest.raises(FileNotFoundError, match="make data"):
+        datasets.load_sample(tmp_path)
