@@ -712,7 +712,7 @@ def _truth(w: _World, results: dict) -> dict:
         "effect_service_failure_on_satisfaction_by_resolution": {
             "resolved": float(e["failure_resolved_on_satisfaction"]),
             "unresolved": float(e["failure_unresolved_on_satisfaction"])},
-        "pyramid_weights": {k: float(v) for k, v in pyramid.items()},
+        "pyramid_weights": {k: round(float(v), 12) for k, v in pyramid.items()},
         "structural_paths": {k: float(v) for k, v in paths.items()},
         "loadings": loadings,
         "churn_hazard_ratios": {"service_failure_resolved": float(e["hr_failure_resolved"]),
