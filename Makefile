@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 NOTEBOOKS := $(sort $(wildcard notebooks/*.ipynb))
-export MPLBACKEND := Agg
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: report test lab data install clean
@@ -19,7 +18,7 @@ report: $(VENV)/.installed-notebooks
 ## make test: the same install, then ruff, then pytest (unit tests, doctests and every notebook)
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q --nbmake --nbmake-timeout=600 tests cxkit notebooks
+	MPLBACKEND=Agg $(BIN)/python -m pytest -q --nbmake --nbmake-timeout=600 tests cxkit notebooks
 
 ## make lab: JupyterLab on notebooks/ with the kit installed
 lab: $(VENV)/.installed-notebooks

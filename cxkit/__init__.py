@@ -14,7 +14,14 @@ from . import datasets, metrics
 from ._report import DataError, LoadReport, load_report
 from .catalogue import catalogue, classify
 from .io import load_journeys, load_survey
-from .models import EffectResult, effect
+from .models import (
+    EffectResult,
+    compare_effects,
+    effect,
+    effects_by,
+    plot_effects,
+    sensitivity,
+)
 from .simulate import Study, simulate_study
 
 __version__ = "0.1.0"
@@ -26,7 +33,11 @@ __all__ = [
     "catalogue",
     "classify",
     "datasets",
+    "compare_effects",
     "effect",
+    "effects_by",
+    "plot_effects",
+    "sensitivity",
     "load_journeys",
     "load_report",
     "load_survey",
