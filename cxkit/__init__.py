@@ -16,9 +16,12 @@ from .catalogue import catalogue, classify
 from .io import load_journeys, load_survey
 from .models import (
     EffectResult,
+    EventStudyResult,
+    activity_panel,
     compare_effects,
     effect,
     effects_by,
+    event_study,
     plot_effects,
     sensitivity,
 )
@@ -29,6 +32,9 @@ __version__ = "0.1.0"
 __all__ = [
     "DataError",
     "EffectResult",
+    "EventStudyResult",
+    "activity_panel",
+    "event_study",
     "LoadReport",
     "catalogue",
     "classify",

@@ -18,10 +18,12 @@ Each method answers the same question under different assumptions — say which 
   consistent if either model is right. The default.
 - ``did``: difference-in-differences with group and time fixed effects (two-way fixed effects),
   for a dated policy switched on in some groups. An effect if, without the policy, treated and
-  untreated groups would have moved in parallel. Valid here when the policy switches on between
-  the same two periods for every treated group; staggered adoption over several periods is
-  refused, because two-way fixed effects is then biased when effects differ across groups
-  (Goodman-Bacon, 2021).
+  untreated groups would have moved in parallel. With two periods (policy off everywhere in the
+  first) it is the classic 2×2 regression with group and period fixed effects. With staggered
+  adoption over more periods, two-way fixed effects is biased when effects differ across groups
+  or over time (Goodman-Bacon, 2021), so ``did`` then uses Gardner's two-stage estimator
+  (``did2s``, through pyfixest), which compares treated rows only with not-yet-treated ones; see
+  also :func:`event_study`.
 """
 
 from __future__ import annotations
@@ -189,8 +191,8 @@ def effect(data: pd.DataFrame, *, treatment: str, outcome: str, confounders: Seq
     if method == "did" and (group is None or time is None):
         raise ValueError("method='did' needs group= (e.g. 'region') and time= (e.g. 'wave')")
     frame = _checked(data, treatment, outcome, confounders + extra)
-    if method == "did":
-        _refuse_staggered(frame, treatment, group, time)
+    if method == "did" and _is_staggered(frame, treatment, group, time):
+        return _did2s(frame, treatment, outcome, confounders, group, time, cluster, level)
     if method in ("ipw", "aipw"):
         return _weighting(frame, treatment, outcome, confounders, method=method, level=level,
                           seed=seed, propensity_model=propensity_model,
@@ -254,21 +256,55 @@ def _term(frame, column) -> str:
     return f"Q('{column}')" if numeric else f"C(Q('{column}'))"
 
 
-def _refuse_staggered(frame, treatment, group, time):
+def _is_staggered(frame, treatment, group, time) -> bool:
+    """True unless two periods with the policy off everywhere in the first (the 2×2 case)."""
+    ordered = frame.sort_values(time)
+    switched_off = ordered.groupby(group)[treatment].apply(
+        lambda d: bool((d.diff().fillna(0) < 0).any()))
+    if switched_off.any():
+        raise DataError("the policy switches off again in some group(s): "
+                        + ", ".join(map(str, switched_off[switched_off].index)),
+                        column=[treatment, group],
+                        expected="a policy that stays on once adopted")
     periods = np.sort(frame[time].unique())
-    on = frame[frame[treatment] == 1]
-    first = on.groupby(group)[time].min()
-    if first.nunique() > 1 or (len(periods) > 2 and len(first)):
-        raise DataError(
-            "the policy switches on at different periods across groups, or there are more "
-            "than two periods: two-way fixed effects is biased under staggered adoption with "
-            "heterogeneous effects (Goodman-Bacon 2021); compare two periods around a common "
-            "switch instead", column=[treatment, time],
-            expected="two periods with the policy off everywhere in the first")
-    off_first = frame[frame[time] == periods[0]][treatment].eq(0).all()
-    if not off_first:
+    first_off = frame.loc[frame[time] == periods[0], treatment].eq(0).all()
+    if not first_off:
         raise DataError("the policy is already on in the first period", column=treatment,
                         expected="no treated rows in the first period")
+    return len(periods) > 2
+
+
+def _identifiable(frame, treatment, unit):
+    """Keep units with at least two untreated rows; return the frame and how many were left out.
+
+    Two-stage DiD learns each unit's level from its untreated rows, so a unit with none (always
+    treated in the panel) cannot be used, and pyfixest drops singletons from the first stage.
+    """
+    untreated = frame.loc[frame[treatment] == 0].groupby(unit).size()
+    usable = untreated.index[untreated >= 2]
+    keep = frame[unit].isin(usable)
+    return frame.loc[keep].reset_index(drop=True), int(frame.loc[~keep, unit].nunique())
+
+
+def _did2s(frame, treatment, outcome, confounders, group, time, cluster, level):
+    import pyfixest as pf
+    from scipy.stats import norm
+
+    frame, dropped = _identifiable(frame, treatment, group)
+    data = frame.assign(_y=frame[outcome], _d=frame[treatment], _g=frame[group],
+                        _t=frame[time], _c=frame[cluster or group])
+    first = " + ".join(_term(frame, c) for c in confounders) or "0"
+    fit = pf.did2s(data, yname="_y", first_stage=f"~ {first} | _g + _t",
+                   second_stage="~ _d", treatment="_d", cluster="_c")
+    row = fit.tidy().loc["_d"]
+    z = norm.ppf(0.5 + level / 2)
+    estimate, se = float(row["Estimate"]), float(row["Std. Error"])
+    return EffectResult(estimate=estimate, ci_low=estimate - z * se, ci_high=estimate + z * se,
+                        se=se, method="did", n=len(frame), treatment=treatment,
+                        outcome=outcome, level=level, fit=fit,
+                        diagnostics={"estimator": "did2s (Gardner 2021)",
+                                     "outcome_sd": float(frame[outcome].std()),
+                                     "groups_set_aside": dropped})
 
 
 # ------------------------------------------------------------------------------------------
@@ -533,3 +569,244 @@ def plot_effects(table: pd.DataFrame, *, label: str = "method", ax=None):
         ax.legend(loc="best")
     ax.set_xlabel(f"effect on {table['outcome'].iloc[0]}" if "outcome" in table else "effect")
     return ax
+
+
+# ------------------------------------------------------------------------------------------
+# staggered adoption: panels and event studies
+# ------------------------------------------------------------------------------------------
+def activity_panel(events: pd.DataFrame, customers: pd.DataFrame, *,
+                   touchpoint: str = "purchase", start=None, end=None,
+                   traits: Sequence[str] = ()) -> pd.DataFrame:
+    """Customer × month counts of one touchpoint, for the months a customer was active.
+
+    A month enters for a customer when the customer was a customer for the whole month: signed
+    up before it began and had not churned before it ended (so partial months at the edges
+    neither dilute nor inflate the counts).
+
+    Parameters
+    ----------
+    events : DataFrame
+        Journey events (canonical schema).
+    customers : DataFrame
+        ``customer_id``, ``signup_date`` and ``churn_date`` (NaT when still a customer), plus
+        any ``traits`` to carry along.
+    touchpoint : str
+        The touchpoint counted (``"purchase"`` by default).
+    start, end : date-like, optional
+        The window (default: the events' first and last day).
+    traits : sequence of str
+        Customer columns added to every row (e.g. ``"region"``).
+
+    Returns
+    -------
+    DataFrame
+        ``customer_id``, ``month`` (first day of the month), ``period`` (months since the first
+        month of the window, 0, 1, ...), ``count`` (events of the touchpoint), then ``traits``.
+
+    Examples
+    --------
+    >>> import cxkit
+    >>> study = cxkit.simulate_study(300, seed=1)
+    >>> panel = cxkit.activity_panel(study.events, study.customers, traits=["region"])
+    >>> list(panel.columns)
+    ['customer_id', 'month', 'period', 'count', 'region']
+    """
+    missing = [c for c in ("customer_id", "signup_date", "churn_date", *traits)
+               if c not in customers.columns]
+    if missing:
+        raise DataError("column(s) not in the customer table", column=missing,
+                        expected="customer_id, signup_date, churn_date and the traits asked for")
+    stamps = events["timestamp"].dt.tz_localize(None) if events["timestamp"].dt.tz else \
+        events["timestamp"]
+    first = pd.Timestamp(start) if start is not None else stamps.min().normalize()
+    last = pd.Timestamp(end) if end is not None else stamps.max().normalize()
+    months = pd.period_range(first, last, freq="M")
+    month_start = months.to_timestamp()
+    month_end = (months + 1).to_timestamp()
+    keep = (month_start >= first) & (month_end <= last + pd.Timedelta(days=1))
+    cust = customers.reset_index(drop=True)
+    churn = cust["churn_date"].fillna(pd.Timestamp.max.normalize())
+    grid_c = np.repeat(np.arange(len(cust)), keep.sum())
+    grid_m = np.tile(np.flatnonzero(keep), len(cust))
+    active = (cust["signup_date"].to_numpy()[grid_c] <= month_start.to_numpy()[grid_m]) & \
+        (churn.to_numpy()[grid_c] >= month_end.to_numpy()[grid_m])
+    panel = pd.DataFrame({"customer_id": cust["customer_id"].to_numpy()[grid_c[active]],
+                          "month": month_start[grid_m[active]],
+                          "period": grid_m[active] - int(np.flatnonzero(keep)[0])})
+    hits = events.loc[events["touchpoint"] == touchpoint, ["customer_id"]].assign(
+        month=stamps[events["touchpoint"] == touchpoint].dt.to_period("M").dt.to_timestamp())
+    counts = hits.groupby(["customer_id", "month"]).size().rename("count")
+    panel = panel.join(counts, on=["customer_id", "month"])
+    panel["count"] = panel["count"].fillna(0).astype("int64")
+    if traits:
+        panel = panel.merge(cust[["customer_id", *traits]], on="customer_id", how="left")
+    return panel
+
+
+@dataclass(frozen=True)
+class EventStudyResult:
+    """Effects by time relative to adoption (leads and lags), with intervals.
+
+    Attributes
+    ----------
+    coefficients : DataFrame
+        ``event_time`` (periods since adoption; -1 is the reference), ``estimate``, ``se``,
+        ``ci_low``, ``ci_high``.
+    estimator : str
+        ``"did2s"`` (robust to staggered adoption) or ``"twfe"`` (dynamic two-way fixed effects).
+    n : int
+        Rows used.
+    fit : object
+        The pyfixest model behind the estimates.
+    units_set_aside : int
+        Units left out because fewer than two of their rows are untreated: their own level
+        cannot be learnt from untreated periods (always-treated units and singletons).
+    """
+
+    coefficients: pd.DataFrame
+    estimator: str
+    outcome: str
+    n: int
+    level: float
+    fit: object = None
+    units_set_aside: int = 0
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.coefficients.assign(estimator=self.estimator)
+
+    def summary(self) -> str:
+        post = self.coefficients[self.coefficients["event_time"] >= 0]
+        pre = self.coefficients[self.coefficients["event_time"] < -1]
+        return (f"{self.estimator} event study of {self.outcome}: mean effect after adoption "
+                f"{post['estimate'].mean():.3f} over {len(post)} periods; largest |lead| "
+                f"{pre['estimate'].abs().max() if len(pre) else float('nan'):.3f}; n = {self.n}")
+
+    def plot(self, *, truth=None, ax=None):
+        """Leads and lags with intervals; ``truth``: a mapping event time → true effect."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(7, 3.5))
+        c = self.coefficients
+        ax.errorbar(c["event_time"], c["estimate"], yerr=[c["estimate"] - c["ci_low"],
+                                                          c["ci_high"] - c["estimate"]],
+                    fmt="o", capsize=2, label=self.estimator)
+        if truth is not None:
+            k = sorted(int(t) for t in truth)
+            ax.plot(k, [truth[str(t)] if str(t) in truth else truth[t] for t in k], "r--",
+                    label="truth")
+        ax.axhline(0, color="grey", lw=0.8)
+        ax.axvline(-0.5, color="grey", ls=":", lw=0.8)
+        ax.set_xlabel("periods since adoption")
+        ax.set_ylabel(f"effect on {self.outcome}")
+        ax.legend(loc="upper left")
+        return ax
+
+
+def event_study(data: pd.DataFrame, *, outcome: str, unit: str, time: str, cohort: str,
+                estimator: str = "did2s", cluster: str | None = None, leads: int | None = None,
+                lags: int | None = None, level: float = 0.95) -> EventStudyResult:
+    """Event study around a dated policy adopted at different times (staggered adoption).
+
+    Parameters
+    ----------
+    data : DataFrame
+        A panel: one row per unit and period (e.g. from :func:`activity_panel`).
+    outcome, unit, time : str
+        The outcome, the unit id and the integer period columns.
+    cohort : str
+        The period in which the unit's group adopted the policy (NaN for never or not within
+        the panel).
+    estimator : {"did2s", "twfe"}
+        ``did2s``: Gardner's two-stage difference-in-differences — unit and period effects are
+        estimated on not-yet-treated rows only, then the outcome net of them is regressed on
+        event-time dummies; unbiased with staggered timing and effects that vary by cohort and
+        over time. ``twfe``: the dynamic two-way fixed-effects regression, shown for comparison:
+        with staggered timing it uses already-treated units as controls and can show spurious
+        leads and distorted lags (Sun & Abraham, 2021).
+    cluster : str, optional
+        Cluster for standard errors (default: ``unit``).
+    leads, lags : int, optional
+        Keep event times in [-leads, lags] (others are binned into the end points).
+    level : float
+        Confidence level.
+
+    Returns
+    -------
+    EventStudyResult
+
+    References
+    ----------
+    Gardner, J. (2021). Two-stage differences in differences. arXiv:2207.05943.
+    Sun, L., & Abraham, S. (2021). Estimating dynamic treatment effects in event studies with
+    heterogeneous treatment effects. *Journal of Econometrics*, 225(2), 175–199.
+    Borusyak, K., Jaravel, X., & Spiess, J. (2024). Revisiting event-study designs. *Review of
+    Economic Studies*. The estimation runs on pyfixest (``did2s``, ``feols``).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd, cxkit
+    >>> rng = np.random.default_rng(0)
+    >>> rows = [(u, t, [4, 7, np.nan][u % 3]) for u in range(300) for t in range(10)]
+    >>> panel = pd.DataFrame(rows, columns=["unit", "t", "g"])
+    >>> panel["y"] = 0.1 * panel["t"] + (panel["t"] >= panel["g"]) + rng.normal(size=len(panel))
+    >>> es = cxkit.event_study(panel, outcome="y", unit="unit", time="t", cohort="g")
+    >>> es.coefficients.set_index("event_time").loc[[-3, 0, 2], "estimate"].round(1).tolist()
+    [0.0, 1.1, 1.0]
+    """
+    import pyfixest as pf
+    from scipy.stats import norm
+
+    if estimator not in ("did2s", "twfe"):
+        raise ValueError(f"estimator must be 'did2s' or 'twfe', not {estimator!r}")
+    frame = _checked_panel(data, [outcome, unit, time], cohort)
+    rel = frame[time] - frame[cohort]
+    if lags is not None:
+        rel = rel.where(rel.isna() | (rel <= lags), lags)
+    if leads is not None:
+        rel = rel.where(rel.isna() | (rel >= -leads), -leads)
+    frame["_rel"] = rel.fillna(-1).astype(int)  # never treated: the reference period
+    frame["_treated"] = (frame[cohort].notna() & (frame[time] >= frame[cohort])).astype(int)
+    cluster = cluster or unit
+    frame, dropped = _identifiable(frame, "_treated", unit)
+    # plain names for pyfixest's formulas, whatever the user's columns are called
+    for new, old in (("_y", outcome), ("_unit", unit), ("_time", time), ("_cluster", cluster)):
+        frame[new] = frame[old]
+    if estimator == "did2s":
+        fit = pf.did2s(frame, yname="_y", first_stage="~ 0 | _unit + _time",
+                       second_stage="~ i(_rel, ref=-1)", treatment="_treated",
+                       cluster="_cluster")
+    else:
+        fit = pf.feols("_y ~ i(_rel, ref=-1) | _unit + _time", frame,
+                       vcov={"CRV1": "_cluster"})
+    tidy = fit.tidy()
+    z = norm.ppf(0.5 + level / 2)
+    times = tidy.index.str.extract(r"::(-?\d+(?:\.\d+)?)", expand=False).astype(float)
+    coefs = pd.DataFrame({"event_time": times.astype(int).to_numpy(),
+                          "estimate": tidy["Estimate"].to_numpy(),
+                          "se": tidy["Std. Error"].to_numpy()})
+    coefs["ci_low"] = coefs["estimate"] - z * coefs["se"]
+    coefs["ci_high"] = coefs["estimate"] + z * coefs["se"]
+    reference = pd.DataFrame([{"event_time": -1, "estimate": 0.0, "se": 0.0, "ci_low": 0.0,
+                               "ci_high": 0.0}])
+    coefs = pd.concat([coefs, reference]).sort_values("event_time").reset_index(drop=True)
+    return EventStudyResult(coefficients=coefs, estimator=estimator, outcome=outcome,
+                            n=len(frame), level=level, fit=fit, units_set_aside=dropped)
+
+
+def _checked_panel(data, columns, cohort) -> pd.DataFrame:
+    needed = [*columns, cohort]
+    absent = [c for c in needed if c not in data.columns]
+    if absent:
+        raise DataError("column(s) not in the data", column=absent,
+                        expected="columns " + ", ".join(map(str, data.columns)))
+    frame = data.reset_index(drop=True).copy()
+    missing = frame[columns].isna().any(axis=1)
+    if missing.any():
+        raise DataError("missing values", column=[c for c in columns if frame[c].isna().any()],
+                        rows=(np.flatnonzero(missing) + 1).tolist(), expected="complete rows")
+    for col in (columns[2], cohort):
+        if not pd.api.types.is_numeric_dtype(frame[col]):
+            raise DataError("not a period number", column=col,
+                            expected="integer periods (e.g. months since the start)")
+    return frame

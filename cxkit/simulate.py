@@ -83,7 +83,8 @@ DEFAULT_EFFECTS = {
     # CSR policy (non-interaction factor)
     "csr_effect": 0.40,            # average effect of the launch on loyalty intention (points)
     "csr_prosocial_slope": 1.5,    # heterogeneity: effect ∝ logistic(slope × prosociality)
-    "csr_on_purchases": 0.25,      # log purchase-rate change per point of loyalty effect
+    "csr_on_purchases": 0.50,      # log purchase-rate change per point of loyalty effect
+    "csr_purchase_ramp_months": 6, # the purchase effect builds up over this many months
     "aware_prosocial": 0.9,        # self-selection into awareness (logit per SD)
     "aware_affinity": 0.7,
     # engagement and the e-mail experiment
@@ -279,7 +280,7 @@ def simulate_study(n_customers: int = 5000, *, seed: int = 0, start="2024-01-01"
     world = _World(rng=np.random.default_rng(seed), effects={**DEFAULT_EFFECTS, **effects},
                    start=pd.Timestamp(start), end=pd.Timestamp(end),
                    launch=pd.Timestamp(csr_launch), n=int(n_customers))
-    world.horizon = world.day(world.end)
+    world.horizon = world.day(world.end) + 1  # the end date is the last day observed
     if not (0 < world.day(world.launch) - 92 and world.day(world.launch) + 287 < world.horizon):
         raise ValueError("csr_launch must leave at least 3 months before it and 9 months after "
                          "it inside the study window (the two survey waves)")
@@ -457,16 +458,46 @@ def _journey_events(w: _World) -> None:
     _service_and_exit(w)
 
 
+def _launch_months(w: _World, months: int) -> np.ndarray:
+    """Day numbers of the first ``months + 1`` month starts from each customer's launch."""
+    out = np.full((w.n, months + 1), np.inf)
+    for region, date in _launch_dates(w).items():
+        if date is None:
+            continue
+        days = [w.day(date + pd.DateOffset(months=k)) for k in range(months + 1)]
+        out[w.c["region"] == region] = days
+    return out
+
+
+def _ramp(w: _World, k):
+    """Share of the full purchase effect reached in month k after the launch (k = 0, 1, ...)."""
+    ramp = max(int(w.effects["csr_purchase_ramp_months"]), 1)
+    return np.minimum(1.0, (np.asarray(k) + 1) / ramp)
+
+
+def _purchase_base_rate(w: _World) -> np.ndarray:
+    c = w.c
+    return (PURCHASE_RATE / DAYS_PER_MONTH * np.exp(0.3 * c["affinity"] - 0.045)
+            * np.vectorize(SEGMENT_PURCHASE_FACTOR.get)(c["segment"]))
+
+
 def _purchases(w: _World) -> None:
     rng, c, e = w.rng, w.c, w.effects
     a, b = c["obs_start"], c["obs_end"]
-    base = (PURCHASE_RATE / DAYS_PER_MONTH * np.exp(0.3 * c["affinity"] - 0.045)
-            * np.vectorize(SEGMENT_PURCHASE_FACTOR.get)(c["segment"]))
-    uplift = np.exp(e["csr_on_purchases"] * c["tau"])
-    launch = np.clip(c["launch_day"], a, b)
-    idx0, day0 = _poisson(rng, base, a, launch)
-    idx1, day1 = _poisson(rng, base * uplift, launch, b)
-    idx, day = np.concatenate([idx0, idx1]), np.concatenate([day0, day1])
+    base = _purchase_base_rate(w)
+    ramp = max(int(e["csr_purchase_ramp_months"]), 1)
+    bounds = _launch_months(w, ramp)
+    # before the launch, then one piece per month of the ramp, then the full effect
+    pieces = [(a, bounds[:, 0], 0.0)]
+    pieces += [(bounds[:, k], bounds[:, k + 1], _ramp(w, k)) for k in range(ramp)]
+    pieces += [(bounds[:, ramp], b, 1.0)]
+    idx_parts, day_parts = [], []
+    for t0, t1, share in pieces:
+        rate = base * np.exp(e["csr_on_purchases"] * c["tau"] * share)
+        i, d = _poisson(rng, rate, np.clip(t0, a, b), np.clip(t1, a, b))
+        idx_parts.append(i)
+        day_parts.append(d)
+    idx, day = np.concatenate(idx_parts), np.concatenate(day_parts)
     # new customers open an account and buy on sign-up day
     new = np.flatnonzero(c["new"] & (c["signup"] < b))
     _add(w, new, c["signup"][new], "account_signup", "web")
@@ -675,6 +706,29 @@ def _customer_table(w: _World) -> pd.DataFrame:
     })
 
 
+def _purchase_truth(w: _World) -> dict:
+    """Expected extra purchases per customer-month k months after the launch.
+
+    Averaged over the customers of launched regions who are active during the whole calendar
+    month (the rows an event study of monthly purchases uses).
+    """
+    c, e = w.c, w.effects
+    months = int(np.ceil(w.horizon / DAYS_PER_MONTH))
+    bounds = _launch_months(w, months)
+    base = _purchase_base_rate(w)
+    out = {}
+    for k in range(months):
+        start, stop = bounds[:, k], bounds[:, k + 1]
+        active = (c["obs_start"] <= start) & (c["obs_end"] >= stop) & (stop <= w.horizon)
+        if active.sum() == 0:
+            break
+        with np.errstate(invalid="ignore"):  # never-launched regions: inf - inf
+            extra = base * (stop - start) * (np.exp(e["csr_on_purchases"] * c["tau"]
+                                                     * _ramp(w, k)) - 1)
+        out[str(k)] = round(float(extra[active].mean()), 12)
+    return out
+
+
 def _truth(w: _World, results: dict) -> dict:
     e, c = w.effects, w.c
     _, relative = _csr_weights(w)
@@ -703,6 +757,7 @@ def _truth(w: _World, results: dict) -> dict:
             loadings[f"{prefix}_{k}"] = float(np.sqrt(var / (var + sd ** 2 + 1 / 12)))
     launches = {r: (None if d is None else d.date().isoformat())
                 for r, d in _launch_dates(w).items()}
+    purchases = _purchase_truth(w)
     return {
         "effect_csr_on_loyalty": float(e["csr_effect"]),
         "effect_csr_by_segment": {k: float(v) for k, v in by_segment.items()},
@@ -719,6 +774,7 @@ def _truth(w: _World, results: dict) -> dict:
                                 "service_failure_unresolved": float(e["hr_failure_unresolved"]),
                                 "latent_affinity_per_sd": float(e["hr_affinity"])},
         "csr_launch_by_region": launches,
+        "effect_csr_on_purchases_by_event_month": purchases,
         "survey_waves": {str(k): (w.start + pd.Timedelta(days=v)).date().isoformat()
                          for k, v in results["wave_days"].items()},
         "effects": {k: float(v) for k, v in e.items()},

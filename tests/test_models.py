@@ -70,12 +70,46 @@ def test_bad_input_is_refused_with_a_data_error(data, kwargs, says, rows):
     assert info.value.rows == rows
 
 
-def test_did_refuses_staggered_adoption():
-    rows = [{"g": g, "w": w, "y": float(w), "d": int(w >= start)}
-            for g, start in (("A", 2), ("B", 3), ("C", 99)) for w in (1, 2, 3) for _ in range(2)]
-    with pytest.raises(cxkit.DataError, match="staggered"):
-        cxkit.effect(pd.DataFrame(rows), treatment="d", outcome="y", method="did", group="g",
-                     time="w")
+def _staggered_panel():
+    """Groups A (adopts in period 3), B (period 4), C (never); effects grow with time since
+    adoption, so two-way fixed effects is biased. No noise: the answer is exact."""
+    effect_of = {("A", 3): 1.0, ("A", 4): 2.0, ("A", 5): 3.0, ("B", 4): 1.0, ("B", 5): 2.0}
+    level = {"A": 5.0, "B": 1.0, "C": -2.0}
+    rows = [{"g": g, "w": w, "d": int((g, w) in effect_of),
+             "y": level[g] + 0.5 * w + effect_of.get((g, w), 0.0)}
+            for g in "ABC" for w in (1, 2, 3, 4, 5) for _ in range(3)]
+    return pd.DataFrame(rows)
+
+
+def test_did_with_staggered_adoption_recovers_the_average_effect_on_the_treated():
+    panel = _staggered_panel()
+    did = cxkit.effect(panel, treatment="d", outcome="y", method="did", group="g", time="w",
+                       cluster="g")
+    assert did.estimate == pytest.approx((1 + 2 + 3 + 1 + 2) / 5)
+    twfe = cxkit.effect(panel, treatment="d", outcome="y", method="regression",
+                        confounders=["g", "w"])  # plain two-way fixed effects, for contrast
+    assert abs(twfe.estimate - 1.8) > 0.2
+
+
+def test_event_study_did2s_recovers_dynamic_effects_and_flat_leads():
+    panel = _staggered_panel().assign(cohort=lambda d: d["g"].map({"A": 3, "B": 4}))
+    panel["unit"] = panel["g"] + panel.groupby(["g", "w"]).cumcount().astype(str)
+    # a unit treated in every period of the panel cannot be compared with its own past
+    always = pd.DataFrame({"g": "D", "w": [1, 2, 3, 4, 5], "d": 1, "y": 9.0, "cohort": 1,
+                           "unit": "D0"})
+    study = cxkit.event_study(pd.concat([panel, always]), outcome="y", unit="unit", time="w",
+                              cohort="cohort")
+    coefs = study.coefficients.set_index("event_time")["estimate"]
+    assert coefs[0] == pytest.approx(1.0) and coefs[1] == pytest.approx(2.0)
+    assert coefs[2] == pytest.approx(3.0) and coefs[-2] == pytest.approx(0.0, abs=1e-9)
+    assert study.units_set_aside == 1
+
+
+def test_did_refuses_a_policy_that_switches_off():
+    panel = _staggered_panel()
+    panel.loc[(panel["g"] == "A") & (panel["w"] == 5), "d"] = 0
+    with pytest.raises(cxkit.DataError, match="switches off"):
+        cxkit.effect(panel, treatment="d", outcome="y", method="did", group="g", time="w")
 
 
 def test_unknown_method_and_incomplete_did_are_refused():
