@@ -10,7 +10,7 @@ as a CSR policy affect loyalty.
 True
 """
 
-from . import datasets, metrics
+from . import datasets, metrics, retention
 from ._report import DataError, LoadReport, load_report
 from .catalogue import catalogue, classify
 from .io import load_journeys, load_survey
@@ -25,11 +25,13 @@ from .models import (
     plot_effects,
     sensitivity,
 )
+from .retention import CoxResult, churn_episodes, cox, plot_retention, repeat_purchase_summary
 from .simulate import Study, simulate_study
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "CoxResult",
     "DataError",
     "EffectResult",
     "EventStudyResult",
@@ -37,6 +39,8 @@ __all__ = [
     "event_study",
     "LoadReport",
     "catalogue",
+    "churn_episodes",
+    "cox",
     "classify",
     "datasets",
     "compare_effects",
@@ -48,6 +52,9 @@ __all__ = [
     "load_report",
     "load_survey",
     "metrics",
+    "plot_retention",
+    "repeat_purchase_summary",
+    "retention",
     "simulate_study",
     "Study",
 ]
