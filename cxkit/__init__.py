@@ -10,9 +10,19 @@ as a CSR policy affect loyalty.
 True
 """
 
-from . import datasets, metrics, retention
+from . import datasets, metrics, plots, retention
 from ._report import DataError, LoadReport, load_report
 from .catalogue import catalogue, classify
+from .concepts import (
+    behavioural_engagement,
+    circles,
+    cx_pyramid,
+    engagement_scores,
+    experience_economy,
+    journey_stages,
+    moments_of_truth,
+    stages_wide,
+)
 from .io import load_journeys, load_survey
 from .models import (
     EffectResult,
@@ -36,6 +46,15 @@ __all__ = [
     "EffectResult",
     "EventStudyResult",
     "activity_panel",
+    "behavioural_engagement",
+    "circles",
+    "cx_pyramid",
+    "engagement_scores",
+    "experience_economy",
+    "journey_stages",
+    "moments_of_truth",
+    "plots",
+    "stages_wide",
     "event_study",
     "LoadReport",
     "catalogue",
