@@ -127,8 +127,9 @@ def effect(data: pd.DataFrame, *, treatment: str, outcome: str, confounders: Seq
         and of the periods (e.g. ``"wave"``); both enter as fixed effects.
     cluster : str, optional
         Column whose values are clusters for the standard errors (e.g. ``"customer_id"`` when a
-        customer appears in several periods). Without it, heteroskedasticity-robust (HC1)
-        standard errors are used.
+        customer appears in several periods), for every method. Without it,
+        heteroskedasticity-robust (HC1) standard errors are used (for ``aipw``: the standard
+        deviation of the doubly robust score).
     propensity_model, outcome_model : scikit-learn estimators, optional
         ``ipw`` / ``aipw`` only. Defaults: ``LogisticRegression(max_iter=1000)`` for the
         propensity and ``LinearRegression()`` for the outcome (fitted separately for treated and
@@ -196,7 +197,8 @@ def effect(data: pd.DataFrame, *, treatment: str, outcome: str, confounders: Seq
     if method in ("ipw", "aipw"):
         return _weighting(frame, treatment, outcome, confounders, method=method, level=level,
                           seed=seed, propensity_model=propensity_model,
-                          outcome_model=outcome_model, folds=folds, trim=trim)
+                          outcome_model=outcome_model, folds=folds, trim=trim,
+                          cluster=cluster)
     import statsmodels.formula.api as smf
 
     terms = [] if method == "naive" else [_term(frame, c) for c in confounders]
@@ -204,6 +206,12 @@ def effect(data: pd.DataFrame, *, treatment: str, outcome: str, confounders: Seq
         terms += [f"C(Q('{group}'))", f"C(Q('{time}'))"]
     formula = f"Q('{outcome}') ~ Q('{treatment}')" + "".join(f" + {t}" for t in terms)
     model = smf.ols(formula, data=frame)
+    if np.linalg.matrix_rank(model.exog) < model.exog.shape[1]:
+        raise DataError("the effect is not identified: the treatment (or a confounder) is a "
+                        "linear combination of the other terms, e.g. a treatment assigned by "
+                        "region with region among the confounders", column=[treatment,
+                                                                           *confounders],
+                        expected="a treatment that varies within the confounders' levels")
     if cluster is not None:
         codes = pd.factorize(frame[cluster])[0]
         fit = model.fit(cov_type="cluster", cov_kwds={"groups": codes})
@@ -291,8 +299,9 @@ def _did2s(frame, treatment, outcome, confounders, group, time, cluster, level):
     from scipy.stats import norm
 
     frame, dropped = _identifiable(frame, treatment, group)
+    # integer cluster codes: pyfixest's variance step compares cluster labels, slow for text ids
     data = frame.assign(_y=frame[outcome], _d=frame[treatment], _g=frame[group],
-                        _t=frame[time], _c=frame[cluster or group])
+                        _t=frame[time], _c=pd.factorize(frame[cluster or group])[0])
     first = " + ".join(_term(frame, c) for c in confounders) or "0"
     fit = pf.did2s(data, yname="_y", first_stage=f"~ {first} | _g + _t",
                    second_stage="~ _d", treatment="_d", cluster="_c")
@@ -319,7 +328,7 @@ def _design(frame: pd.DataFrame, confounders: list[str]) -> np.ndarray:
 
 
 def _weighting(frame, treatment, outcome, confounders, *, method, level, seed,
-               propensity_model, outcome_model, folds, trim) -> EffectResult:
+               propensity_model, outcome_model, folds, trim, cluster=None) -> EffectResult:
     from scipy.stats import norm
     from sklearn.base import clone
     from sklearn.linear_model import LinearRegression, LogisticRegression
@@ -344,6 +353,13 @@ def _weighting(frame, treatment, outcome, confounders, *, method, level, seed,
                 rows = train[t[train] == arm]
                 mu[test] = clone(out_model).fit(x[rows], y[rows]).predict(x[test])
     trimmed = int(((e < trim) | (e > 1 - trim)).sum())
+    if trimmed > 0.05 * n:
+        import warnings
+
+        warnings.warn(f"{trimmed} of {n} propensities ({trimmed / n:.0%}) fall outside "
+                      f"[{trim}, {1 - trim}]: treated and untreated rows barely overlap in the "
+                      "confounders (positivity fails), so the estimate leans on extrapolation",
+                      UserWarning, stacklevel=3)
     e = np.clip(e, trim, 1 - trim)
     diagnostics = {"outcome_sd": float(np.std(y, ddof=1)), "propensity_trimmed": trimmed,
                    "propensity_min": float(e.min()), "propensity_max": float(e.max())}
@@ -351,12 +367,19 @@ def _weighting(frame, treatment, outcome, confounders, *, method, level, seed,
         import statsmodels.api as sm
 
         weights = t / e + (1 - t) / (1 - e)
-        fit = sm.WLS(y, sm.add_constant(t.astype(float)), weights=weights).fit(cov_type="HC1")
+        model = sm.WLS(y, sm.add_constant(t.astype(float)), weights=weights)
+        fit = model.fit(cov_type="cluster", cov_kwds={"groups": pd.factorize(
+            frame[cluster])[0]}) if cluster is not None else model.fit(cov_type="HC1")
         estimate, se = float(fit.params[1]), float(fit.bse[1])
     else:
         fit = None
         psi = mu1 - mu0 + t * (y - mu1) / e - (1 - t) * (y - mu0) / (1 - e)
-        estimate, se = float(psi.mean()), float(psi.std(ddof=1) / np.sqrt(n))
+        estimate = float(psi.mean())
+        if cluster is not None:  # rows of one cluster (e.g. a customer's waves) are not independent
+            sums = pd.Series(psi - estimate).groupby(pd.factorize(frame[cluster])[0]).sum()
+            se = float(np.sqrt((sums ** 2).sum()) / n)
+        else:
+            se = float(psi.std(ddof=1) / np.sqrt(n))
         diagnostics["folds"] = folds
     z = norm.ppf(0.5 + level / 2)
     return EffectResult(estimate=estimate, ci_low=estimate - z * se, ci_high=estimate + z * se,
@@ -695,6 +718,9 @@ class EventStudyResult:
             k = sorted(int(t) for t in truth)
             ax.plot(k, [truth[str(t)] if str(t) in truth else truth[t] for t in k], "r--",
                     label="truth")
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.axhline(0, color="grey", lw=0.8)
         ax.axvline(-0.5, color="grey", ls=":", lw=0.8)
         ax.set_xlabel("periods since adoption")
@@ -721,7 +747,9 @@ def event_study(data: pd.DataFrame, *, outcome: str, unit: str, time: str, cohor
         ``did2s``: Gardner's two-stage difference-in-differences — unit and period effects are
         estimated on not-yet-treated rows only, then the outcome net of them is regressed on
         event-time dummies; unbiased with staggered timing and effects that vary by cohort and
-        over time. ``twfe``: the dynamic two-way fixed-effects regression, shown for comparison:
+        over time. Its leads are a weak pre-trend check: the first stage is fitted on the very
+        untreated rows the leads are measured on, so they sit near zero partly by construction.
+        ``twfe``: the dynamic two-way fixed-effects regression, shown for comparison:
         with staggered timing it uses already-treated units as controls and can show spurious
         leads and distorted lags (Sun & Abraham, 2021).
     cluster : str, optional
@@ -770,8 +798,10 @@ def event_study(data: pd.DataFrame, *, outcome: str, unit: str, time: str, cohor
     cluster = cluster or unit
     frame, dropped = _identifiable(frame, "_treated", unit)
     # plain names for pyfixest's formulas, whatever the user's columns are called
-    for new, old in (("_y", outcome), ("_unit", unit), ("_time", time), ("_cluster", cluster)):
+    for new, old in (("_y", outcome), ("_unit", unit), ("_time", time)):
         frame[new] = frame[old]
+    # integer cluster codes: pyfixest's variance step compares cluster labels, slow for text ids
+    frame["_cluster"] = pd.factorize(frame[cluster])[0]
     if estimator == "did2s":
         fit = pf.did2s(frame, yname="_y", first_stage="~ 0 | _unit + _time",
                        second_stage="~ i(_rel, ref=-1)", treatment="_treated",

@@ -118,3 +118,38 @@ def test_unknown_method_and_incomplete_did_are_refused():
         cxkit.effect(data, treatment="t", outcome="y", method="magic")
     with pytest.raises(ValueError, match="group="):
         cxkit.effect(data, treatment="t", outcome="y", method="did")
+
+
+def test_treatment_collinear_with_a_confounder_is_not_identified():
+    data = pd.DataFrame({"region": ["a", "a", "b", "b", "c", "c"], "t": [1, 1, 0, 0, 0, 0],
+                         "y": [1.0, 2.0, 0.0, 1.0, 0.5, 0.2]})
+    with pytest.raises(cxkit.DataError, match="not identified"):
+        cxkit.effect(data, treatment="t", outcome="y", confounders=["region"],
+                     method="regression")
+
+
+def test_aipw_warns_when_treated_and_untreated_barely_overlap():
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=400)
+    t = (x > 0).astype(int)  # treatment decided by x: no overlap at all
+    data = pd.DataFrame({"x": x, "t": t, "y": t + x + rng.normal(size=400)})
+    with pytest.warns(UserWarning, match="positivity"):
+        result = cxkit.effect(data, treatment="t", outcome="y", confounders=["x"], seed=1)
+    assert result.diagnostics["propensity_trimmed"] > 20
+
+
+def test_aipw_recovers_a_confounded_effect_and_clusters_standard_errors():
+    rng = np.random.default_rng(4)
+    n = 3000
+    x = rng.normal(size=n)
+    t = (0.8 * x + rng.normal(size=n) > 0).astype(int)
+    data = pd.DataFrame({"x": x, "t": t, "y": 1.5 * t + 2 * x + rng.normal(size=n),
+                         "pair": np.arange(n) // 2})
+    result = cxkit.effect(data, treatment="t", outcome="y", confounders=["x"], seed=0)
+    assert abs(result.estimate - 1.5) < 3 * result.se
+    doubled = pd.concat([data, data], ignore_index=True).assign(
+        unit=np.tile(np.arange(n), 2))
+    clustered = cxkit.effect(doubled, treatment="t", outcome="y", confounders=["x"], seed=0,
+                             cluster="unit")
+    # every row twice: clustering by unit gives back (about) the single-copy standard error
+    assert clustered.se == pytest.approx(result.se, rel=0.1)
