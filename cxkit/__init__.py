@@ -10,7 +10,7 @@ as a CSR policy affect loyalty.
 True
 """
 
-from . import datasets, metrics, plots, retention
+from . import datasets, measurement, metrics, plots, retention
 from ._report import DataError, LoadReport, load_report
 from .catalogue import catalogue, classify
 from .concepts import (
@@ -24,6 +24,7 @@ from .concepts import (
     stages_wide,
 )
 from .io import load_journeys, load_survey
+from .measurement import formative, pls_sem
 from .models import (
     EffectResult,
     EventStudyResult,
@@ -51,9 +52,11 @@ __all__ = [
     "cx_pyramid",
     "engagement_scores",
     "experience_economy",
+    "formative",
     "journey_stages",
     "moments_of_truth",
     "plots",
+    "pls_sem",
     "stages_wide",
     "event_study",
     "LoadReport",
@@ -70,6 +73,7 @@ __all__ = [
     "load_journeys",
     "load_report",
     "load_survey",
+    "measurement",
     "metrics",
     "plot_retention",
     "repeat_purchase_summary",

