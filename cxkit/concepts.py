@@ -197,8 +197,9 @@ def circles(events: pd.DataFrame, *, catalogue: pd.DataFrame | None = None) -> C
     customers = pd.Index(pd.unique(ev[CUSTOMER]))
     n_customers = len(customers)
     level = ev["level"]
-    flags = pd.DataFrame({lv: customers.isin(ev.loc[level == lv, CUSTOMER]) for lv in LEVELS},
-                         index=customers)
+    # unique ids first: isin over every event's id is slow with pandas' Arrow-backed strings
+    flags = pd.DataFrame({lv: customers.isin(pd.unique(ev.loc[level == lv, CUSTOMER]))
+                          for lv in LEVELS}, index=customers)
     n_events = {lv: int((level == lv).sum()) for lv in LEVELS}
     unknown = level.isna()
     unclassified_row = {"level": "unclassified",

@@ -43,7 +43,7 @@ def load_sample(path=None) -> Study:
     Returns
     -------
     Study
-        ``events`` (about 480,000 rows), ``customers`` (5,000), ``survey`` (two waves) and
+        ``events`` (about 550,000 rows), ``customers`` (5,000), ``survey`` (two waves) and
         ``truth``.
 
     Examples
