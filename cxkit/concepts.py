@@ -745,9 +745,9 @@ def cx_pyramid(survey: pd.DataFrame, *, needs, ease, enjoy, outcome=None, top_bo
       scores (respondents with all four present), with HC1 standard errors;
       ``std_estimate`` is the slope times sd(layer)/sd(outcome). Layer scores are means of
       items measured with error, so these slopes are attenuated and, because the layers are
-      correlated, partly shifted between layers; a latent-variable model
-      (:func:`cxkit.measurement.pls_sem`, or covariance-based SEM building on
-      :func:`cxkit.measurement.cfa`) corrects for the measurement error. They are
+      correlated, partly shifted between layers. Covariance-based SEM (building on
+      :func:`cxkit.measurement.cfa`) models the measurement error and removes the attenuation;
+      PLS-SEM with mode-A composites (:func:`cxkit.measurement.pls_sem`) only reduces it. They are
       associations: an effect only under the usual no-confounding assumptions.
 
     References
