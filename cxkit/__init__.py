@@ -10,7 +10,7 @@ as a CSR policy affect loyalty.
 True
 """
 
-from . import datasets, measurement, metrics, plots, retention
+from . import datasets, loyalty, measurement, metrics, plots, retention
 from ._report import DataError, LoadReport, load_report
 from .catalogue import catalogue, classify
 from .concepts import (
@@ -24,6 +24,17 @@ from .concepts import (
     stages_wide,
 )
 from .io import load_journeys, load_survey
+from .loyalty import (
+    LoyaltyModelResult,
+    MediationResult,
+    ModerationResult,
+    key_drivers,
+    loyalty_model,
+    mediation,
+    moderation,
+    plot_drivers,
+    plot_simple_slopes,
+)
 from .measurement import formative, pls_sem
 from .models import (
     EffectResult,
@@ -54,6 +65,16 @@ __all__ = [
     "experience_economy",
     "formative",
     "journey_stages",
+    "key_drivers",
+    "loyalty",
+    "loyalty_model",
+    "LoyaltyModelResult",
+    "mediation",
+    "MediationResult",
+    "moderation",
+    "ModerationResult",
+    "plot_drivers",
+    "plot_simple_slopes",
     "moments_of_truth",
     "plots",
     "pls_sem",

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from ._report import DataError
+from .loyalty import loyalty_model  # noqa: F401  (loyalty models live in cxkit.loyalty)
 
 METHODS = ("naive", "regression", "ipw", "aipw", "did")
 
