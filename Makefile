@@ -15,7 +15,8 @@ report: $(VENV)/.installed-notebooks
 	@echo "Reports written:"
 	@for nb in $(NOTEBOOKS); do echo "  reports/$$(basename $$nb .ipynb).html"; done
 
-## make test: the same install, then ruff, then pytest (unit tests, doctests and every notebook)
+## make test: the same install, then ruff, then pytest (unit tests, doctests, every notebook, and
+## the Spark tests in local mode, marked `spark`)
 test: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	MPLBACKEND=Agg $(BIN)/python -m pytest -q --nbmake --nbmake-timeout=600 tests cxkit notebooks
@@ -39,7 +40,7 @@ $(VENV)/.installed-notebooks: pyproject.toml | $(BIN)/python
 	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[notebooks,dev]"
+	$(BIN)/python -m pip install --quiet -e ".[notebooks,spark,dev]"
 	@touch $@ $(VENV)/.installed-notebooks
 
 clean:

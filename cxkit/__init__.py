@@ -10,7 +10,7 @@ as a CSR policy affect loyalty.
 True
 """
 
-from . import datasets, loyalty, measurement, metrics, plots, retention
+from . import datasets, journeys, loyalty, measurement, metrics, plots, retention
 from ._report import DataError, LoadReport, load_report
 from .catalogue import catalogue, classify
 from .concepts import (
@@ -65,6 +65,7 @@ __all__ = [
     "experience_economy",
     "formative",
     "journey_stages",
+    "journeys",
     "key_drivers",
     "loyalty",
     "loyalty_model",

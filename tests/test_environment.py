@@ -8,11 +8,14 @@ ROOT = Path(__file__).resolve().parents[1]
 # conda-forge names that differ from the PyPI names
 CONDA_TO_PYPI = {"python-duckdb": "duckdb"}
 NOT_PACKAGES = {"python", "pip", "-e ."}
+# system dependencies conda installs that pip cannot (the Java runtime Spark needs)
+CONDA_ONLY = {"openjdk"}
 
 
 def _requirement(text: str) -> tuple[str, str]:
-    match = re.match(r"^([A-Za-z0-9_.\-]+)\s*(.*)$", text.strip())
-    name, spec = match.group(1).lower(), match.group(2).replace(" ", "")
+    """(name, version specifier), extras such as ``[duckdb]`` left out."""
+    match = re.match(r"^([A-Za-z0-9_.\-]+)(\[[^\]]*\])?\s*(.*)$", text.strip())
+    name, spec = match.group(1).lower(), match.group(3).replace(" ", "")
     return CONDA_TO_PYPI.get(name, name), spec
 
 
@@ -34,7 +37,8 @@ def _environment() -> dict[str, str]:
         text = item.group(1) if item else ""
         if in_dependencies and text and not text.endswith(":") and text not in NOT_PACKAGES:
             listed.append(text)
-    return dict(_requirement(r) for r in listed if _requirement(r)[0] not in NOT_PACKAGES)
+    return dict(_requirement(r) for r in listed
+                if _requirement(r)[0] not in NOT_PACKAGES | CONDA_ONLY)
 
 
 def test_environment_yml_lists_the_same_packages_as_pyproject():
