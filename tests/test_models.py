@@ -153,3 +153,21 @@ def test_aipw_recovers_a_confounded_effect_and_clusters_standard_errors():
                              cluster="unit")
     # every row twice: clustering by unit gives back (about) the single-copy standard error
     assert clustered.se == pytest.approx(result.se, rel=0.1)
+
+
+def test_dr_learner_recovers_effects_that_differ_by_group():
+    rng = np.random.default_rng(6)
+    n = 6000
+    group = rng.choice(["low", "mid", "high"], n)
+    x = rng.normal(size=n)
+    t = (0.7 * x + rng.normal(size=n) > 0).astype(int)  # confounded by x
+    true = {"low": 0.0, "mid": 1.0, "high": 3.0}
+    y = np.vectorize(true.get)(group) * t + 2 * x + rng.normal(size=n)
+    data = pd.DataFrame({"group": group, "x": x, "t": t, "y": y})
+    from sklearn.ensemble import RandomForestRegressor
+
+    table = cxkit.cate(data, "group", treatment="t", outcome="y", confounders=["x"], seed=0,
+                       outcome_model=RandomForestRegressor(n_estimators=100, min_samples_leaf=20,
+                                                           random_state=0))
+    for row in table.itertuples():
+        assert abs(row.estimate - true[row.group]) < 3 * row.se, row
