@@ -93,6 +93,9 @@ def event_table(events, engine=None):
         if con.name != "duckdb":
             yield events
             return
+        # in-memory tables (ibis.memtable) reach the database only when a query runs
+        with suppress(AttributeError):
+            con._run_pre_execute_hooks(events)
     elif isinstance(events, pd.DataFrame) or _is_paths(events):
         paths = None if isinstance(events, pd.DataFrame) else _paths(events)
         con = connect(engine)
@@ -160,7 +163,8 @@ def _paths(source) -> list[str]:
     out = []
     for item in items:
         text = os.fspath(item)
-        if not any(ch in text for ch in "*?[") and not Path(text).exists():
+        remote = "://" in text  # hdfs://, s3://, abfss:// …: for the engine to find
+        if not remote and not any(ch in text for ch in "*?[") and not Path(text).exists():
             raise FileNotFoundError(f"{text}: no such file")
         out.append(text)
     return out
@@ -170,7 +174,8 @@ def _kind(paths: Iterable[str]) -> str:
     kinds = set()
     for p in paths:
         low = p.lower()
-        if low.endswith(PARQUET_SUFFIXES) or Path(p).is_dir():
+        folder = Path(p).is_dir() or ("://" in p and not low.endswith(CSV_SUFFIXES))
+        if low.endswith(PARQUET_SUFFIXES) or folder:
             kinds.add("parquet")
         elif low.endswith(CSV_SUFFIXES):
             kinds.add("csv")

@@ -167,8 +167,11 @@ def customer_features(events, *, session_gap="30min", as_of=None,
         t = _columns(table, optional=("channel", "level", "stage"))
         vocab = _vocabulary(t, [c for c in CATEGORIES if c in t.columns])
         combos = _Combinations(vocab, [c for c in CATEGORIES if c in t.columns], minimal=True)
-        width = combos.key_width
-        inner = t.select("customer_id", _event=_packed(t, combos.key(t), width, vocab))
+        # the cheap key when it leaves room for the log's time span, else the dense number
+        dense = not _fits(vocab, combos.key_width)
+        width = combos.width if dense else combos.key_width
+        code = combos.code(t) if dense else combos.key(t)
+        inner = t.select("customer_id", _event=_packed(t, code, width, vocab))
         per = inner.group_by("customer_id").agg(events=inner.count(),
                                                 _events=inner._event.collect().sort())
         # a session starts at the first event and at every event session_gap or more after
@@ -183,7 +186,8 @@ def customer_features(events, *, session_gap="30min", as_of=None,
                          _keys=seq.map(lambda x: (x % width).cast(combos.key_type))
                          ).order_by("customer_id")
         result = fetch_arrow(per)
-    head, columns, counts = _customer_counts(result, combos, vocab, as_of)
+    decode = np.arange(len(combos.rows)) if dense else combos.lookup
+    head, columns, counts = _customer_counts(result, combos, decode, width, vocab, as_of)
     del result  # the engine's lists are large: give their memory back before going on
     _release_arrow_memory()
     return _features_frame(head, columns, counts)
@@ -261,7 +265,7 @@ def _packed(t, code, width: int, vocab: pd.DataFrame):
     import ibis
 
     first, last = vocab.attrs["first"], vocab.attrs["last"]
-    if (last.value - first.value) // 1000 * width >= 2**62:  # (value: ns, Python int)
+    if not _fits(vocab, width):
         raise DataError(f"the timestamps span from {first} to {last}, too long a time to be "
                         "right", column="timestamp",
                         expected="a log spanning less than a few centuries (look for "
@@ -270,9 +274,23 @@ def _packed(t, code, width: int, vocab: pd.DataFrame):
     return t.timestamp.delta(start, unit="microsecond") * width + code.cast("int64")
 
 
-def _unpack_time(packed: np.ndarray, width: int, vocab: pd.DataFrame) -> pd.Series:
-    micros = (packed - packed % width) // width
-    return pd.Series(vocab.attrs["first"] + pd.to_timedelta(micros, unit="us")).astype(
+def _fits(vocab: pd.DataFrame, width: int) -> bool:
+    """Whether the log's time span in microseconds, times ``width``, stays below 2**62."""
+    span = (vocab.attrs["last"].value - vocab.attrs["first"].value) // 1000  # .value: ns
+    return span * width < 2**62
+
+
+_MICROS_PER_DAY = 86_400_000_000
+
+
+def _micros_since(packed: np.ndarray, width: int) -> np.ndarray:
+    """The time part of packed events: microseconds since the log's first event."""
+    return (packed - packed % width) // width
+
+
+def _as_times(micros: np.ndarray, start: pd.Timestamp) -> pd.Series:
+    base = np.datetime64(start.tz_convert(None).to_datetime64(), "us")
+    return pd.Series(base + micros.astype("timedelta64[us]")).dt.tz_localize("UTC").astype(
         "datetime64[ns, UTC]")
 
 
@@ -284,7 +302,8 @@ def _none(value):
     return None if value is None or pd.isna(value) else value
 
 
-def _customer_counts(result, combos: _Combinations, vocab: pd.DataFrame, as_of):
+def _customer_counts(result, combos: _Combinations, decode: np.ndarray, width: int,
+                     vocab: pd.DataFrame, as_of):
     """The per-customer columns from the engine's result: a head table and the counts.
 
     The result's lists of keys are read chunk by chunk, where Arrow holds them (joining the
@@ -298,18 +317,21 @@ def _customer_counts(result, combos: _Combinations, vocab: pd.DataFrame, as_of):
     counts = np.zeros((len(members), result.num_rows), np.int32)
     done = 0
     for chunk in result["_keys"].chunks:
-        _tally(np.asarray(chunk.offsets), np.asarray(chunk.values), combos, members,
-               out=counts[:, done:done + len(chunk)])
+        _tally(np.asarray(chunk.offsets), decode[np.asarray(chunk.values)], len(combos.rows),
+               members, out=counts[:, done:done + len(chunk)])
         done += len(chunk)
+    first = _micros_since(result["_first"].to_numpy(), width)
+    last = _micros_since(result["_last"].to_numpy(), width)
+    start = vocab.attrs["first"]
     head = pd.DataFrame({
         "customer_id": result["customer_id"].to_pandas().astype(str),
         "events": result["events"].to_numpy().astype(np.int64),
         "sessions": result["sessions"].to_numpy().astype(np.int64),
-        "first": _unpack_time(result["_first"].to_numpy(), combos.key_width, vocab),
-        "last": _unpack_time(result["_last"].to_numpy(), combos.key_width, vocab)})
+        "first": _as_times(first, start), "last": _as_times(last, start)})
+    # in whole microseconds, then days: no overflow even over centuries
     as_of = vocab.attrs["last"] if as_of is None else as_of
-    head["tenure_days"] = (head["last"] - head["first"]) / pd.Timedelta(days=1)
-    head["recency_days"] = (as_of - head["last"]) / pd.Timedelta(days=1)
+    head["tenure_days"] = (last - first) / _MICROS_PER_DAY
+    head["recency_days"] = ((as_of.value - start.value) // 1000 - last) / _MICROS_PER_DAY
     return head, columns, counts
 
 
@@ -334,25 +356,24 @@ def _features_frame(head: pd.DataFrame, columns: list, counts: np.ndarray) -> pd
     return pd.concat(parts, axis=1)
 
 
-def _tally(offsets: np.ndarray, keys: np.ndarray, combos: _Combinations,
-           members: list[np.ndarray], out: np.ndarray, block: int = 1 << 16) -> None:
-    """Counts per output column and customer from every event's combination key, into ``out``.
+def _tally(offsets: np.ndarray, combos: np.ndarray, n_combos: int, members: list[np.ndarray],
+           out: np.ndarray, block: int = 1 << 16) -> None:
+    """Counts per output column and customer from every event's combination, into ``out``.
 
-    The keys of customer ``i``'s events are ``keys[offsets[i]:offsets[i + 1]]``.
-    ``np.bincount`` counts
-    (combination, customer) pairs a block of customers at a time (so temporary memory stays
-    small), laid out one combination after another; an output column (a touchpoint, a level
-    …) is the sum of the rows of its ``members`` combinations. ``out`` has one row per output
-    column and one column per customer.
+    The combinations (0..n_combos-1) of customer ``i``'s events are
+    ``combos[offsets[i]:offsets[i + 1]]``. ``np.bincount`` counts (combination, customer)
+    pairs a block of customers at a time (so temporary memory stays small), laid out one
+    combination after another; an output column (a touchpoint, a level …) is the sum of the
+    rows of its ``members`` combinations. ``out`` has one row per output column and one
+    column per customer.
     """
-    n, n_combos = len(offsets) - 1, len(combos.rows)
+    n = len(offsets) - 1
     for start in range(0, n, block):
         stop = min(start + block, n)
         size = stop - start
         rows = np.repeat(np.arange(size), np.diff(offsets[start:stop + 1]))
-        mine = combos.lookup[keys[offsets[start]:offsets[stop]]]
-        pairs = np.bincount(mine * size + rows, minlength=n_combos * size)
-        pairs = pairs.reshape(n_combos, size)
+        pairs = np.bincount(combos[offsets[start]:offsets[stop]] * size + rows,
+                            minlength=n_combos * size).reshape(n_combos, size)
         for j, rows_of in enumerate(members):
             out[j, start:stop] = pairs[rows_of].sum(axis=0) if len(rows_of) > 1 \
                 else pairs[rows_of[0]]

@@ -396,7 +396,7 @@ def test_parquet_csv_glob_and_ibis_inputs_give_the_same_answer(tmp_path, funnel_
     table = con.read_parquet(tmp_path / "all.parquet")
     for source in (tmp_path / "all.parquet", str(tmp_path / "part-*.parquet"),
                    [tmp_path / "part-1.parquet", tmp_path / "part-2.parquet"],
-                   tmp_path / "all.csv", table):
+                   tmp_path / "all.csv", table, ibis.memtable(funnel_log)):
         got = journeys.customer_features(source)
         pd.testing.assert_frame_equal(got, expected, check_dtype=False, obj=str(source))
     assert journeys.customer_features(funnel_log, engine="duckdb").equals(expected)
@@ -419,6 +419,31 @@ def test_placeholder_dates_that_make_the_log_span_centuries_are_refused():
     events.loc[1, "timestamp"] = pd.Timestamp("2260-01-01", tz="UTC")
     with pytest.raises(DataError, match="span from 1680"):
         journeys.transitions(events)
+
+
+def test_a_log_spanning_centuries_is_still_counted_exactly():
+    rng = np.random.default_rng(5)
+    # 38 touchpoints x 3 channels: too many combinations to pack with the plain key over
+    # six centuries, so the dense combination number is used
+    touchpoints = cxkit.catalogue()["touchpoint"].tolist()
+    rows = [(f"c{i % 7}", str(pd.Timestamp("2025-01-01", tz="UTC")
+                              + pd.Timedelta(minutes=int(rng.integers(0, 10**6)))),
+             touchpoints[i % len(touchpoints)], ["web", "app", "store"][i % 3])
+            for i in range(3 * len(touchpoints))]
+    events = log(rows)
+    placeholders = log([("old", "1680-01-01", "web_visit"), ("future", "2260-01-01",
+                                                              "web_visit")])
+    both = pd.concat([events, placeholders], ignore_index=True)
+    got = journeys.customer_features(both).set_index("customer_id")
+    # the usual customers are counted as without the placeholders (but for recency)
+    expected = ref_features(events).set_index("customer_id").drop(columns="recency_days")
+    assert_same(got.loc[expected.index, expected.columns].reset_index(),
+                expected.reset_index(), ["customer_id"])
+    # days between 1680 and 2260 do not fit in a pandas Timedelta, but do in days
+    span = (pd.Timestamp("2260-01-01").to_pydatetime() - pd.Timestamp("1680-01-01")
+            .to_pydatetime()).days
+    assert got.loc["old", "recency_days"] == pytest.approx(span)
+    assert got.loc["old", "first"] == pd.Timestamp("1680-01-01", tz="UTC")
 
 
 def test_row_order_does_not_change_any_result(funnel_log):

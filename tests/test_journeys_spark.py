@@ -154,3 +154,9 @@ def test_parquet_files_and_ibis_tables_on_spark(spark, sample_part, tmp_path):
     pd.testing.assert_frame_equal(got, expected)
     table = ibis.pyspark.connect(spark).read_parquet(str(tmp_path / "events.parquet"))
     pd.testing.assert_frame_equal(journeys.transitions(table), expected)
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    half = sample_part["customer_id"] < sample_part["customer_id"].iloc[len(sample_part) // 2]
+    for i, part in enumerate((sample_part[half], sample_part[~half])):
+        part.to_parquet(folder / f"part-{i}.parquet", coerce_timestamps="us")
+    pd.testing.assert_frame_equal(journeys.transitions(folder, engine=spark), expected)
