@@ -4,7 +4,7 @@
 
 Each replicate simulates a study (and the same study with the effects switched off) and runs
 the e-mail experiment, AIPW, difference in differences for the CSR launch, the Cox hazard ratio
-of an unresolved service failure and two naive comparisons (see cxkit.validation). Prints the
+of an unresolved service failure and two naive comparisons (see cxkit.study.validation). Prints the
 summary table as Markdown (the README's table) and writes all replicate rows to
 benchmarks/_out/validation_rows.csv.
 """
@@ -14,7 +14,7 @@ import time
 import warnings
 from pathlib import Path
 
-from cxkit.validation import summarise, validation_study
+from cxkit.study.validation import summarise, validation_study
 
 
 def main() -> None:

@@ -5,12 +5,42 @@ articles' definitions (engagement, interaction, experience), simulate a study wh
 effects are known, and estimate how engagement, interactions and non-interaction factors such
 as a CSR policy affect loyalty.
 
+The package follows the data flow, one sub-package per step (imports point only downward):
+
+==================  ===========================================================================
+``cxkit.io``        files → validated tables: ``load_journeys``, ``load_survey``, load reports
+``cxkit.catalogue`` the touchpoint catalogue, ``classify``, the experience realms
+``cxkit.journeys``  event-log analytics on DuckDB/Spark: features, sessions, paths, funnels
+``cxkit.metrics``   NPS, CSAT, CES, top box, churn, repeat rate, retention, with intervals
+``cxkit.measurement`` reliability, validity, CFA, PLS-SEM (seminr)
+``cxkit.models``    causal effects, loyalty models, drivers, mechanisms, survival
+``cxkit.plots``     figures (they take tables or results and return the Axes)
+``cxkit.study``     the simulator with known truth, bundled data sets, the validation study
+==================  ===========================================================================
+
+Where each idea of the articles lives:
+
+=====================================================  ========================================
+idea (article)                                         function
+=====================================================  ========================================
+engagement / interaction / experience (the circles)    :func:`circles`, :func:`classify`
+touchpoints and their catalogue                        :func:`catalogue`
+journey stages (pre-purchase → post-purchase)          :func:`journey_stages`, :func:`stages_wide`
+moments of truth                                       :func:`moments_of_truth`
+the CX pyramid (needs, ease, enjoyment; Manning)       :func:`cx_pyramid`
+engagement dimensions (cognitive, emotional, behav.)   :func:`engagement_scores`,
+                                                       :func:`behavioural_engagement`
+experience economy, four realms (Pine & Gilmore)       :func:`experience_economy`
+=====================================================  ========================================
+
 >>> import cxkit
 >>> cxkit.catalogue().shape[0] >= 30
 True
 """
 
-from . import datasets, journeys, loyalty, measurement, metrics, plots, retention
+import importlib as _importlib
+
+from . import datasets, journeys, measurement, metrics, models, plots, study
 from ._report import DataError, LoadReport, load_report
 from .catalogue import catalogue, classify
 from .concepts import (
@@ -24,84 +54,65 @@ from .concepts import (
     stages_wide,
 )
 from .io import load_journeys, load_survey
-from .loyalty import (
+from .measurement import formative, pls_sem
+from .models import (
+    CoxResult,
+    EffectResult,
+    EventStudyResult,
     LoyaltyModelResult,
     MediationResult,
     ModerationResult,
+    activity_panel,
+    cate,
+    churn_episodes,
+    compare_effects,
+    cox,
+    effect,
+    effects_by,
+    event_study,
     key_drivers,
     loyalty_model,
     mediation,
     moderation,
     plot_drivers,
-    plot_simple_slopes,
-)
-from .measurement import formative, pls_sem
-from .models import (
-    EffectResult,
-    EventStudyResult,
-    activity_panel,
-    cate,
-    compare_effects,
-    effect,
-    effects_by,
-    event_study,
     plot_effects,
+    plot_retention,
+    plot_simple_slopes,
+    repeat_purchase_summary,
     sensitivity,
 )
-from .retention import CoxResult, churn_episodes, cox, plot_retention, repeat_purchase_summary
-from .simulate import Study, simulate_study
+from .study import Study, simulate_study
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
-    "CoxResult",
-    "DataError",
-    "EffectResult",
-    "EventStudyResult",
-    "activity_panel",
-    "behavioural_engagement",
-    "circles",
-    "cx_pyramid",
-    "engagement_scores",
-    "experience_economy",
-    "formative",
-    "journey_stages",
-    "journeys",
-    "key_drivers",
-    "loyalty",
-    "loyalty_model",
-    "LoyaltyModelResult",
-    "mediation",
-    "MediationResult",
-    "moderation",
-    "ModerationResult",
-    "plot_drivers",
-    "plot_simple_slopes",
-    "moments_of_truth",
-    "plots",
-    "pls_sem",
-    "stages_wide",
-    "event_study",
-    "LoadReport",
-    "catalogue",
-    "cate",
-    "churn_episodes",
-    "cox",
-    "classify",
-    "datasets",
-    "compare_effects",
-    "effect",
-    "effects_by",
-    "plot_effects",
-    "sensitivity",
-    "load_journeys",
-    "load_report",
+    # loading data and the catalogue
+    "DataError", "LoadReport", "catalogue", "classify", "load_journeys", "load_report",
     "load_survey",
-    "measurement",
-    "metrics",
-    "plot_retention",
-    "repeat_purchase_summary",
-    "retention",
-    "simulate_study",
-    "Study",
+    # the articles' concepts
+    "behavioural_engagement", "circles", "cx_pyramid", "engagement_scores",
+    "experience_economy", "journey_stages", "moments_of_truth", "stages_wide",
+    # measurement
+    "formative", "pls_sem",
+    # causal effects
+    "EffectResult", "EventStudyResult", "activity_panel", "cate", "compare_effects", "effect",
+    "effects_by", "event_study", "plot_effects", "sensitivity",
+    # loyalty, drivers and mechanisms
+    "LoyaltyModelResult", "MediationResult", "ModerationResult", "key_drivers", "loyalty_model",
+    "mediation", "moderation", "plot_drivers", "plot_simple_slopes",
+    # retention
+    "CoxResult", "churn_episodes", "cox", "plot_retention", "repeat_purchase_summary",
+    # simulated studies
+    "Study", "simulate_study",
+    # sub-packages
+    "datasets", "journeys", "measurement", "metrics", "models", "plots", "study",
 ]
+
+# Modules that moved in 0.2.0: ``cxkit.loyalty`` etc. still resolve, with a FutureWarning.
+_MOVED = ("loyalty", "retention", "simulate", "validation")
+
+
+def __getattr__(name):
+    if name in _MOVED:
+        return _importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

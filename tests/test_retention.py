@@ -1,5 +1,6 @@
-"""cxkit.retention: Cox regression against known answers, churn episodes and the repeat-purchase
-summary on hand-computed cases, the simulator's churn hazard ratios, and the refusals."""
+"""cxkit.models.survival: Cox regression against known answers, churn episodes and the
+repeat-purchase summary on hand-computed cases, the simulator's churn hazard ratios, and the
+refusals."""
 
 import matplotlib
 
@@ -11,7 +12,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 import cxkit  # noqa: E402
-from cxkit.retention import (  # noqa: E402
+from cxkit.models import (  # noqa: E402
     churn_episodes,
     cox,
     plot_retention,

@@ -13,7 +13,7 @@ import pytest
 
 import cxkit
 from cxkit import datasets
-from cxkit.simulate import DEFAULT_EFFECTS, ITEMS
+from cxkit.study.simulate import DEFAULT_EFFECTS, ITEMS
 
 Z = 3.0
 # A study built to check the truth: everyone active is invited, answers do not depend on

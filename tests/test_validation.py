@@ -9,7 +9,7 @@ tolerances come from the Monte-Carlo error of 30 replicates: a bias passes when 
 import numpy as np
 import pytest
 
-from cxkit.validation import summarise, validation_study
+from cxkit.study.validation import summarise, validation_study
 
 REPS = 30
 Z = 3.0

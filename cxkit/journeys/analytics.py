@@ -31,9 +31,9 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from .._report import DataError
+from ..catalogue import LEVELS, STAGES
 from ._engine import event_table, fetch, fetch_arrow
-from ._report import DataError
-from .catalogue import LEVELS, STAGES
 
 __all__ = ["customer_features", "funnel", "markov_attribution", "paths", "sessions",
            "transitions"]

@@ -277,7 +277,7 @@ def realms(data=None, *, ax=None):
     from matplotlib.patches import Rectangle
 
     if data is None:
-        from .concepts import experience_economy
+        from ..concepts import experience_economy
 
         data = experience_economy()
     table = data.touchpoints if hasattr(data, "touchpoints") else data

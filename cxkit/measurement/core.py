@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._report import DataError
+from .._report import DataError
 
 __all__ = ["CFAResult", "Formative", "PLSResult", "ValidityResult", "cfa", "formative",
            "pls_sem", "reliability", "validity"]

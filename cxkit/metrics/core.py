@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from ._report import DataError
+from .._report import DataError
 
 __all__ = ["ces", "churn_rate", "csat", "nps", "repeat_rate", "retention_curve", "top_box"]
 

@@ -34,8 +34,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._report import DataError
-from .loyalty import loyalty_model  # noqa: F401  (loyalty models live in cxkit.loyalty)
+from .._report import DataError
+from .loyalty import loyalty_model  # noqa: F401
 
 METHODS = ("naive", "regression", "ipw", "aipw", "did")
 

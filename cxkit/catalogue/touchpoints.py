@@ -18,8 +18,8 @@ from importlib import resources
 
 import pandas as pd
 
-from ._read import data_rows, read_table, source_name
-from ._report import DataError, LoadReport, attach_report
+from .._read import data_rows, read_table, source_name
+from .._report import DataError, LoadReport, attach_report
 
 LEVELS = ("engagement", "interaction", "experience")
 DIRECTIONS = ("customer_to_firm", "firm_to_customer", "two_way", "third_party")
@@ -90,7 +90,7 @@ def catalogue(source=None, *, extend=None) -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def _default_frozen() -> pd.DataFrame:
-    return _validated(resources.files("cxkit") / "_data" / "touchpoints.csv")
+    return _validated(resources.files("cxkit.catalogue") / "data" / "touchpoints.csv")
 
 
 def _default_table() -> pd.DataFrame:

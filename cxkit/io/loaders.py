@@ -16,10 +16,10 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ._read import data_rows, looks_like_personal_data, read_table, source_name
-from ._report import DataError, LoadReport, attach_report
-from .catalogue import CLASS_COLUMNS, classify
-from .catalogue import catalogue as build_catalogue
+from .._read import data_rows, looks_like_personal_data, read_table, source_name
+from .._report import DataError, LoadReport, attach_report
+from ..catalogue import CLASS_COLUMNS, classify
+from ..catalogue import catalogue as build_catalogue
 
 JOURNEY_COLUMNS = ("customer_id", "timestamp", "touchpoint", "channel", "value")
 REQUIRED_JOURNEY_COLUMNS = ("customer_id", "timestamp", "touchpoint")

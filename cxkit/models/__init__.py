@@ -1,0 +1,43 @@
+"""Models of loyalty and of what changes it.
+
+Causal effects (regression, IPW, AIPW, DiD, event studies, sensitivity), heterogeneity,
+loyalty models, key drivers, mediation and moderation, survival and repeat purchase.
+May import :mod:`cxkit.measurement`, :mod:`cxkit.metrics`, :mod:`cxkit.journeys`,
+:mod:`cxkit.io`, :mod:`cxkit.catalogue` and the private base modules.
+"""
+
+from .effects import (
+    EffectResult,
+    EventStudyResult,
+    activity_panel,
+    cate,
+    compare_effects,
+    effect,
+    effects_by,
+    event_study,
+    plot_effects,
+    sensitivity,
+)
+from .loyalty import (
+    LoyaltyModelResult,
+    MediationResult,
+    ModerationResult,
+    key_drivers,
+    loyalty_model,
+    mediation,
+    moderation,
+    plot_drivers,
+    plot_simple_slopes,
+)
+from .survival import CoxResult, churn_episodes, cox, plot_retention, repeat_purchase_summary
+
+__all__ = [
+    # causal effects
+    "EffectResult", "EventStudyResult", "activity_panel", "cate", "compare_effects", "effect",
+    "effects_by", "event_study", "plot_effects", "sensitivity",
+    # loyalty, drivers, mechanisms
+    "LoyaltyModelResult", "MediationResult", "ModerationResult", "key_drivers", "loyalty_model",
+    "mediation", "moderation", "plot_drivers", "plot_simple_slopes",
+    # survival and repeat purchase
+    "CoxResult", "churn_episodes", "cox", "plot_retention", "repeat_purchase_summary",
+]
