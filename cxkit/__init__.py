@@ -42,19 +42,10 @@ import importlib as _importlib
 
 from . import datasets, journeys, measurement, metrics, models, plots, study
 from ._report import DataError, LoadReport, load_report
-from .catalogue import catalogue, classify
-from .concepts import (
-    behavioural_engagement,
-    circles,
-    cx_pyramid,
-    engagement_scores,
-    experience_economy,
-    journey_stages,
-    moments_of_truth,
-    stages_wide,
-)
+from .catalogue import catalogue, classify, experience_economy
 from .io import load_journeys, load_survey
-from .measurement import formative, pls_sem
+from .journeys import behavioural_engagement, circles, journey_stages, stages_wide
+from .measurement import cx_pyramid, engagement_scores, formative, pls_sem
 from .models import (
     CoxResult,
     EffectResult,
@@ -74,6 +65,7 @@ from .models import (
     loyalty_model,
     mediation,
     moderation,
+    moments_of_truth,
     plot_drivers,
     plot_effects,
     plot_retention,
@@ -109,7 +101,7 @@ __all__ = [
 ]
 
 # Modules that moved in 0.2.0: ``cxkit.loyalty`` etc. still resolve, with a FutureWarning.
-_MOVED = ("loyalty", "retention", "simulate", "validation")
+_MOVED = ("concepts", "loyalty", "retention", "simulate", "validation")
 
 
 def __getattr__(name):

@@ -7,72 +7,14 @@ Nothing in cxkit drops or fixes data silently: a problem either raises :class:`D
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from html import escape
 
 import pandas as pd
 
+from ._check import DataError, format_rows  # noqa: F401  (DataError's home is _check)
+
 _REPORT_KEY = "cxkit_load_report"
-_MAX_ROWS_SHOWN = 10
-
-
-def format_rows(rows: Sequence[int]) -> str:
-    """Up to ten 1-based row numbers, then how many more there are."""
-    rows = list(rows)
-    shown = ", ".join(str(r) for r in rows[:_MAX_ROWS_SHOWN])
-    more = len(rows) - _MAX_ROWS_SHOWN
-    return f"{shown} (and {more} more)" if more > 0 else shown
-
-
-class DataError(ValueError):
-    """Bad input data: names the file, the column(s), the rows and what was expected.
-
-    Rows are numbered from 1 at the first data row (the row after the header), which is
-    what a reader counts in a spreadsheet below the header.
-
-    Examples
-    --------
-    >>> err = DataError("problem", file="events.csv", column="timestamp", rows=[3, 7],
-    ...                 expected="an ISO 8601 date-time")
-    >>> print(err)
-    events.csv: column 'timestamp', rows 3, 7: problem (expected an ISO 8601 date-time)
-    >>> err.rows
-    [3, 7]
-    """
-
-    def __init__(
-        self,
-        problem: str,
-        *,
-        file: str | None = None,
-        column: str | Iterable[str] | None = None,
-        rows: Iterable[int] | None = None,
-        expected: str | None = None,
-    ):
-        self.problem = problem
-        self.file = file
-        self.column = column
-        self.rows = [int(r) for r in rows] if rows is not None else []
-        self.expected = expected
-        where = []
-        if column is not None:
-            cols = [column] if isinstance(column, str) else list(column)
-            label = "column" if len(cols) == 1 else "columns"
-            where.append(f"{label} " + ", ".join(repr(c) for c in cols))
-        if self.rows:
-            label = "row" if len(self.rows) == 1 else "rows"
-            where.append(f"{label} {format_rows(self.rows)}")
-        message = ", ".join(where)
-        message = f"{message}: {problem}" if message else problem
-        if file is not None:
-            message = f"{file}: {message}"
-        if expected:
-            message = f"{message} (expected {expected})"
-        super().__init__(message)
-
-
-DataError.__module__ = "cxkit"  # shown as cxkit.DataError in tracebacks
 
 
 @dataclass(repr=False)

@@ -16,7 +16,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 import cxkit
 from cxkit import DataError
-from cxkit.concepts import (
+from cxkit import (
     behavioural_engagement,
     circles,
     cx_pyramid,

@@ -12,6 +12,13 @@ from .analytics import (
     sessions,
     transitions,
 )
+from .circles import Circles, circles, journey_stages, stages_wide
+from .engagement import BehaviouralEngagement, behavioural_engagement
 
-__all__ = ["customer_features", "funnel", "markov_attribution", "paths", "sessions",
-           "transitions"]
+__all__ = [
+    # engine analytics
+    "customer_features", "funnel", "markov_attribution", "paths", "sessions", "transitions",
+    # the articles' concepts on the event log
+    "BehaviouralEngagement", "Circles", "behavioural_engagement", "circles", "journey_stages",
+    "stages_wide",
+]

@@ -14,6 +14,10 @@ from .core import (
     reliability,
     validity,
 )
+from .engagement import ENGAGEMENT_DIMENSIONS, engagement_scores
+from .pyramid import PYRAMID_LABELS, PYRAMID_LAYERS, Pyramid, cx_pyramid
 
 __all__ = ["CFAResult", "Formative", "PLSResult", "ValidityResult", "cfa", "formative",
-           "pls_sem", "reliability", "validity"]
+           "pls_sem", "reliability", "validity",
+           "ENGAGEMENT_DIMENSIONS", "PYRAMID_LABELS", "PYRAMID_LAYERS", "Pyramid", "cx_pyramid",
+           "engagement_scores"]

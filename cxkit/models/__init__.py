@@ -29,6 +29,7 @@ from .loyalty import (
     plot_drivers,
     plot_simple_slopes,
 )
+from .moments import moments_of_truth
 from .survival import CoxResult, churn_episodes, cox, plot_retention, repeat_purchase_summary
 
 __all__ = [
@@ -38,6 +39,8 @@ __all__ = [
     # loyalty, drivers, mechanisms
     "LoyaltyModelResult", "MediationResult", "ModerationResult", "key_drivers", "loyalty_model",
     "mediation", "moderation", "plot_drivers", "plot_simple_slopes",
+    # moments of truth
+    "moments_of_truth",
     # survival and repeat purchase
     "CoxResult", "churn_episodes", "cox", "plot_retention", "repeat_purchase_summary",
 ]

@@ -43,7 +43,7 @@ def circles(result, *, reading: str = "nested", ax=None):
     Parameters
     ----------
     result : Circles
-        The result of :func:`cxkit.concepts.circles`.
+        The result of :func:`cxkit.circles`.
     reading : {"nested", "disjoint"}
         ``"nested"`` draws three concentric circles (engagement inside interaction inside
         experience) as a concept diagram with fixed radii; ``"disjoint"`` draws the three
@@ -62,7 +62,7 @@ def circles(result, *, reading: str = "nested", ax=None):
     --------
     >>> import cxkit
     >>> from cxkit import plots
-    >>> from cxkit.concepts import circles
+    >>> from cxkit import circles
     >>> result = circles(cxkit.simulate_study(300, seed=1).events)
     >>> ax = plots.circles(result)
     >>> len(ax.patches)
@@ -129,7 +129,7 @@ def moments_of_truth(result: pd.DataFrame, *, top: int = 15, ax=None):
     Parameters
     ----------
     result : DataFrame
-        The result of :func:`cxkit.concepts.moments_of_truth`.
+        The result of :func:`cxkit.moments_of_truth`.
     top : int
         How many touchpoints to show (the largest absolute estimates).
     ax : matplotlib Axes, optional
@@ -145,7 +145,7 @@ def moments_of_truth(result: pd.DataFrame, *, top: int = 15, ax=None):
     --------
     >>> import cxkit
     >>> from cxkit import plots
-    >>> from cxkit.concepts import moments_of_truth
+    >>> from cxkit import moments_of_truth
     >>> study = cxkit.simulate_study(300, seed=1)
     >>> mot = moments_of_truth(study.events, study.survey, outcome="csat", window="365D",
     ...                        controls=["wave"])
@@ -157,7 +157,7 @@ def moments_of_truth(result: pd.DataFrame, *, top: int = 15, ax=None):
     absent = [c for c in needed if c not in result.columns]
     if absent:
         raise ValueError(f"result lacks column(s) {absent}: pass the table returned by "
-                         "cxkit.concepts.moments_of_truth")
+                         "cxkit.moments_of_truth")
     shown = result.dropna(subset=["estimate"])
     shown = shown.reindex(shown["estimate"].abs().sort_values(ascending=False).index)
     shown = shown.head(top).reset_index(drop=True)
@@ -196,7 +196,7 @@ def pyramid(result, ax=None):
     Parameters
     ----------
     result : Pyramid
-        The result of :func:`cxkit.concepts.cx_pyramid`.
+        The result of :func:`cxkit.cx_pyramid`.
     ax : matplotlib Axes, optional
         Where to draw; a new figure when omitted.
 
@@ -211,7 +211,7 @@ def pyramid(result, ax=None):
     --------
     >>> import cxkit
     >>> from cxkit import plots
-    >>> from cxkit.concepts import cx_pyramid
+    >>> from cxkit import cx_pyramid
     >>> survey = cxkit.simulate_study(300, seed=1).survey
     >>> result = cx_pyramid(survey, needs=["needs_1", "needs_2", "needs_3"],
     ...                     ease=["ease_1", "ease_2", "ease_3"],
@@ -250,14 +250,15 @@ def pyramid(result, ax=None):
     return ax
 
 
-def realms(data=None, *, ax=None):
+def realms(data, *, ax=None):
     """Draw Pine & Gilmore's four realms of an experience with the touchpoints in each.
 
     Parameters
     ----------
-    data : ExperienceEconomy or DataFrame, optional
-        The result of :func:`cxkit.concepts.experience_economy`, or its ``touchpoints`` table
-        (columns ``touchpoint`` and ``realm``); the default catalogue's mapping when omitted.
+    data : ExperienceEconomy or DataFrame
+        The result of :func:`cxkit.experience_economy`, or its ``touchpoints`` table
+        (columns ``touchpoint`` and ``realm``). Since 0.2.0 it is required: plots import no
+        analysis code, so they cannot build the default mapping themselves.
     ax : matplotlib Axes, optional
         Where to draw; a new figure when omitted.
 
@@ -269,17 +270,16 @@ def realms(data=None, *, ax=None):
 
     Examples
     --------
-    >>> from cxkit import plots
-    >>> ax = plots.realms()
+    >>> import cxkit
+    >>> ax = cxkit.plots.realms(cxkit.experience_economy())
     >>> len(ax.patches)
     4
     """
     from matplotlib.patches import Rectangle
 
     if data is None:
-        from ..concepts import experience_economy
-
-        data = experience_economy()
+        raise TypeError("realms() needs the realms to draw: pass cxkit.experience_economy(), or "
+                        "call cxkit.experience_economy().plot()")
     table = data.touchpoints if hasattr(data, "touchpoints") else data
     if not {"touchpoint", "realm"} <= set(table.columns):
         raise ValueError("data must be an ExperienceEconomy or a table with columns "
