@@ -144,3 +144,30 @@ def test_every_public_name_is_reachable():
         warnings.simplefilter("error")
         for name in cxkit.__all__:
             assert getattr(cxkit, name) is not None, name
+
+
+def test_every_name_the_readme_shows_resolves():
+    import re
+
+    import cxkit  # noqa: F401
+
+    readme = (PACKAGE.parent / "README.md").read_text()
+    moved = {"cxkit.concepts", "cxkit.loyalty", "cxkit.retention", "cxkit.simulate",
+             "cxkit.validation"}
+    names = set(re.findall(r"`(cxkit(?:\.[A-Za-z_][A-Za-z0-9_]*)+)", readme))
+    missing = []
+    for name in sorted(names):
+        parts = name.split(".")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore" if ".".join(parts[:2]) in moved else "error")
+            obj = importlib.import_module("cxkit")
+            for i, part in enumerate(parts[1:], start=2):
+                if hasattr(obj, part):
+                    obj = getattr(obj, part)
+                    continue
+                try:
+                    obj = importlib.import_module(".".join(parts[:i]))
+                except ImportError:
+                    missing.append(name)
+                    break
+    assert not missing, f"README names that do not resolve: {missing}"
