@@ -458,3 +458,55 @@ def test_importing_metrics_does_not_import_statsmodels_or_scipy():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+# --------------------------------------------------------------------------------------------
+# conf_level (formerly level), signatures and docstrings
+# --------------------------------------------------------------------------------------------
+LEVEL_CALLS = {
+    "nps": (metrics.nps, {}),
+    "csat": (metrics.csat, {}),
+    "top_box": (metrics.top_box, {"column": "enjoy"}),
+    "ces": (metrics.ces, {}),
+    "churn_rate": (metrics.churn_rate, {}),
+    "repeat_rate": (metrics.repeat_rate, {}),
+    "retention_curve": (metrics.retention_curve, {"duration": "n_repurchases",
+                                                  "event": "churned"}),
+}
+
+
+@pytest.mark.parametrize("name", LEVEL_CALLS)
+def test_deprecated_level_still_works_with_a_future_warning(name, rng):
+    func, kwargs = LEVEL_CALLS[name]
+    data = grouped_survey(rng)
+    with pytest.warns(FutureWarning, match=rf"{name}\(\): level= is now conf_level="):
+        old = func(data, level=0.9, by="segment", **kwargs)
+    new = func(data, conf_level=0.9, by="segment", **kwargs)
+    pd.testing.assert_frame_equal(old, new)
+    assert not old.equals(func(data, by="segment", **kwargs))  # 0.9, not the default 0.95
+
+
+@pytest.mark.parametrize("name", LEVEL_CALLS)
+def test_by_and_conf_level_are_keyword_only(name):
+    import inspect
+
+    func, _ = LEVEL_CALLS[name]
+    parameters = inspect.signature(func).parameters
+    for keyword in ("by", "conf_level", "level"):
+        assert parameters[keyword].kind is inspect.Parameter.KEYWORD_ONLY, keyword
+    positional = [p for p in parameters.values()
+                  if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]
+    assert [p.name for p in positional][:1] == ["data"] and len(positional) <= 2
+
+
+@pytest.mark.parametrize("name", LEVEL_CALLS)
+def test_docstrings_keep_their_formulas_and_name_conf_level(name):
+    doc = LEVEL_CALLS[name][0].__doc__
+    assert "{doc:" not in doc and "{level}" not in doc
+    assert "conf_level : float" in doc and "level : float, optional" in doc
+    # no parameter text was pasted into a formula (help(nps) once printed the level text
+    # inside \text{...})
+    for block in doc.split(".. math::")[1:]:
+        formula = block.split("\n\n")[1]
+        assert "Confidence level of the" not in formula and "Deprecated" not in formula
+    assert "\\text{conf\\_level}" in doc  # the z quantile's formula, intact
