@@ -69,9 +69,9 @@ def test_nps_interval_is_clipped_to_minus_100_and_100():
     assert (all_detractors["ci_low"], all_detractors["ci_high"]) == (-100.0, -100.0)
 
 
-def test_nps_level_changes_the_normal_quantile():
+def test_nps_conf_level_changes_the_normal_quantile():
     data = nps_answers(50, 30, 20)
-    wide = metrics.nps(data, level=0.99).iloc[0]
+    wide = metrics.nps(data, conf_level=0.99).iloc[0]
     assert wide["ci_high"] - wide["estimate"] == pytest.approx(norm.ppf(0.995) * wide["se"])
 
 
@@ -82,7 +82,7 @@ def test_nps_interval_covers_the_true_value_at_its_nominal_level(rng):
     draws, n, level = 2000, 200, 0.95
     answers = rng.choice(points, size=(draws, n), p=probs)
     data = pd.DataFrame({"draw": np.repeat(np.arange(draws), n), "nps": answers.ravel()})
-    result = metrics.nps(data, by="draw", level=level)
+    result = metrics.nps(data, by="draw", conf_level=level)
     assert len(result) == draws and (result["n"] == n).all()
     coverage = ((result["ci_low"] <= 30) & (30 <= result["ci_high"])).mean()
     # Each draw covers or not with probability `level`: the Monte-Carlo standard error of the
@@ -114,7 +114,7 @@ SHARES = {
 @pytest.mark.parametrize("level", [0.9, 0.95, 0.99])
 def test_share_intervals_equal_statsmodels_wilson(name, level):
     func, data, count = SHARES[name]
-    row = func(data, level=level).iloc[0]
+    row = func(data, conf_level=level).iloc[0]
     n = len(data)
     low, high = wilson(count, n, level)
     assert row["count"] == count and row["n"] == n
@@ -160,7 +160,7 @@ def test_repeat_rate_counts_customers_with_at_least_one_repeat_purchase():
 # --------------------------------------------------------------------------------------------
 def test_ces_is_the_mean_with_a_t_interval(rng):
     data = pd.DataFrame({"ces": rng.integers(1, 8, size=40).astype(float)})
-    row = metrics.ces(data, level=0.9).iloc[0]
+    row = metrics.ces(data, conf_level=0.9).iloc[0]
     x = data["ces"].to_numpy()
     se = x.std(ddof=1) / math.sqrt(len(x))
     low, high = student_t.interval(0.9, len(x) - 1, loc=x.mean(), scale=se)
@@ -178,7 +178,7 @@ def test_ces_of_one_answer_has_no_interval():
 def test_ces_scale_refuses_values_outside_it():
     data = pd.DataFrame({"ces": [1, 7, 8, 4]})
     assert metrics.ces(data).loc[0, "n"] == 4  # no scale given: no range check
-    with pytest.raises(DataError, match="outside the range 1–7") as err:
+    with pytest.raises(DataError, match="not on the 1–7 scale") as err:
         metrics.ces(data, scale=(1, 7))
     assert err.value.rows == [3]
 
@@ -284,7 +284,7 @@ def test_kaplan_meier_on_five_customers_matches_the_product_limit_by_hand():
 
 
 def test_kaplan_meier_interval_is_greenwood_on_the_log_log_scale():
-    curve = metrics.retention_curve(FIVE, duration="months", event="churned", level=0.9)
+    curve = metrics.retention_curve(FIVE, duration="months", event="churned", conf_level=0.9)
     z = norm.ppf(0.95)
     greenwood = np.cumsum([1 / (5 * 4), 1 / (4 * 3), 1 / (2 * 1)])  # sum d / (n (n - d))
     surv = np.array([0.8, 0.6, 0.3])
@@ -437,9 +437,9 @@ def test_negative_durations_are_refused():
 
 
 @pytest.mark.parametrize("level", [0, 1, 95, -0.5, "0.95", True])
-def test_level_outside_0_1_is_a_value_error(level):
-    with pytest.raises(ValueError, match="level"):
-        metrics.nps(pd.DataFrame({"nps": [9, 10]}), level=level)
+def test_conf_level_outside_0_1_is_a_value_error(level):
+    with pytest.raises(ValueError, match="conf_level"):
+        metrics.nps(pd.DataFrame({"nps": [9, 10]}), conf_level=level)
 
 
 def test_bad_scale_arguments_are_value_errors():
@@ -458,3 +458,55 @@ def test_importing_metrics_does_not_import_statsmodels_or_scipy():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "[]"
+
+
+# --------------------------------------------------------------------------------------------
+# conf_level (formerly level), signatures and docstrings
+# --------------------------------------------------------------------------------------------
+LEVEL_CALLS = {
+    "nps": (metrics.nps, {}),
+    "csat": (metrics.csat, {}),
+    "top_box": (metrics.top_box, {"column": "enjoy"}),
+    "ces": (metrics.ces, {}),
+    "churn_rate": (metrics.churn_rate, {}),
+    "repeat_rate": (metrics.repeat_rate, {}),
+    "retention_curve": (metrics.retention_curve, {"duration": "n_repurchases",
+                                                  "event": "churned"}),
+}
+
+
+@pytest.mark.parametrize("name", LEVEL_CALLS)
+def test_deprecated_level_still_works_with_a_future_warning(name, rng):
+    func, kwargs = LEVEL_CALLS[name]
+    data = grouped_survey(rng)
+    with pytest.warns(FutureWarning, match=rf"{name}\(\): level= is now conf_level="):
+        old = func(data, level=0.9, by="segment", **kwargs)
+    new = func(data, conf_level=0.9, by="segment", **kwargs)
+    pd.testing.assert_frame_equal(old, new)
+    assert not old.equals(func(data, by="segment", **kwargs))  # 0.9, not the default 0.95
+
+
+@pytest.mark.parametrize("name", LEVEL_CALLS)
+def test_by_and_conf_level_are_keyword_only(name):
+    import inspect
+
+    func, _ = LEVEL_CALLS[name]
+    parameters = inspect.signature(func).parameters
+    for keyword in ("by", "conf_level", "level"):
+        assert parameters[keyword].kind is inspect.Parameter.KEYWORD_ONLY, keyword
+    positional = [p for p in parameters.values()
+                  if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]
+    assert [p.name for p in positional][:1] == ["data"] and len(positional) <= 2
+
+
+@pytest.mark.parametrize("name", LEVEL_CALLS)
+def test_docstrings_keep_their_formulas_and_name_conf_level(name):
+    doc = LEVEL_CALLS[name][0].__doc__
+    assert "{doc:" not in doc and "{level}" not in doc
+    assert "conf_level : float" in doc and "level : float, optional" in doc
+    # no parameter text was pasted into a formula (help(nps) once printed the level text
+    # inside \text{...})
+    for block in doc.split(".. math::")[1:]:
+        formula = block.split("\n\n")[1]
+        assert "Confidence level of the" not in formula and "Deprecated" not in formula
+    assert "\\text{conf\\_level}" in doc  # the z quantile's formula, intact

@@ -1,8 +1,31 @@
-"""CX metrics with their uncertainty: NPS, CSAT, CES, top box, churn, repeat rate, retention.
+"""CX metrics with their uncertainty: NPS, CSAT, CES, top-box shares, churn, repeat purchase
+and retention curves.
 
-May import :mod:`cxkit.catalogue` and the private base modules; never a model.
+Every function takes the table first and column names as keywords, and returns a tidy
+DataFrame with one row per group (``by=``): the group column(s), then ``estimate``,
+``ci_low``, ``ci_high``, ``n`` (answers used) and ``n_missing`` (answers left out because they
+were missing), then columns particular to the metric. Nothing is dropped silently: a missing
+answer (NaN or None) is left out of the estimate and counted in ``n_missing``; anything else that
+is not a valid answer (a value off the scale, text, an infinite number) raises
+:class:`cxkit.DataError` naming the column and the rows, counted from 1 at the table's first row
+(positions, not index labels).
+
+Shares (CSAT, top box, churn, repeat purchase) come with Wilson score intervals, NPS with the
+normal interval of a difference of multinomial proportions, CES with a t interval, retention
+with the Kaplan–Meier estimate of statsmodels and pointwise log–log intervals. The confidence
+level is ``conf_level=`` (``level=`` still works, with a ``FutureWarning``, until cxkit 0.3.0).
+
+Modules: :mod:`~cxkit.metrics.survey` (survey scores), :mod:`~cxkit.metrics.behaviour` (churn,
+repeat purchase, retention). May import :mod:`cxkit.journeys`, :mod:`cxkit.io`,
+:mod:`cxkit.catalogue` and the private base modules; never a model.
 """
 
-from .core import ces, churn_rate, csat, nps, repeat_rate, retention_curve, top_box
+from .behaviour import churn_rate, repeat_rate, retention_curve
+from .survey import ces, csat, nps, top_box
 
-__all__ = ["ces", "churn_rate", "csat", "nps", "repeat_rate", "retention_curve", "top_box"]
+__all__ = [
+    # survey scores
+    "ces", "csat", "nps", "top_box",
+    # behaviour: churn, repeat purchase, retention
+    "churn_rate", "repeat_rate", "retention_curve",
+]

@@ -1,0 +1,112 @@
+"""Steps shared by the metrics: one row per group, Wilson shares, and the docstring texts of
+the metrics (the texts shared by the whole kit live in :mod:`cxkit._docstrings`)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import pandas as pd
+
+#: Texts used by several metrics only, passed to ``shared_docs(extra=DOCS)``.
+DOCS = {
+    "head_columns": (
+        "- the ``by`` column(s), if given;\n"
+        "        - ``estimate``, ``ci_low``, ``ci_high``: the estimate and its interval;\n"
+        "        - ``n``: answers used (non-missing values in the group);\n"
+        "        - ``n_missing``: missing values (NaN, None) in the group, left out of the\n"
+        "          estimate;"
+    ),
+    "share_columns": (
+        "- ``count``: answers counted in the share (the numerator of ``estimate``)."
+    ),
+    "raises": (
+        "DataError\n"
+        "        The table has no rows; a column is absent; values are not numbers; no value of\n"
+        "        the column is present."
+    ),
+    "level": (
+        "level : float, optional\n"
+        "        Deprecated name of ``conf_level`` (a ``FutureWarning``; removed in cxkit 0.3.0)."
+    ),
+    "wilson": (
+        "The interval is Wilson's score interval [1]_, computed by\n"
+        "    ``statsmodels.stats.proportion.proportion_confint(count, n, alpha=1 - conf_level,\n"
+        "    method=\"wilson\")``: with :math:`\\hat p = x/n` and :math:`z` the\n"
+        "    :math:`1 - (1 - \\text{conf\\_level})/2` normal quantile,\n"
+        "\n"
+        "    .. math::\n"
+        "\n"
+        "        \\frac{\\hat p + z^2/(2n) \\pm z\\sqrt{\\hat p(1-\\hat p)/n + z^2/(4n^2)}}\n"
+        "             {1 + z^2/n}.\n"
+        "\n"
+        "    Unlike the textbook Wald interval it stays inside [0, 1] and keeps close to its\n"
+        "    nominal coverage for small groups and shares near 0 or 1 [2]_. A group with no\n"
+        "    answers gets NaN."
+    ),
+    "wilson_refs": (
+        ".. [1] Wilson, E. B. (1927). Probable inference, the law of succession, and\n"
+        "       statistical inference. *Journal of the American Statistical Association*,\n"
+        "       22(158), 209–212.\n"
+        "    .. [2] Brown, L. D., Cai, T. T., & DasGupta, A. (2001). Interval estimation for a\n"
+        "       binomial proportion. *Statistical Science*, 16(2), 101–133."
+    ),
+}
+
+
+def share(data, by, conf_level, values: pd.Series, hit: pd.Series) -> pd.DataFrame:
+    """Wilson share of ``hit`` among the non-missing ``values``, per group."""
+    from statsmodels.stats.proportion import proportion_confint
+
+    parts = pd.DataFrame({"value": values, "hit": hit})
+
+    def summarise(part: pd.DataFrame) -> dict:
+        present = part["value"].notna()
+        n = int(present.sum())
+        if n == 0:
+            return empty_row(part, ["count"])
+        count = int(part.loc[present, "hit"].sum())
+        ci_low, ci_high = proportion_confint(count, n, alpha=1 - conf_level, method="wilson")
+        return {"estimate": count / n, "ci_low": float(ci_low), "ci_high": float(ci_high),
+                "n": n, "n_missing": n_missing(part), "count": count}
+
+    return by_groups(data, by, parts, summarise)
+
+
+def by_groups(data: pd.DataFrame, by: list[str], parts: pd.DataFrame,
+              summarise: Callable) -> pd.DataFrame:
+    """Apply ``summarise`` to each group of ``parts``; the ``by`` columns come first."""
+    if not by:
+        return _as_frame(summarise(parts))
+    keys = [data[c].reset_index(drop=True) for c in by]
+    group_keys, pieces = [], []
+    for key, part in parts.groupby(keys, dropna=False, sort=True, observed=True):
+        piece = _as_frame(summarise(part))
+        group_keys += [key] * len(piece)
+        pieces.append(piece)
+    out = pd.concat(pieces, ignore_index=True)
+    clash = [name for name in by if name in out.columns]
+    if clash:
+        raise ValueError(f"by column(s) {clash} have the name of an output column; rename them")
+    for i, name in reversed(list(enumerate(by))):
+        column = pd.Series([key[i] for key in group_keys], name=name)
+        if isinstance(data[name].dtype, pd.CategoricalDtype):
+            column = column.astype(data[name].dtype)
+        out.insert(0, name, column)
+    return out
+
+
+def _as_frame(result) -> pd.DataFrame:
+    return result if isinstance(result, pd.DataFrame) else pd.DataFrame([result])
+
+
+def n_missing(part: pd.DataFrame) -> int:
+    """Missing answers in a group's ``value`` column."""
+    return int(part["value"].isna().sum())
+
+
+def empty_row(part: pd.DataFrame, extra: list[str]) -> dict:
+    """The row of a group without answers: NaN estimates, 0 counts."""
+    row = {"estimate": math.nan, "ci_low": math.nan, "ci_high": math.nan, "n": 0,
+           "n_missing": n_missing(part)}
+    return row | {name: (0 if name == "count" else math.nan) for name in extra}
