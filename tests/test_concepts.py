@@ -359,7 +359,7 @@ def five_respondents() -> pd.DataFrame:
 
 def test_pyramid_shares_and_wilson_intervals(five_respondents):
     result = cx_pyramid(five_respondents, needs=["n1", "n2"], ease=["e1"], enjoy=["j1"],
-                        level=0.9)
+                        conf_level=0.9)
     # layer scores: needs 7, 6, 4.5, 6.5, 7 -> met by 4; ease met by 4 (not 13); enjoy by 3
     # (not 11, 14); pyramid: needs 4, needs & ease 3 (10, 11, 14), all three 1 (10)
     expected = {("needs", "layer"): 4, ("needs", "pyramid"): 4, ("ease", "layer"): 4,
@@ -439,6 +439,32 @@ def test_pyramid_refuses_answers_off_the_scale_naming_the_rows(five_respondents)
     assert err.value.column == ["e1"]
     with pytest.raises(ValueError, match="top_box"):
         cx_pyramid(five_respondents, needs=["n1"], ease=["e1"], enjoy=["j1"], top_box=8)
+
+
+def test_pyramid_conf_int_gives_the_intervals_of_its_table(five_respondents):
+    result = cx_pyramid(five_respondents, needs=["n1", "n2"], ease=["e1"], enjoy=["j1"],
+                        conf_level=0.9)
+    bounds = result.conf_int()
+    frame = result.to_frame()
+    assert list(bounds.columns) == ["lower", "upper"] and len(bounds) == len(frame) == 7
+    np.testing.assert_allclose(bounds["lower"], frame["ci_low"])
+    np.testing.assert_allclose(bounds["upper"], frame["ci_high"])
+    assert bounds.loc[("share_pyramid", "ease"), "lower"] == pytest.approx(
+        proportion_confint(3, 5, alpha=0.1, method="wilson")[0])
+    pd.testing.assert_frame_equal(result.conf_int(conf_level=0.9), bounds)
+    with pytest.raises(ValueError, match="conf_level=0.95"):  # Wilson intervals: call again
+        result.conf_int(conf_level=0.95)
+
+
+def test_pyramid_level_keyword_still_works_with_a_warning(five_respondents):
+    items = {"needs": ["n1", "n2"], "ease": ["e1"], "enjoy": ["j1"]}
+    with pytest.warns(FutureWarning, match="level= is now conf_level="):
+        old = cx_pyramid(five_respondents, **items, level=0.9)
+    new = cx_pyramid(five_respondents, **items, conf_level=0.9)
+    pd.testing.assert_frame_equal(old.levels, new.levels)
+    assert new.conf_level == 0.9
+    with pytest.warns(FutureWarning, match=r"Pyramid.level is now .conf_level"):
+        assert new.level == 0.9
 
 
 # ------------------------------------------------------------------------------- engagement

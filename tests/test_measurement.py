@@ -109,7 +109,7 @@ def test_ecsi_paths_and_r2_match_seminr_reference_to_3_decimals(ecsi):
 
 def test_pls_sem_is_identical_to_calling_seminr_directly(mobi, ecsi):
     direct = seminr_ecsi(mobi)
-    model = ecsi.model
+    model = ecsi.fit
     assert np.array_equal(model.path_coef.values, direct.path_coef.values)
     assert np.array_equal(model.outer_loadings.values, direct.outer_loadings.values)
     assert np.array_equal(model.outer_weights.values, direct.outer_weights.values)
@@ -155,7 +155,7 @@ def test_formative_and_single_item_constructs_use_seminr_mode_b_and_single_item(
     sm = seminr.relationships(seminr.paths("Image", "Satisfaction"),
                               seminr.paths("Satisfaction", "Complaints"))
     direct = seminr.estimate_pls(mobi, mm, sm)
-    assert np.array_equal(result.model.outer_weights.values, direct.outer_weights.values)
+    assert np.array_equal(result.fit.outer_weights.values, direct.outer_weights.values)
     assert result.loadings.groupby("construct")["mode"].first().to_dict() == {
         "Image": "formative", "Satisfaction": "reflective", "Complaints": "single item"}
     assert isinstance(formative(["a", "b"]), Formative)
@@ -185,6 +185,55 @@ def test_summary_and_plot_show_every_path(ecsi):
         assert len(ax.patches) == 7 + 12  # boxes and arrows
     finally:
         plt.close(ax.figure)
+
+
+def test_pls_conf_int_reads_another_level_from_the_same_resamples(mobi):
+    small = {"Image": ECSI_MEASUREMENT["Image"], "Satisfaction": ECSI_MEASUREMENT["Satisfaction"],
+             "Loyalty": ECSI_MEASUREMENT["Loyalty"]}
+    paths = [("Image", "Satisfaction"), ("Satisfaction", "Loyalty"), ("Image", "Loyalty")]
+    result = pls_sem(mobi, small, paths, bootstrap=30, seed=3, cores=1)
+    bounds = result.conf_int()
+    assert list(bounds.index.names) == ["source", "target"] and list(bounds.index) == paths
+    np.testing.assert_array_equal(bounds.to_numpy(), result.paths[["ci_low", "ci_high"]])
+    with pytest.warns(FutureWarning, match="pls_sem\\(\\): level= is now conf_level="):
+        narrow = pls_sem(mobi, small, paths, bootstrap=30, seed=3, cores=1, level=0.8)
+    assert narrow.conf_level == 0.8
+    pd.testing.assert_frame_equal(result.conf_int(conf_level=0.8), narrow.conf_int())
+    assert ((bounds["upper"] - bounds["lower"])
+            > (narrow.paths["ci_high"] - narrow.paths["ci_low"]).to_numpy()).all()
+    with pytest.raises(ValueError, match="without a bootstrap"):
+        pls_sem(mobi, small, paths).conf_int()
+
+
+def test_pls_result_keeps_model_and_level_as_warning_aliases(ecsi):
+    with pytest.warns(FutureWarning, match=r"PLSResult.model is now .fit"):
+        assert ecsi.model is ecsi.fit
+    with pytest.warns(FutureWarning, match=r"PLSResult.level is now .conf_level"):
+        assert ecsi.level == ecsi.conf_level == 0.95
+
+
+def test_path_diagram_draws_a_plain_paths_table():
+    from matplotlib.patches import FancyArrowPatch
+
+    from cxkit import plots
+
+    paths = pd.DataFrame({"source": ["ease", "ease", "satisfaction"],
+                          "target": ["satisfaction", "loyalty", "loyalty"],
+                          "estimate": [0.52, 0.03, 0.61], "ci_low": [0.4, -0.05, 0.5],
+                          "ci_high": [0.64, 0.11, 0.72]})
+    ax = plots.path_diagram(paths, constructs=["ease", "satisfaction", "loyalty"],
+                            r2={"satisfaction": 0.27, "loyalty": 0.41})
+    try:
+        arrows = [p for p in ax.patches if isinstance(p, FancyArrowPatch)]
+        assert len(arrows) == 3 and len(ax.patches) == 6
+        assert [a.get_linestyle() for a in arrows] == ["-", "--", "-"]  # 0.03's CI holds 0
+        assert {"loyalty\nR² = 0.41", "0.52", "0.03", "0.61"} <= {t.get_text() for t in ax.texts}
+    finally:
+        plt.close(ax.figure)
+    with pytest.raises(ValueError, match="not in constructs"):
+        plots.path_diagram(paths, constructs=["ease", "loyalty"])
+    with pytest.raises(DataError, match="not in the paths table"):
+        plots.path_diagram(paths.drop(columns="estimate"))
 
 
 def test_structural_model_mistakes_are_refused(mobi):
@@ -229,8 +278,8 @@ def test_declared_missing_code_equals_seminr_mean_replacement(mobi):
     data.loc[[5], "PERQ2"] = -99
     result = pls_sem(data, ECSI_MEASUREMENT, ECSI_PATHS, missing_codes=(-99,))
     direct = seminr_ecsi(data, missing_value=-99)
-    assert np.array_equal(result.model.path_coef.values, direct.path_coef.values)
-    assert np.array_equal(result.model.outer_loadings.values, direct.outer_loadings.values)
+    assert np.array_equal(result.fit.path_coef.values, direct.path_coef.values)
+    assert np.array_equal(result.fit.outer_loadings.values, direct.outer_loadings.values)
     missing = result.missing.set_index("column")
     assert missing.loc["CUEX1", "missing_code"] == 3 and missing.loc["PERQ2", "missing_code"] == 1
     kept = mobi["CUEX1"].drop(index=[2, 40, 77])
@@ -239,7 +288,7 @@ def test_declared_missing_code_equals_seminr_mean_replacement(mobi):
 
 
 def test_rating_scales_are_not_mistaken_for_codes():
-    from cxkit.measurement.core import _suspected_codes
+    from cxkit.measurement._items import _suspected_codes
 
     centred = pd.Series([-3, -2, -1, 0, 1, 2, 3, -9, np.nan], dtype=float)
     assert _suspected_codes(centred).tolist() == [False] * 7 + [True, False]
@@ -328,7 +377,7 @@ def _alpha(x):
 def test_validity_tables_match_seminr_and_the_interval_brackets_htmt(mobi):
     constructs = {c: ECSI_MEASUREMENT[c] for c in ("Image", "Value", "Satisfaction")}
     result = validity(mobi, constructs, bootstrap=60, seed=11)
-    htmt = seminr.htmt(result.model)
+    htmt = seminr.htmt(result.fit)
     for row in result.htmt.itertuples():
         assert row.htmt == pytest.approx(htmt.get(row.construct_1, row.construct_2), abs=1e-12)
         assert row.ci_low <= row.htmt <= row.ci_high
@@ -345,6 +394,24 @@ def test_validity_tables_match_seminr_and_the_interval_brackets_htmt(mobi):
     assert "highest HTMT" in result.summary()
     no_boot = validity(mobi, constructs, bootstrap=0)
     assert no_boot.htmt["ci_low"].isna().all() and no_boot.htmt["ci_below_1"].isna().all()
+
+
+def test_validity_conf_int_reads_another_level_from_the_same_resamples(mobi):
+    constructs = {c: ECSI_MEASUREMENT[c] for c in ("Image", "Value", "Satisfaction")}
+    result = validity(mobi, constructs, bootstrap=30, seed=2, conf_level=0.9, cores=1)
+    bounds = result.conf_int()
+    assert list(bounds.index.names) == ["construct_1", "construct_2"] and len(bounds) == 3
+    np.testing.assert_array_equal(bounds.to_numpy(), result.htmt[["ci_low", "ci_high"]])
+    with pytest.warns(FutureWarning, match="validity\\(\\): level= is now conf_level="):
+        old = validity(mobi, constructs, bootstrap=30, seed=2, level=0.8, cores=1)
+    assert old.conf_level == 0.8
+    pd.testing.assert_frame_equal(result.conf_int(conf_level=0.8), old.conf_int())
+    with pytest.warns(FutureWarning, match=r"ValidityResult.model is now .fit"):
+        assert result.model is result.fit
+    with pytest.warns(FutureWarning, match=r"ValidityResult.level is now .conf_level"):
+        assert result.level == 0.9
+    with pytest.raises(ValueError, match="without a bootstrap"):
+        validity(mobi, constructs, bootstrap=0).conf_int()
 
 
 # --------------------------------------------------------------------------------------------
@@ -366,7 +433,7 @@ def test_cfa_recovers_the_simulators_true_loadings_within_three_standard_errors(
     z = (result.loadings["loading"] - truth) / result.loadings["se"]
     assert len(z) == 25 and z.notna().all()
     assert np.abs(z).max() < 3, result.loadings.assign(truth=truth, z=z)
-    assert result.fit["cfi"] > 0.95 and result.fit["srmr"] < 0.05
+    assert result.fit_indices["cfi"] > 0.95 and result.fit_indices["srmr"] < 0.05
 
 
 def test_cfa_reports_seminrs_fit_and_drops_incomplete_rows_listwise(mobi):
@@ -380,9 +447,28 @@ def test_cfa_reports_seminrs_fit_and_drops_incomplete_rows_listwise(mobi):
                                       for c, items in constructs.items()])
     fit = seminr.summarize(seminr.estimate_cfa(complete, measurement, estimator="ML")).fit
     for key in ("chisq", "df", "cfi", "tli", "rmsea", "srmr"):
-        assert result.fit[key] == pytest.approx(fit[key], abs=1e-12)
+        assert result.fit_indices[key] == pytest.approx(fit[key], abs=1e-12)
     assert result.loadings["loading"].between(0, 1).all()
     assert result.correlations.loc["Image", "Satisfaction"] == pytest.approx(
         result.correlations.loc["Satisfaction", "Image"])
-    assert "chisq_scaled" not in result.fit  # ML: no robust layer
+    assert "chisq_scaled" not in result.fit_indices  # ML: no robust layer
     assert "CFI" in result.summary()
+
+
+def test_cfa_fit_is_seminrs_model_and_conf_int_gives_wald_intervals(mobi):
+    from scipy.stats import norm
+
+    constructs = {c: ECSI_MEASUREMENT[c] for c in ("Image", "Satisfaction")}
+    result = cfa(mobi, constructs, estimator="ML")
+    # .fit is seminr's CFA model (it held the fit indices in cxkit 0.1: now .fit_indices)
+    assert seminr.summarize(result.fit).fit["cfi"] == result.fit_indices["cfi"]
+    with pytest.warns(FutureWarning, match=r"CFAResult.model is now .fit"):
+        assert result.model is result.fit
+    bounds = result.conf_int()
+    assert list(bounds.index.names) == ["construct", "item"] and len(bounds) == 8
+    np.testing.assert_array_equal(bounds.to_numpy(), result.loadings[["ci_low", "ci_high"]])
+    loading, se = result.loadings["loading"].to_numpy(), result.loadings["se"].to_numpy()
+    np.testing.assert_allclose(bounds["lower"], loading - norm.ppf(0.975) * se)  # 95% Wald
+    ninety = result.conf_int(conf_level=0.9)
+    np.testing.assert_allclose(ninety["lower"], loading - norm.ppf(0.95) * se)
+    np.testing.assert_allclose(ninety["upper"], loading + norm.ppf(0.95) * se)

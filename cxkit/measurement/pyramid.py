@@ -10,6 +10,10 @@ import pandas as pd
 
 from .. import _check
 from .._check import DataError
+from .._deprecated import renamed_argument
+from .._docstrings import shared_docs
+from .._results import Result
+from ._spec import _renamed_attribute
 
 __all__ = ["PYRAMID_LABELS", "PYRAMID_LAYERS", "Pyramid", "cx_pyramid"]
 
@@ -22,7 +26,7 @@ PYRAMID_LABELS = {"needs": "meets needs", "ease": "easy", "enjoy": "enjoyable"}
 # the CX pyramid
 # --------------------------------------------------------------------------------------------
 @dataclass(frozen=True, repr=False)
-class Pyramid:
+class Pyramid(Result):
     """Manning & Bodine's CX pyramid scored from survey items.
 
     Attributes
@@ -44,7 +48,8 @@ class Pyramid:
         ``std_estimate``, ``n`` (empty without an outcome).
     fit : statsmodels results or None
         The regression behind ``drivers``.
-    top_box, scale, level : the settings used.
+    top_box, scale, conf_level : the settings used (``level`` is a deprecated alias of
+        ``conf_level``).
     """
 
     scores: pd.DataFrame
@@ -53,14 +58,25 @@ class Pyramid:
     drivers: pd.DataFrame
     top_box: float
     scale: tuple
-    level: float
+    conf_level: float
     fit: object = None
+
+    _label_columns = ("kind", "layer")
+
+    @property
+    def level(self) -> float:
+        """Deprecated alias of :attr:`conf_level`."""
+        _renamed_attribute("Pyramid", "level", "conf_level")
+        return self.conf_level
 
     def to_frame(self) -> pd.DataFrame:
         """Shares, index and drivers in one long table.
 
         Columns ``kind`` (``"share"``, ``"share_pyramid"``, ``"index"``, ``"driver"``),
         ``layer`` (missing for the index), ``estimate``, ``ci_low``, ``ci_high``, ``n``.
+        ``conf_int()`` gives the intervals of this table at the level computed (Wilson for
+        the shares, t for the index, HC1 for the drivers); for another level call
+        :func:`cx_pyramid` again with ``conf_level=``.
         """
         cols = ["kind", "layer", "estimate", "ci_low", "ci_high", "n"]
         shares = self.levels.assign(kind=np.where(self.levels["rule"] == "layer", "share",
@@ -77,7 +93,7 @@ class Pyramid:
         idx = self.index.iloc[0]
         text = (f"{pyr['needs']:.0%} of respondents find their needs met, {pyr['ease']:.0%} "
                 f"also find it easy and {pyr['enjoy']:.0%} reach the top (enjoyable); CX index "
-                f"{idx['estimate']:.1f} ({self.level:.0%} CI {idx['ci_low']:.1f} to "
+                f"{idx['estimate']:.1f} ({self.conf_level:.0%} CI {idx['ci_low']:.1f} to "
                 f"{idx['ci_high']:.1f}; n = {int(idx['n'])})")
         if len(self.drivers):
             top = self.drivers.loc[self.drivers["std_estimate"].idxmax(), "layer"]
@@ -94,8 +110,10 @@ class Pyramid:
         return f"Pyramid({self.summary()})"
 
 
+@shared_docs
 def cx_pyramid(survey: pd.DataFrame, *, needs, ease, enjoy, outcome=None, top_box: float = 6,
-               scale: tuple[float, float] = (1, 7), level: float = 0.95) -> Pyramid:
+               scale: tuple[float, float] = (1, 7), conf_level: float = 0.95,
+               level: float | None = None) -> Pyramid:
     """Score Manning & Bodine's CX pyramid: meets needs → easy → enjoyable.
 
     Parameters
@@ -113,15 +131,17 @@ def cx_pyramid(survey: pd.DataFrame, *, needs, ease, enjoy, outcome=None, top_bo
         the respondent agrees).
     scale : (low, high)
         The items' answer scale; answers outside it are refused.
-    level : float
-        Confidence level of the intervals.
+    {doc:conf_level}
+    level : float, optional
+        Deprecated alias of ``conf_level`` (removed in cxkit 0.3.0).
 
     Returns
     -------
     Pyramid
         ``.scores`` (per respondent), ``.levels`` (shares with Wilson intervals),
         ``.index`` (the CX index), ``.drivers`` (with ``outcome``), ``.fit``, ``.to_frame()``,
-        ``.summary()`` and ``.plot()``; every column is listed in :class:`Pyramid`.
+        ``.conf_int()``, ``.summary()`` and ``.plot()``; every column is listed in
+        :class:`Pyramid`.
 
     Raises
     ------
@@ -182,7 +202,8 @@ def cx_pyramid(survey: pd.DataFrame, *, needs, ease, enjoy, outcome=None, top_bo
     >>> result.scores["pyramid_level"].tolist()
     [3, 2, 0, 1]
     """
-    level = _check.conf_level(level)
+    conf_level = _check.conf_level(
+        renamed_argument("cx_pyramid", "level", "conf_level", level, conf_level))
     low, high = _check.scale_range(scale)
     if not low <= top_box <= high:
         raise ValueError(f"top_box must lie on the scale {low}–{high}, not {top_box!r}")
@@ -202,16 +223,17 @@ def cx_pyramid(survey: pd.DataFrame, *, needs, ease, enjoy, outcome=None, top_bo
     scores.loc[~complete, "pyramid_level"] = pd.NA
     scores["cx_index"] = 100 * (layer_values.mean(axis=1, skipna=False) - low) / (high - low)
 
-    levels = _pyramid_shares(layer_values, top_box, level)
-    index = _mean_with_t_interval(scores["cx_index"], level)
-    drivers, fit = _pyramid_drivers(scores, level)
+    levels = _pyramid_shares(layer_values, top_box, conf_level)
+    index = _mean_with_t_interval(scores["cx_index"], conf_level)
+    drivers, fit = _pyramid_drivers(scores, conf_level)
     if outcome_items is not None:
         scores = scores.drop(columns="_outcome")
     return Pyramid(scores=scores, levels=levels, index=index, drivers=drivers,
-                   top_box=float(top_box), scale=(low, high), level=level, fit=fit)
+                   top_box=float(top_box), scale=(low, high), conf_level=conf_level, fit=fit)
 
 
-def _pyramid_shares(layer_values: pd.DataFrame, top_box: float, level: float) -> pd.DataFrame:
+def _pyramid_shares(layer_values: pd.DataFrame, top_box: float,
+                    conf_level: float) -> pd.DataFrame:
     """Share meeting each layer, and each layer with every layer below, with Wilson CIs."""
     from statsmodels.stats.proportion import proportion_confint
 
@@ -222,7 +244,7 @@ def _pyramid_shares(layer_values: pd.DataFrame, top_box: float, level: float) ->
             n = int(present.sum())
             count = int((layer_values.loc[present, used] >= top_box).all(axis=1).sum())
             if n:
-                ci_low, ci_high = proportion_confint(count, n, alpha=1 - level,
+                ci_low, ci_high = proportion_confint(count, n, alpha=1 - conf_level,
                                                      method="wilson")
                 estimate = count / n
             else:
@@ -234,7 +256,7 @@ def _pyramid_shares(layer_values: pd.DataFrame, top_box: float, level: float) ->
     return pd.DataFrame(rows)
 
 
-def _mean_with_t_interval(values: pd.Series, level: float) -> pd.DataFrame:
+def _mean_with_t_interval(values: pd.Series, conf_level: float) -> pd.DataFrame:
     """One row: mean of the non-missing values with its t interval, n, n_missing, sd, se."""
     from scipy.stats import t as student_t
 
@@ -243,12 +265,12 @@ def _mean_with_t_interval(values: pd.Series, level: float) -> pd.DataFrame:
     mean = float(x.mean()) if n else np.nan
     sd = float(x.std(ddof=1)) if n > 1 else np.nan
     se = sd / np.sqrt(n) if n else np.nan
-    half = float(student_t.ppf(0.5 + level / 2, n - 1)) * se if n > 1 else np.nan
+    half = float(student_t.ppf(0.5 + conf_level / 2, n - 1)) * se if n > 1 else np.nan
     return pd.DataFrame([{"estimate": mean, "ci_low": mean - half, "ci_high": mean + half,
                           "n": n, "n_missing": len(values) - n, "sd": sd, "se": se}])
 
 
-def _pyramid_drivers(scores: pd.DataFrame, level: float):
+def _pyramid_drivers(scores: pd.DataFrame, conf_level: float):
     columns = ["layer", "estimate", "se", "ci_low", "ci_high", "p_value", "std_estimate", "n"]
     if "_outcome" not in scores.columns:
         return pd.DataFrame(columns=columns), None
@@ -261,7 +283,7 @@ def _pyramid_drivers(scores: pd.DataFrame, level: float):
                         expected=f"more than {len(PYRAMID_LAYERS) + 1} complete respondents")
     x = sm.add_constant(data[list(PYRAMID_LAYERS)])
     fit = sm.OLS(data["_outcome"], x).fit(cov_type="HC1")
-    ci = fit.conf_int(alpha=1 - level)
+    ci = fit.conf_int(alpha=1 - conf_level)
     sd_y = data["_outcome"].std(ddof=1)
     rows = [{"layer": layer, "estimate": float(fit.params[layer]),
              "se": float(fit.bse[layer]), "ci_low": float(ci.loc[layer, 0]),
@@ -269,8 +291,6 @@ def _pyramid_drivers(scores: pd.DataFrame, level: float):
              "std_estimate": float(fit.params[layer] * data[layer].std(ddof=1) / sd_y),
              "n": int(fit.nobs)} for layer in PYRAMID_LAYERS]
     return pd.DataFrame(rows, columns=columns), fit
-
-
 
 
 def _layer_scores(survey, groups: dict, scale, *, extra=(), keep=()) -> pd.DataFrame:
