@@ -5,5 +5,7 @@ module (result objects' ``.plot()`` methods import them lazily), only the privat
 """
 
 from .concepts import circles, moments_of_truth, pyramid, realms
+from .drivers import plot_drivers, plot_simple_slopes
 
-__all__ = ["circles", "moments_of_truth", "pyramid", "realms"]
+__all__ = ["circles", "moments_of_truth", "pyramid", "realms",
+           "plot_drivers", "plot_simple_slopes"]
