@@ -423,3 +423,37 @@ def timedelta(value, name: str) -> pd.Timedelta:
     if pd.isna(delta) or delta <= pd.Timedelta(0):
         raise ValueError(f"{name} must be a positive duration, not {value!r}")
     return delta
+
+
+# --------------------------------------------------------------------------------------------
+# --- added for loyalty ---
+# --------------------------------------------------------------------------------------------
+def one_role(names: Sequence) -> list:
+    """Refuse a column given in more than one role (treatment and mediator, outcome and
+    driver ...); return ``names``.
+
+    >>> one_role(["x", "m", "y"])
+    ['x', 'm', 'y']
+    >>> one_role(["x", "y", "y"])
+    Traceback (most recent call last):
+    ...
+    ValueError: column(s) 'y' given in more than one role
+    """
+    names = list(names)
+    twice = sorted({str(c) for c in names if names.count(c) > 1})
+    if twice:
+        raise ValueError(f"column(s) {', '.join(map(repr, twice))} given in more than one role")
+    return names
+
+
+def not_collinear(data: pd.DataFrame, names: Sequence, *, what: str = "columns") -> None:
+    """Refuse numeric columns one of which is a linear combination of the others (with an
+    intercept: a constant column counts as collinear).
+
+    ``what`` names them in the message (``"drivers"``, ``"predictors"``).
+    """
+    names = list(names)
+    x = data[names].to_numpy(dtype=float)
+    if np.linalg.matrix_rank(x - x.mean(axis=0)) < x.shape[1]:
+        raise DataError(f"{what} are collinear (one is a combination of the others)",
+                        column=[str(c) for c in names], expected=f"{what} that are not collinear")

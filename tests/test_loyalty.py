@@ -1,6 +1,7 @@
-"""cxkit.models.loyalty: loyalty models against statsmodels, driver decompositions against hand
-computations, mediation and moderation against known linear systems and the simulator's truth,
-and the refusals."""
+"""cxkit.models.loyalty, .drivers, .mediation, .moderation (and cxkit.plots.drivers): loyalty
+models against statsmodels, driver decompositions against hand computations, mediation and
+moderation against known linear systems and the simulator's truth, the refusals, and the
+deprecated names of cxkit 0.1."""
 
 import itertools
 
@@ -63,7 +64,7 @@ def _r2(x: np.ndarray, y: np.ndarray) -> float:
 # loyalty_model: the same numbers as statsmodels
 # ------------------------------------------------------------------------------------------
 def test_ordered_logit_equals_statsmodels_ordered_model(survey):
-    result = loyalty_model("csat ~ ease + C(segment)", survey, kind="ordered")
+    result = loyalty_model(survey, "csat ~ ease + C(segment)", kind="ordered")
     direct = OrderedModel.from_formula("csat ~ ease + C(segment)", survey,
                                        distr="logit").fit(method="bfgs", disp=False)
     table = result.coefficients.set_index("term")
@@ -78,7 +79,7 @@ def test_ordered_logit_equals_statsmodels_ordered_model(survey):
 
 
 def test_logit_equals_statsmodels_and_reports_odds_ratios(survey):
-    result = loyalty_model("churned ~ ease + C(segment)", survey)  # a bool outcome: auto logit
+    result = loyalty_model(survey, "churned ~ ease + C(segment)")  # a bool outcome: auto logit
     direct = smf.logit("churned ~ ease + C(segment)",
                        survey.assign(churned=survey["churned"].astype(int))).fit(disp=False)
     table = result.coefficients.set_index("term")
@@ -93,13 +94,13 @@ def test_logit_equals_statsmodels_and_reports_odds_ratios(survey):
 
 
 def test_poisson_and_negbin_equal_statsmodels_with_rate_ratios(survey):
-    poisson = loyalty_model("repurchases ~ ease", survey, kind="poisson")
+    poisson = loyalty_model(survey, "repurchases ~ ease", kind="poisson")
     direct = smf.poisson("repurchases ~ ease", survey).fit(disp=False)
     table = poisson.coefficients.set_index("term")
     np.testing.assert_allclose(table["estimate"], direct.params, rtol=1e-8)
     np.testing.assert_allclose(table["se"], direct.bse, rtol=1e-8)
     assert table.loc["ease", "incidence_rate_ratio"] == pytest.approx(np.exp(0.3), abs=0.05)
-    negbin = loyalty_model("repurchases ~ ease", survey, kind="negbin")
+    negbin = loyalty_model(survey, "repurchases ~ ease", kind="negbin")
     direct = smf.negativebinomial("repurchases ~ ease", survey,
                                   loglike_method="nb2").fit(disp=False, maxiter=200)
     np.testing.assert_allclose(negbin.coefficients["estimate"], direct.params.iloc[:2],
@@ -110,12 +111,12 @@ def test_poisson_and_negbin_equal_statsmodels_with_rate_ratios(survey):
 
 
 def test_ols_uses_hc1_and_cluster_robust_errors_like_statsmodels(survey):
-    result = loyalty_model("loyalty ~ ease + C(segment)", survey)
+    result = loyalty_model(survey, "loyalty ~ ease + C(segment)")
     direct = smf.ols("loyalty ~ ease + C(segment)", survey).fit(cov_type="HC1")
     assert result.kind == "ols" and result.cov_type == "HC1"
     np.testing.assert_allclose(result.coefficients["se"], direct.bse, rtol=1e-10)
     assert "odds_ratio" not in result.coefficients
-    clustered = loyalty_model("loyalty ~ ease", survey, cluster="customer_id")
+    clustered = loyalty_model(survey, "loyalty ~ ease", cluster="customer_id")
     direct = smf.ols("loyalty ~ ease", survey).fit(
         cov_type="cluster", cov_kwds={"groups": pd.factorize(survey["customer_id"])[0]})
     np.testing.assert_allclose(clustered.coefficients["se"], direct.bse, rtol=1e-10)
@@ -135,17 +136,17 @@ def test_auto_picks_the_model_only_when_the_outcome_leaves_no_doubt(survey, outc
     data = survey.assign(churned_01=survey["churned"].astype(int),
                          csat_ordered=pd.Categorical.from_codes(survey["csat"] - 1, labels,
                                                                 ordered=True))
-    result = loyalty_model(f"{outcome} ~ ease", data)
+    result = loyalty_model(data, f"{outcome} ~ ease")
     assert result.kind == kind
     if kind == "ordered":  # the same fit as the numeric item, whatever the labels
-        numeric = loyalty_model("csat ~ ease", data, kind="ordered")
+        numeric = loyalty_model(data, "csat ~ ease", kind="ordered")
         assert result.coefficients["estimate"].tolist() == pytest.approx(
             numeric.coefficients["estimate"].tolist(), rel=1e-6)
 
 
 def test_auto_refuses_whole_numbers_that_may_be_an_item_or_a_count(survey):
     with pytest.raises(ValueError, match="kind='ordered'.*'poisson' or 'negbin'"):
-        loyalty_model("csat ~ ease", survey)
+        loyalty_model(survey, "csat ~ ease")
 
 
 # ------------------------------------------------------------------------------------------
@@ -275,8 +276,8 @@ def test_serial_mediation_recovers_the_products_of_known_paths():
     draws = result.draws
     np.testing.assert_allclose(draws["c"], draws["c'"] + draws["Σ indirect"], atol=1e-8)
     assert table.loc["a1·d21·b2", "path"] == "x → m1 → m2 → y"
-    assert set(result.fits) == {"m1", "m2", "y", "total"}
-    assert result.fits["m2"].params["m1"] == pytest.approx(table.loc["d21", "estimate"])
+    assert set(result.fit) == {"m1", "m2", "y", "total"}
+    assert result.fit["m2"].params["m1"] == pytest.approx(table.loc["d21", "estimate"])
 
 
 def test_single_and_parallel_mediators_use_the_textbook_symbols(rng):
@@ -457,7 +458,7 @@ def test_missing_values_in_a_formula_column_are_refused_with_their_rows(survey):
     data = survey.copy()
     data.loc[[2, 5], "ease"] = np.nan
     with pytest.raises(cxkit.DataError, match=r"column 'ease', rows 3, 6: missing") as err:
-        loyalty_model("loyalty ~ ease", data)
+        loyalty_model(data, "loyalty ~ ease")
     assert err.value.rows == [3, 6]
 
 
@@ -468,7 +469,7 @@ def test_missing_values_in_a_formula_column_are_refused_with_their_rows(survey):
 ])
 def test_outcomes_that_do_not_suit_the_model_are_refused(survey, formula, kind, says):
     with pytest.raises(cxkit.DataError, match=says):
-        loyalty_model(formula, survey, kind=kind)
+        loyalty_model(survey, formula, kind=kind)
 
 
 def test_bad_driver_tables_are_refused(rng):
@@ -480,7 +481,7 @@ def test_bad_driver_tables_are_refused(rng):
         key_drivers(data.assign(c=data["a"] + data["b"]), outcome="y", drivers=["a", "b", "c"])
     with pytest.raises(cxkit.DataError, match="does not vary"):
         key_drivers(data.assign(c=1.0), outcome="y", drivers=["a", "c"])
-    with pytest.raises(cxkit.DataError, match="not numeric"):
+    with pytest.raises(cxkit.DataError, match="not a number"):
         key_drivers(data.assign(c="x"), outcome="y", drivers=["a", "c"])
     with pytest.raises(ValueError, match="at most 10 drivers"):
         key_drivers(pd.DataFrame(rng.normal(size=(50, 12))).add_prefix("x").assign(y=1.0),
@@ -502,12 +503,184 @@ def test_a_treatment_set_by_a_confounder_is_refused_as_not_identified(rng):
 def test_mediation_and_moderation_refuse_bad_columns(rng):
     data = pd.DataFrame({"t": rng.integers(0, 2, 40), "m": rng.normal(size=40),
                          "y": rng.normal(size=40), "text": ["a", "b"] * 20})
-    with pytest.raises(cxkit.DataError, match="column 'text': not numeric"):
+    with pytest.raises(cxkit.DataError, match=r"column 'text', rows 1, 2, .*: not a number"):
         mediation(data, treatment="t", mediators=["text"], outcome="y", bootstrap=0)
     with pytest.raises(ValueError, match="more than one role"):
         mediation(data, treatment="t", mediators=["m", "y"], outcome="y")
     with pytest.raises(cxkit.DataError, match="column 'm', row 4: missing"):
         moderation(data.assign(m=data["m"].where(data.index != 3)), treatment="t",
                    moderator="m", outcome="y")
-    with pytest.raises(cxkit.DataError, match="the moderator does not vary"):
+    with pytest.raises(cxkit.DataError, match="column 'text': does not vary"):
         moderation(data.assign(text="a"), treatment="t", moderator="text", outcome="y")
+
+
+# ------------------------------------------------------------------------------------------
+# the result base: conf_int() of every result
+# ------------------------------------------------------------------------------------------
+def test_loyalty_model_conf_int_is_statsmodels_own_for_the_coefficient_rows(survey, rng):
+    overdispersed = survey.assign(purchases=rng.negative_binomial(2, 1 / (1 + np.exp(
+        0.5 + 0.3 * survey["ease"].to_numpy()) / 2)))
+    for kind, outcome in (("ordered", "csat"), ("negbin", "purchases")):
+        # the ancillary parameters (cut points, alpha) come last and are left out
+        result = loyalty_model(overdispersed, f"{outcome} ~ ease + C(segment)", kind=kind)
+        assert len(result.ancillary) > 0
+        bounds = result.conf_int()
+        assert list(bounds.columns) == ["lower", "upper"]
+        assert bounds.index.tolist() == result.coefficients["term"].tolist()
+        np.testing.assert_allclose(bounds["lower"], result.coefficients["ci_low"])
+        np.testing.assert_allclose(bounds["upper"], result.coefficients["ci_high"])
+        narrower = result.conf_int(conf_level=0.9)
+        direct = result.fit.conf_int(alpha=0.1)
+        np.testing.assert_allclose(narrower.to_numpy(),
+                                   np.asarray(direct)[:len(result.coefficients)])
+        assert (narrower["lower"] > bounds["lower"]).all()
+
+
+def test_mediation_conf_int_takes_percentiles_of_the_same_bootstrap(rng):
+    x = rng.integers(0, 2, 400).astype(float)
+    m = 0.6 * x + rng.normal(size=400)
+    data = pd.DataFrame({"x": x, "m": m, "y": 0.5 * m + rng.normal(size=400)})
+    result = mediation(data, treatment="x", mediators="m", outcome="y", bootstrap=200, seed=4)
+    bounds = result.conf_int()
+    assert bounds.index.tolist() == result.effects["symbol"].tolist()
+    np.testing.assert_allclose(bounds["lower"], result.effects["ci_low"])
+    np.testing.assert_allclose(bounds["upper"], result.effects["ci_high"])
+    at_90 = mediation(data, treatment="x", mediators="m", outcome="y", bootstrap=200, seed=4,
+                      conf_level=0.9)
+    np.testing.assert_allclose(result.conf_int(conf_level=0.9)["lower"],
+                               at_90.effects["ci_low"])
+    assert at_90.conf_level == 0.9
+    assert "a·b" in result._repr_html_()
+
+
+def test_moderation_conf_int_matches_the_table_and_a_refit_at_another_level(rng):
+    data = pd.DataFrame({"segment": rng.choice(["a", "b"], 500), "t": rng.integers(0, 2, 500)})
+    data["y"] = data["t"] * (data["segment"] == "b") + rng.normal(size=500)
+    result = moderation(data, treatment="t", moderator="segment", outcome="y")
+    bounds = result.conf_int()
+    assert bounds.index.tolist() == ["a", "b"]
+    np.testing.assert_allclose(bounds["lower"], result.conditional_effects["ci_low"])
+    at_80 = moderation(data, treatment="t", moderator="segment", outcome="y", conf_level=0.8)
+    np.testing.assert_allclose(result.conf_int(conf_level=0.8)["upper"],
+                               at_80.conditional_effects["ci_high"], rtol=1e-10)
+    numeric = moderation(data.assign(w=rng.normal(size=500)), treatment="t", moderator="w",
+                         outcome="y")
+    assert numeric.conf_int().index.names == ["w", "at"]
+
+
+# ------------------------------------------------------------------------------------------
+# plots take plain tables
+# ------------------------------------------------------------------------------------------
+def test_simple_slopes_table_and_its_plot_from_the_table_alone(rng):
+    data = pd.DataFrame({"segment": rng.choice(["budget", "conscious"], 400),
+                         "t": rng.integers(0, 2, 400)})
+    data["y"] = data["t"] * (data["segment"] == "conscious") + rng.normal(size=400)
+    result = moderation(data, treatment="t", moderator="segment", outcome="y")
+    slopes = result.simple_slopes()
+    assert len(slopes) == 4 and slopes["treatment_at"].eq("value").all()
+    assert slopes.attrs["treatment"] == "t" and slopes.attrs["moderator"] == "segment"
+    # without confounders, each line joins the two cell means of its level
+    means = data.groupby(["segment", "t"])["y"].mean()
+    np.testing.assert_allclose(slopes.set_index(["segment", "t"])["predicted"],
+                               means.loc[list(zip(slopes["segment"], slopes["t"], strict=True))])
+    plain = pd.DataFrame(slopes)  # a plain table, attrs dropped: the names are passed instead
+    plain.attrs = {}
+    ax = cxkit.plots.plot_simple_slopes(plain, treatment="t", moderator="segment", outcome="y")
+    assert ax.get_title() == "t moves y most for segment = conscious"
+    assert [t.get_text() for t in ax.get_legend().get_texts()][0].startswith("segment = budget")
+    assert result.plot().get_title() == ax.get_title()
+    with pytest.raises(ValueError, match="treatment= and moderator="):
+        plot_simple_slopes(plain)
+
+
+def test_plot_drivers_refuses_a_table_without_its_columns():
+    with pytest.raises(cxkit.DataError, match="column 'performance'.*driver table"):
+        plot_drivers(pd.DataFrame({"driver": ["a"], "importance": [0.1]}))
+
+
+def test_the_plots_are_reachable_where_users_found_them():
+    assert cxkit.plot_drivers is cxkit.models.plot_drivers is cxkit.plots.plot_drivers
+    assert cxkit.plot_simple_slopes is cxkit.plots.drivers.plot_simple_slopes
+
+
+# ------------------------------------------------------------------------------------------
+# deprecated names (kept until cxkit 0.3.0)
+# ------------------------------------------------------------------------------------------
+def test_the_old_argument_order_of_loyalty_model_warns_and_still_works(survey):
+    new = loyalty_model(survey, "loyalty ~ ease")
+    with pytest.warns(FutureWarning, match=r"data now come first"):
+        old = loyalty_model("loyalty ~ ease", survey)
+    pd.testing.assert_frame_equal(old.coefficients, new.coefficients)
+
+
+def test_level_keyword_warns_and_still_sets_the_confidence_level(survey, rng):
+    with pytest.warns(FutureWarning, match=r"loyalty_model\(\): level= is now conf_level="):
+        model = loyalty_model(survey, "loyalty ~ ease", level=0.9)
+    assert model.conf_level == 0.9
+    pd.testing.assert_frame_equal(model.coefficients,
+                                  loyalty_model(survey, "loyalty ~ ease",
+                                                conf_level=0.9).coefficients)
+    data = pd.DataFrame({"a": rng.normal(size=200), "b": rng.normal(size=200)})
+    data["y"] = data["a"] + rng.normal(size=200)
+    data["t"] = rng.integers(0, 2, 200)
+    with pytest.warns(FutureWarning, match=r"key_drivers\(\): level="):
+        table = key_drivers(data, outcome="y", drivers=["a", "b"], bootstrap=20, seed=0,
+                            level=0.8)
+    assert table.attrs["conf_level"] == 0.8
+    with pytest.warns(FutureWarning, match=r"mediation\(\): level="):
+        mediated = mediation(data, treatment="t", mediators="a", outcome="y", bootstrap=0,
+                             level=0.8)
+    with pytest.warns(FutureWarning, match=r"moderation\(\): level="):
+        moderated = moderation(data, treatment="t", moderator="b", outcome="y", level=0.8)
+    assert mediated.conf_level == moderated.conf_level == 0.8
+
+
+def test_old_result_attributes_warn_and_still_answer(survey, rng):
+    model = loyalty_model(survey, "loyalty ~ ease")
+    with pytest.warns(FutureWarning, match=r"LoyaltyModelResult.level is now .conf_level"):
+        assert model.level == 0.95
+    data = pd.DataFrame({"t": rng.integers(0, 2, 100), "m": rng.normal(size=100),
+                         "y": rng.normal(size=100)})
+    mediated = mediation(data, treatment="t", mediators="m", outcome="y", bootstrap=0)
+    with pytest.warns(FutureWarning, match=r"MediationResult.fits is now .fit"):
+        assert mediated.fits is mediated.fit
+    with pytest.warns(FutureWarning, match=r"MediationResult.level is now .conf_level"):
+        assert mediated.level == 0.95
+    moderated = moderation(data, treatment="t", moderator="m", outcome="y")
+    with pytest.warns(FutureWarning, match=r"ModerationResult.level"):
+        assert moderated.level == 0.95
+
+
+def test_names_of_the_old_loyalty_module_still_resolve_with_a_warning():
+    import cxkit.models.loyalty as module
+
+    for name in ("key_drivers", "mediation", "ModerationResult", "plot_drivers"):
+        with pytest.warns(FutureWarning, match=f"{name} moved from cxkit.models.loyalty"):
+            assert getattr(module, name) is getattr(cxkit, name)
+    with pytest.raises(AttributeError):
+        module.no_such_name  # noqa: B018
+
+
+# ------------------------------------------------------------------------------------------
+# checks added to cxkit._check for this area
+# ------------------------------------------------------------------------------------------
+def test_check_one_role_refuses_a_column_in_two_roles():
+    from cxkit import _check
+
+    assert _check.one_role(["t", "m", "y"]) == ["t", "m", "y"]
+    with pytest.raises(ValueError, match=r"column\(s\) 'm', 'y' given in more than one role"):
+        _check.one_role(["t", "m", "y", "m", "y"])
+
+
+def test_check_not_collinear_names_the_columns(rng):
+    from cxkit import _check
+
+    data = pd.DataFrame({"a": rng.normal(size=30), "b": rng.normal(size=30)})
+    _check.not_collinear(data, ["a", "b"])  # passes
+    with pytest.raises(cxkit.DataError,
+                       match=r"columns 'a', 'b', 'c': predictors are collinear") as err:
+        _check.not_collinear(data.assign(c=data["a"] - 2 * data["b"]), ["a", "b", "c"],
+                             what="predictors")
+    assert "predictors that are not collinear" in str(err.value)
+    with pytest.raises(cxkit.DataError, match="collinear"):  # a constant is collinear with
+        _check.not_collinear(data.assign(k=3.0), ["a", "k"])  # the intercept

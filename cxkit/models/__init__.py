@@ -6,6 +6,8 @@ May import :mod:`cxkit.measurement`, :mod:`cxkit.metrics`, :mod:`cxkit.journeys`
 :mod:`cxkit.io`, :mod:`cxkit.catalogue` and the private base modules.
 """
 
+from ..plots.drivers import plot_drivers, plot_simple_slopes
+from .drivers import key_drivers
 from .effects import (
     EffectResult,
     EventStudyResult,
@@ -18,17 +20,9 @@ from .effects import (
     plot_effects,
     sensitivity,
 )
-from .loyalty import (
-    LoyaltyModelResult,
-    MediationResult,
-    ModerationResult,
-    key_drivers,
-    loyalty_model,
-    mediation,
-    moderation,
-    plot_drivers,
-    plot_simple_slopes,
-)
+from .loyalty import LoyaltyModelResult, loyalty_model
+from .mediation import MediationResult, mediation
+from .moderation import ModerationResult, moderation
 from .moments import moments_of_truth
 from .survival import CoxResult, churn_episodes, cox, plot_retention, repeat_purchase_summary
 

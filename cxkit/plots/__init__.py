@@ -5,7 +5,14 @@ module (result objects' ``.plot()`` methods import them lazily), only the privat
 """
 
 from .concepts import circles, moments_of_truth, pyramid, realms
+from .drivers import plot_drivers, plot_simple_slopes
 from .path_diagram import path_diagram
 
-__all__ = ["circles", "moments_of_truth", "pyramid", "realms",
-           "path_diagram"]
+__all__ = [
+    # the articles' concepts
+    "circles", "moments_of_truth", "pyramid", "realms",
+    # measurement
+    "path_diagram",
+    # loyalty drivers and moderation
+    "plot_drivers", "plot_simple_slopes",
+]

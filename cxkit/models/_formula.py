@@ -1,0 +1,124 @@
+"""What the loyalty models, key drivers, mediation and moderation share: formula terms for
+column names, the checked model frame, OLS with robust errors, bootstrap percentiles, p-value
+text and the parameter texts of their docstrings."""
+
+from __future__ import annotations
+
+import keyword
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .. import _check, _deprecated
+
+# names patsy's formulas reserve; a column called so is quoted with Q()
+_PATSY_NAMES = {"C", "Q", "I", "np", "center", "standardize", "scale"}
+
+#: Parameter texts of this area's docstrings (``@shared_docs(extra=DOCS)``); the kit-wide
+#: ones (``conf_level``, ``seed`` ...) are in :mod:`cxkit._docstrings`.
+DOCS = {
+    "equation_confounders": (
+        "confounders : sequence of str\n"
+        "        Columns every equation adjusts for. Numbers enter as they are; text, boolean\n"
+        "        and categorical columns as categories (one dummy per level but the first)."
+    ),
+    "bootstrap_cluster": (
+        "cluster : str, optional\n"
+        "        Column whose values are clusters (e.g. ``\"customer_id\"`` when a customer\n"
+        "        answers several waves): standard errors are cluster-robust and the bootstrap,\n"
+        "        where there is one, resamples whole clusters. Without it, rows are taken as\n"
+        "        independent."
+    ),
+    "deprecated_level": (
+        "level : float, optional\n"
+        "        Deprecated name of ``conf_level`` (it warns, and goes in cxkit 0.3.0)."
+    ),
+}
+
+
+def _q(name: str) -> str:
+    """A column name as a formula term: bare when it is a plain identifier, else Q("...")."""
+    name = str(name)
+    if name.isidentifier() and not keyword.iskeyword(name) and name not in _PATSY_NAMES:
+        return name
+    return f"Q({name!r})"
+
+
+def _term(frame: pd.DataFrame, column: str) -> str:
+    return f"C({_q(column)})" if _is_categorical(frame[column]) else _q(column)
+
+
+def _is_categorical(values: pd.Series) -> bool:
+    return (pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values)
+            or isinstance(values.dtype, pd.CategoricalDtype))
+
+
+def _levels(values: pd.Series) -> list:
+    """Levels in patsy's order: a Categorical's categories (used ones), else sorted values."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return [c for c in values.cat.categories if (values == c).any()]
+    return sorted(pd.unique(values))
+
+
+def _model_frame(data, *, numeric: list[str], other: Sequence[str] = ()) -> pd.DataFrame:
+    """The columns used, checked: present, complete; ``numeric`` ones finite numbers (or
+    true/false, which become 1/0) that vary. Rows keep their order; positions count from 1."""
+    _check.frame(data)
+    columns = _check.columns(data, [*numeric, *other])
+    frame = data[columns].reset_index(drop=True)
+    _check.complete(frame, columns)
+    for column in numeric:
+        if pd.api.types.is_bool_dtype(frame[column]):
+            frame[column] = _check.flags(frame, column)
+        else:
+            frame[column] = _check.numbers(frame, column, finite=True,
+                                           hint="numbers or true/false")
+        _check.varies(frame[column], column)
+    return frame
+
+
+def _ols(frame, dependent, terms, cluster, expected):
+    """OLS of ``dependent`` on formula ``terms`` with HC1 or cluster-robust errors."""
+    import statsmodels.formula.api as smf
+
+    formula = f"{_q(dependent)} ~ " + " + ".join(terms)
+    model = smf.ols(formula, frame, missing="raise")
+    exog = np.asarray(model.exog)
+    if np.linalg.matrix_rank(exog) < exog.shape[1]:
+        raise _check.DataError(f"the model {formula} is not identified: a term is a linear "
+                               "combination of the others, e.g. a treatment assigned by region "
+                               "with region among the confounders",
+                               column=[c for c in frame.columns if c != dependent],
+                               expected=expected)
+    if cluster is not None:
+        return model.fit(cov_type="cluster",
+                         cov_kwds={"groups": pd.factorize(frame[cluster])[0]})
+    return model.fit(cov_type="HC1")
+
+
+def _percentiles(draws: np.ndarray, conf_level: float,
+                 width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile bootstrap bounds of each of ``width`` quantities (NaN with < 2 usable draws)."""
+    draws = np.asarray(draws, dtype=float).reshape(-1, width)
+    keep = np.all(np.isfinite(draws), axis=1)
+    if keep.sum() < 2:
+        return np.full(width, np.nan), np.full(width, np.nan)
+    low, high = np.quantile(draws[keep], [(1 - conf_level) / 2, (1 + conf_level) / 2], axis=0)
+    return low, high
+
+
+def _p_text(p: float) -> str:
+    return "<0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def _renamed_attribute(old: str, new: str) -> property:
+    """A read-only attribute ``old`` that warns and returns ``new`` (kept until cxkit 0.3.0)."""
+
+    def get(self):
+        warnings.warn(f"{type(self).__name__}.{old} is now .{new}; .{old} will be removed in "
+                      f"cxkit {_deprecated.REMOVED_IN}", FutureWarning, stacklevel=2)
+        return getattr(self, new)
+
+    return property(get, doc=f"Deprecated name of ``{new}`` (goes in cxkit 0.3.0).")
