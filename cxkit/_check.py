@@ -423,3 +423,19 @@ def timedelta(value, name: str) -> pd.Timedelta:
     if pd.isna(delta) or delta <= pd.Timedelta(0):
         raise ValueError(f"{name} must be a positive duration, not {value!r}")
     return delta
+
+
+# --------------------------------------------------------------------------------------------
+# --- added for effects ---
+# --------------------------------------------------------------------------------------------
+def numbers_or_flags(data: pd.DataFrame, column: str) -> pd.Series:
+    """An outcome column as float64: numbers, or true/false read as 1/0 (the estimate is then
+    a change in a share); anything else is refused as by :func:`numbers`.
+
+    >>> numbers_or_flags(pd.DataFrame({"churned": [True, False]}), "churned").tolist()
+    [1.0, 0.0]
+    """
+    values = data[column].reset_index(drop=True)
+    if pd.api.types.is_bool_dtype(values):
+        return values.astype("float64")
+    return numbers(data, column, hint="numbers or true/false (or NaN/None for a missing value)")
