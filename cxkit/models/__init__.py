@@ -6,18 +6,10 @@ May import :mod:`cxkit.measurement`, :mod:`cxkit.metrics`, :mod:`cxkit.journeys`
 :mod:`cxkit.io`, :mod:`cxkit.catalogue` and the private base modules.
 """
 
-from .effects import (
-    EffectResult,
-    EventStudyResult,
-    activity_panel,
-    cate,
-    compare_effects,
-    effect,
-    effects_by,
-    event_study,
-    plot_effects,
-    sensitivity,
-)
+from ..plots.effects import plot_effects
+from .did import EventStudyResult, activity_panel, event_study
+from .effects import EffectResult, effect
+from .heterogeneity import cate, compare_effects, effects_by
 from .loyalty import (
     LoyaltyModelResult,
     MediationResult,
@@ -30,6 +22,7 @@ from .loyalty import (
     plot_simple_slopes,
 )
 from .moments import moments_of_truth
+from .sensitivity import sensitivity
 from .survival import CoxResult, churn_episodes, cox, plot_retention, repeat_purchase_summary
 
 __all__ = [

@@ -5,5 +5,6 @@ module (result objects' ``.plot()`` methods import them lazily), only the privat
 """
 
 from .concepts import circles, moments_of_truth, pyramid, realms
+from .effects import event_study, plot_effects
 
-__all__ = ["circles", "moments_of_truth", "pyramid", "realms"]
+__all__ = ["circles", "event_study", "moments_of_truth", "plot_effects", "pyramid", "realms"]
