@@ -309,3 +309,14 @@ def test_event_study_refuses_periods_that_are_not_numbers():
     with pytest.raises(cxkit.DataError, match="not a number") as info:
         cxkit.event_study(panel, outcome="y", unit="u", time="w", cohort="c")
     assert info.value.column == "w" and "integer periods" in str(info.value)
+
+
+def test_staggered_did_conf_int_at_another_level_is_normal_from_its_standard_error():
+    panel = _staggered_panel()
+    panel["y"] += np.random.default_rng(1).normal(scale=0.1, size=len(panel))
+    did = cxkit.effect(panel, treatment="d", outcome="y", method="did", group="g", time="w",
+                       cluster="g")
+    assert did.diagnostics["estimator"].startswith("did2s")
+    low, high = did.conf_int(conf_level=0.9).loc["d"]
+    assert (low, high) == pytest.approx((did.estimate - 1.644854 * did.se,
+                                         did.estimate + 1.644854 * did.se), rel=1e-5)

@@ -39,6 +39,10 @@ DOCS = {
         "        treated and untreated rows). Any estimator with ``fit`` and ``predict_proba`` /\n"
         "        ``predict`` works (a random forest lets the outcome model find interactions)."
     ),
+    "fold_seed": (
+        "seed : int, optional\n"
+        "        Seed of the cross-fitting split into folds: the same seed gives the same numbers."
+    ),
     "folds": (
         "folds : int\n"
         "        Cross-fitting folds (``aipw`` and the DR-learner)."

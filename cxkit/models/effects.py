@@ -166,8 +166,8 @@ def effect(data: pd.DataFrame, *, treatment: str, outcome: str, confounders: Seq
         Used by every method but ``naive``.
     method : {"aipw", "ipw", "regression", "naive", "did"}
         See the module's description for what each assumes.
-    {doc:seed}
-        Only the fold split of ``aipw`` is random.
+    {doc:fold_seed}
+        Only ``aipw`` is random.
     {doc:conf_level}
         (``level=`` before 0.2: still accepted, with a FutureWarning.)
     group, time : str

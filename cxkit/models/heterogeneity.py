@@ -151,7 +151,7 @@ def cate(data: pd.DataFrame, *, by: str, treatment: str, outcome: str,
     {doc:treatment}
     {doc:outcome}
     {doc:confounders}
-    {doc:seed}
+    {doc:fold_seed}
     {doc:folds}
     {doc:trim}
     {doc:conf_level}
