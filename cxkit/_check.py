@@ -457,3 +457,19 @@ def not_collinear(data: pd.DataFrame, names: Sequence, *, what: str = "columns")
     if np.linalg.matrix_rank(x - x.mean(axis=0)) < x.shape[1]:
         raise DataError(f"{what} are collinear (one is a combination of the others)",
                         column=[str(c) for c in names], expected=f"{what} that are not collinear")
+
+
+# --------------------------------------------------------------------------------------------
+# --- added for effects ---
+# --------------------------------------------------------------------------------------------
+def numbers_or_flags(data: pd.DataFrame, column: str) -> pd.Series:
+    """An outcome column as float64: numbers, or true/false read as 1/0 (the estimate is then
+    a change in a share); anything else is refused as by :func:`numbers`.
+
+    >>> numbers_or_flags(pd.DataFrame({"churned": [True, False]}), "churned").tolist()
+    [1.0, 0.0]
+    """
+    values = data[column].reset_index(drop=True)
+    if pd.api.types.is_bool_dtype(values):
+        return values.astype("float64")
+    return numbers(data, column, hint="numbers or true/false (or NaN/None for a missing value)")

@@ -330,15 +330,30 @@ def test_service_failure_effect_on_csat_is_recovered_by_resolution(check_study, 
     assert abs(row["estimate"] - truth) < Z * row["se"], (row["estimate"], row["se"], truth)
 
 
+def test_moments_of_truth_conf_level_and_the_old_level_keyword(six_customers):
+    events, outcomes = six_customers
+    options = dict(outcome="csat", window="30D", touchpoints=["service_failure"], min_exposed=1)
+    narrow = moments_of_truth(events, outcomes, conf_level=0.8, **options).iloc[0]
+    with pytest.warns(FutureWarning, match=r"moments_of_truth\(\): level= is now conf_level="):
+        old = moments_of_truth(events, outcomes, level=0.8, **options).iloc[0]
+    assert (old["ci_low"], old["ci_high"]) == (narrow["ci_low"], narrow["ci_high"])
+    x = sm.add_constant(np.array([1, 1, 0, 0, 0], dtype=float))
+    fit = sm.OLS(np.array([3, 4, 6, 5, 7], dtype=float), x).fit(cov_type="HC1")
+    assert (narrow["ci_low"], narrow["ci_high"]) == pytest.approx(
+        tuple(fit.conf_int(alpha=0.2)[1]))
+    with pytest.raises(ValueError, match="conf_level must be"):
+        moments_of_truth(events, outcomes, conf_level=95, **options)
+
+
 def test_moments_of_truth_refuse_incomplete_or_mistyped_outcomes(six_customers):
     events, outcomes = six_customers
     with pytest.raises(DataError, match="missing value") as err:
         moments_of_truth(events, outcomes.assign(csat=[3, None, 2, 6, 5, 7]), outcome="csat")
     assert err.value.column == ["csat"] and err.value.rows == [2]
-    with pytest.raises(DataError, match="not a date-time") as err:
+    with pytest.raises(DataError, match="not dates") as err:
         moments_of_truth(events, outcomes.assign(survey_date="2024-03-01"), outcome="csat")
     assert err.value.column == "survey_date"
-    with pytest.raises(DataError, match="not numeric"):
+    with pytest.raises(DataError, match="not a number"):
         moments_of_truth(events, outcomes.assign(csat="good"), outcome="csat")
     with pytest.raises(DataError, match="not in the outcomes") as err:
         moments_of_truth(events, outcomes, outcome="csat", controls=["wave"])

@@ -57,10 +57,10 @@ def test_result_renders_as_frame_and_sentence():
 
 
 @pytest.mark.parametrize(("data", "kwargs", "says", "rows"), [
-    (pd.DataFrame({"t": [0, 1, 2], "y": [1.0, 2.0, 3.0]}), {}, "not binary", [3]),
+    (pd.DataFrame({"t": [0, 1, 2], "y": [1.0, 2.0, 3.0]}), {}, "not true/false", [3]),
     (pd.DataFrame({"t": [0, 1, 1], "y": [1.0, np.nan, 3.0]}), {}, "missing values", [2]),
     (pd.DataFrame({"t": [1, 1], "y": [1.0, 2.0]}), {}, "does not vary", []),
-    (pd.DataFrame({"t": [0, 1], "y": ["a", "b"]}), {}, "not numeric", []),
+    (pd.DataFrame({"t": [0, 1], "y": ["a", "b"]}), {}, "not a number", [1, 2]),
     (pd.DataFrame({"t": [0, 1], "y": [1.0, 2.0]}), {"confounders": ["age"]}, "not in the data",
      []),
 ])
@@ -166,8 +166,157 @@ def test_dr_learner_recovers_effects_that_differ_by_group():
     data = pd.DataFrame({"group": group, "x": x, "t": t, "y": y})
     from sklearn.ensemble import RandomForestRegressor
 
-    table = cxkit.cate(data, "group", treatment="t", outcome="y", confounders=["x"], seed=0,
+    table = cxkit.cate(data, by="group", treatment="t", outcome="y", confounders=["x"], seed=0,
                        outcome_model=RandomForestRegressor(n_estimators=100, min_samples_leaf=20,
                                                            random_state=0))
     for row in table.itertuples():
         assert abs(row.estimate - true[row.group]) < 3 * row.se, row
+
+
+# ------------------------------------------------------------------ results on the shared base
+def _confounded(n=400, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=n)
+    t = (x + rng.normal(size=n) > 0).astype(int)
+    return pd.DataFrame({"x": x, "t": t, "y": t + x + rng.normal(size=n)})
+
+
+@pytest.mark.parametrize("method", ["naive", "regression", "ipw", "aipw"])
+def test_effect_conf_int_gives_the_interval_at_the_fitted_and_at_another_level(method):
+    result = cxkit.effect(_confounded(), treatment="t", outcome="y", confounders=["x"],
+                          method=method, seed=0)
+    assert isinstance(result, cxkit.EffectResult)
+    fitted = result.conf_int()
+    assert fitted.index.tolist() == ["t"] and fitted.columns.tolist() == ["lower", "upper"]
+    assert tuple(fitted.loc["t"]) == pytest.approx((result.ci_low, result.ci_high))
+    narrower = result.conf_int(conf_level=0.80).loc["t"]
+    if result.fit is not None:  # statsmodels' own interval at the other level
+        expected = tuple(np.asarray(result.fit.conf_int(alpha=0.20))[1])
+    else:
+        expected = (result.estimate - 1.281552 * result.se, result.estimate + 1.281552 * result.se)
+    assert tuple(narrower) == pytest.approx(expected, rel=1e-5)
+    assert result.ci_low < narrower["lower"] < narrower["upper"] < result.ci_high
+    again = cxkit.effect(_confounded(), treatment="t", outcome="y", confounders=["x"],
+                         method=method, seed=0, conf_level=0.80)
+    assert (again.ci_low, again.ci_high) == pytest.approx(tuple(narrower), rel=1e-5)
+
+
+def test_effect_result_renders_for_notebooks_and_has_no_figure():
+    result = cxkit.effect(_confounded(), treatment="t", outcome="y", method="naive")
+    assert "effect of t on y" in result._repr_html_()
+    with pytest.raises(NotImplementedError, match="no figure"):
+        result.plot()
+
+
+def test_event_study_conf_int_is_normal_and_zero_at_the_reference():
+    panel = _staggered_panel().assign(cohort=lambda d: d["g"].map({"A": 3, "B": 4}))
+    panel["unit"] = panel["g"] + panel.groupby(["g", "w"]).cumcount().astype(str)
+    panel["y"] += np.random.default_rng(0).normal(scale=0.1, size=len(panel))
+    study = cxkit.event_study(panel, outcome="y", unit="unit", time="w", cohort="cohort")
+    assert isinstance(study, cxkit.EventStudyResult) and study.conf_level == 0.95
+    table = study.conf_int()
+    coefs = study.coefficients.set_index("event_time")
+    assert table["lower"].to_numpy() == pytest.approx(coefs["ci_low"].to_numpy())
+    assert table.loc[-1].tolist() == [0.0, 0.0]
+    wider = study.conf_int(conf_level=0.99)
+    assert (wider.loc[0, "lower"] < table.loc[0, "lower"]) and (
+        wider.loc[0, "upper"] > table.loc[0, "upper"])
+    assert "event study of y" in study.summary()
+    ax = study.plot(truth={0: 1.0, 1: 2.0, 2: 3.0})
+    assert ax.get_xlabel() == "periods since adoption"
+
+
+def test_plot_effects_draws_a_forest_and_refuses_a_table_without_intervals():
+    table = cxkit.compare_effects(_confounded(), treatment="t", outcome="y", confounders=["x"],
+                                  methods=("naive", "regression"), truth=1.0)
+    ax = cxkit.plot_effects(table)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["naive", "regression"]
+    assert cxkit.plots.plot_effects is cxkit.plot_effects is cxkit.models.plot_effects
+    with pytest.raises(cxkit.DataError, match="not in the data"):
+        cxkit.plot_effects(table.drop(columns="ci_low"))
+
+
+# ----------------------------------------------------------------- deprecated spellings
+def test_level_keyword_still_works_with_a_future_warning():
+    data = _confounded()
+    with pytest.warns(FutureWarning, match=r"effect\(\): level= is now conf_level="):
+        old = cxkit.effect(data, treatment="t", outcome="y", method="naive", level=0.9)
+    new = cxkit.effect(data, treatment="t", outcome="y", method="naive", conf_level=0.9)
+    assert (old.conf_level, old.ci_low) == (0.9, new.ci_low)
+    with pytest.warns(FutureWarning, match="EffectResult.level is now"):
+        assert old.level == 0.9
+    with pytest.raises(TypeError, match="both level= and conf_level="):
+        cxkit.effect(data, treatment="t", outcome="y", level=0.9, conf_level=0.9)
+    with pytest.warns(FutureWarning, match=r"compare_effects\(\): level="):
+        table = cxkit.compare_effects(data, treatment="t", outcome="y", methods=("naive",),
+                                      level=0.9)
+    assert table["ci_low"].iloc[0] == new.ci_low
+    with pytest.warns(FutureWarning, match=r"cate\(\): level="):
+        dr = cxkit.cate(data.assign(g=["a", "b"] * 200), by="g", treatment="t", outcome="y",
+                        confounders=["x"], seed=0, level=0.9)
+    assert dr["estimate"].notna().all()
+
+
+def test_level_keyword_of_event_study_still_works_and_the_attribute_warns():
+    panel = _staggered_panel().assign(cohort=lambda d: d["g"].map({"A": 3, "B": 4}))
+    panel["unit"] = panel["g"] + panel.groupby(["g", "w"]).cumcount().astype(str)
+    with pytest.warns(FutureWarning, match=r"event_study\(\): level= is now conf_level="):
+        study = cxkit.event_study(panel, outcome="y", unit="unit", time="w", cohort="cohort",
+                                  level=0.9)
+    assert study.conf_level == 0.9
+    with pytest.warns(FutureWarning, match="EventStudyResult.level is now"):
+        assert study.level == 0.9
+
+
+def test_a_positional_by_still_works_with_a_future_warning():
+    data = _confounded().assign(g=["a", "b"] * 200)
+    new = cxkit.effects_by(data, by="g", treatment="t", outcome="y", method="naive")
+    with pytest.warns(FutureWarning, match=r"effects_by\(\): pass by as a keyword"):
+        old = cxkit.effects_by(data, "g", treatment="t", outcome="y", method="naive")
+    pd.testing.assert_frame_equal(old, new)
+    with pytest.warns(FutureWarning, match=r"cate\(\): pass by as a keyword"):
+        dr = cxkit.cate(data, "g", treatment="t", outcome="y", confounders=["x"], seed=0)
+    pd.testing.assert_frame_equal(dr, cxkit.cate(data, by="g", treatment="t", outcome="y",
+                                                 confounders=["x"], seed=0))
+    with pytest.raises(TypeError, match="by both"):
+        cxkit.effects_by(data, "g", by="g", treatment="t", outcome="y")
+    import inspect
+
+    assert inspect.signature(cxkit.effects_by).parameters["by"].kind.name == "KEYWORD_ONLY"
+
+
+# ------------------------------------------------------------------ checks added to _check
+def test_numbers_or_flags_reads_true_false_as_shares_and_refuses_text():
+    from cxkit import _check
+
+    data = pd.DataFrame({"churned": [True, False, True], "spend": [1, 2, 3],
+                         "label": ["a", 1.0, "b"]})
+    assert _check.numbers_or_flags(data, "churned").tolist() == [1.0, 0.0, 1.0]
+    assert _check.numbers_or_flags(data, "spend").dtype == "float64"
+    with pytest.raises(cxkit.DataError, match="not a number") as info:
+        _check.numbers_or_flags(data, "label")
+    assert info.value.rows == [1, 3] and "true/false" in str(info.value)
+
+
+def test_a_true_false_outcome_is_a_change_in_share():
+    data = pd.DataFrame({"t": [1, 1, 0, 0], "churned": [True, False, False, False]})
+    result = cxkit.effect(data, treatment="t", outcome="churned", method="naive")
+    assert result.estimate == pytest.approx(0.5)
+
+
+def test_event_study_refuses_periods_that_are_not_numbers():
+    panel = pd.DataFrame({"u": [1, 1], "w": ["a", "b"], "c": [1.0, 1.0], "y": [0.0, 1.0]})
+    with pytest.raises(cxkit.DataError, match="not a number") as info:
+        cxkit.event_study(panel, outcome="y", unit="u", time="w", cohort="c")
+    assert info.value.column == "w" and "integer periods" in str(info.value)
+
+
+def test_staggered_did_conf_int_at_another_level_is_normal_from_its_standard_error():
+    panel = _staggered_panel()
+    panel["y"] += np.random.default_rng(1).normal(scale=0.1, size=len(panel))
+    did = cxkit.effect(panel, treatment="d", outcome="y", method="did", group="g", time="w",
+                       cluster="g")
+    assert did.diagnostics["estimator"].startswith("did2s")
+    low, high = did.conf_int(conf_level=0.9).loc["d"]
+    assert (low, high) == pytest.approx((did.estimate - 1.644854 * did.se,
+                                         did.estimate + 1.644854 * did.se), rel=1e-5)

@@ -7,23 +7,16 @@ May import :mod:`cxkit.measurement`, :mod:`cxkit.metrics`, :mod:`cxkit.journeys`
 """
 
 from ..plots.drivers import plot_drivers, plot_simple_slopes
+from ..plots.effects import plot_effects
+from .did import EventStudyResult, activity_panel, event_study
 from .drivers import key_drivers
-from .effects import (
-    EffectResult,
-    EventStudyResult,
-    activity_panel,
-    cate,
-    compare_effects,
-    effect,
-    effects_by,
-    event_study,
-    plot_effects,
-    sensitivity,
-)
+from .effects import EffectResult, effect
+from .heterogeneity import cate, compare_effects, effects_by
 from .loyalty import LoyaltyModelResult, loyalty_model
 from .mediation import MediationResult, mediation
 from .moderation import ModerationResult, moderation
 from .moments import moments_of_truth
+from .sensitivity import sensitivity
 from .survival import CoxResult, churn_episodes, cox, plot_retention, repeat_purchase_summary
 
 __all__ = [

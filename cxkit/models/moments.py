@@ -7,7 +7,9 @@ import pandas as pd
 
 from .. import _check
 from .._check import DataError
+from .._docstrings import shared_docs
 from ..journeys._events import CUSTOMER, TIME, checked_events, naive_utc
+from ._causal import old_keywords
 from .effects import effect
 
 __all__ = ["moments_of_truth"]
@@ -16,11 +18,13 @@ __all__ = ["moments_of_truth"]
 # --------------------------------------------------------------------------------------------
 # moments of truth
 # --------------------------------------------------------------------------------------------
+@old_keywords()
+@shared_docs
 def moments_of_truth(events: pd.DataFrame, outcomes: pd.DataFrame, *, outcome: str,
                      date: str = "survey_date", window="30D", touchpoints=None,
                      controls=(), min_exposed: int = 10,
                      catalogue: pd.DataFrame | None = None,
-                     level: float = 0.95) -> pd.DataFrame:
+                     conf_level: float = 0.95) -> pd.DataFrame:
     """Touchpoints after which an outcome shifts: met vs comparable customers who never met it.
 
     Parameters
@@ -50,10 +54,10 @@ def moments_of_truth(events: pd.DataFrame, outcomes: pd.DataFrame, *, outcome: s
     min_exposed : int
         A touchpoint with fewer exposed, or fewer comparison, rows than this gets no estimate
         (NaN, no rank).
-    catalogue : DataFrame, optional
-        Used only when ``events`` has no ``level`` column.
-    level : float
-        Confidence level of the intervals.
+    {doc:catalogue}
+    {doc:conf_level}
+        (``level=`` before 0.2: still accepted, with a FutureWarning. The ``level`` column
+        of the result is the touchpoint's catalogue level.)
 
     Returns
     -------
@@ -78,8 +82,8 @@ def moments_of_truth(events: pd.DataFrame, outcomes: pd.DataFrame, *, outcome: s
     ------
     DataError
         No rows; a missing column; missing values in the columns used (the error names the
-        rows); times that are not datetime; an outcome that is not numeric; a requested
-        touchpoint that never occurs in the events.
+        rows); times that are not datetime; an outcome that is neither numbers nor true/false;
+        a requested touchpoint that never occurs in the events.
 
     Notes
     -----
@@ -138,8 +142,8 @@ def moments_of_truth(events: pd.DataFrame, outcomes: pd.DataFrame, *, outcome: s
     >>> mot.set_index("touchpoint").loc["service_failure", "level"]
     'experience'
     """
-    level = _check.conf_level(level)
-    window = _window(window)
+    conf_level = _check.conf_level(conf_level)
+    window = _check.timedelta(window, "window")
     controls = list(controls)
     ev = checked_events(events, [CUSTOMER, TIME, "touchpoint"], classify_by=["level"],
                  catalogue=catalogue)
@@ -177,7 +181,7 @@ def moments_of_truth(events: pd.DataFrame, outcomes: pd.DataFrame, *, outcome: s
                "n_excluded": int(excluded.sum()), "n": int(keep.sum())}
         if min(n_exposed, int(keep.sum()) - n_exposed) >= max(min_exposed, 1):
             fit = effect(frame, treatment=treatment, outcome=outcome, confounders=controls,
-                         method="regression", level=level,
+                         method="regression", conf_level=conf_level,
                          cluster=CUSTOMER if repeated else None)
             row.update(estimate=fit.estimate, se=fit.se, ci_low=fit.ci_low,
                        ci_high=fit.ci_high)
@@ -205,37 +209,13 @@ def _exposure(measurements: pd.DataFrame, met: pd.DataFrame, at: np.ndarray,
     return exposed, ever & ~exposed
 
 
-def _window(window) -> pd.Timedelta:
-    try:
-        value = pd.Timedelta(window)
-    except (TypeError, ValueError):
-        raise ValueError(f"window must be a duration such as '30D', not {window!r}") from None
-    if pd.isna(value) or value <= pd.Timedelta(0):
-        raise ValueError(f"window must be a positive duration, not {window!r}")
-    return value
-
-
 def _outcome_table(outcomes, *, outcome, date, controls) -> pd.DataFrame:
     needed = list(dict.fromkeys([CUSTOMER, date, outcome, *controls]))
     if "_mot_exposed" in needed:
         raise ValueError("'_mot_exposed' is reserved; rename that column")
     _check.table(outcomes, needed, what="outcomes")
     out = outcomes[needed].reset_index(drop=True).copy()
-    missing = out.isna().any(axis=1)
-    if missing.any():
-        cols = [c for c in needed if out[c].isna().any()]
-        raise DataError("missing value(s) in the outcomes table; drop or impute them first "
-                        "and say so", column=cols, rows=_check.rows(missing),
-                        expected="complete rows")
-    if not pd.api.types.is_datetime64_any_dtype(out[date]):
-        raise DataError(f"not a date-time column (dtype {out[date].dtype})", column=date,
-                        expected="datetime values (convert with pandas.to_datetime)")
-    if pd.api.types.is_bool_dtype(out[outcome]):
-        out[outcome] = out[outcome].astype(float)
-    elif not pd.api.types.is_numeric_dtype(out[outcome]):
-        raise DataError(f"outcome is not numeric (dtype {out[outcome].dtype})", column=outcome,
-                        expected="numbers or true/false")
+    _check.complete(out, needed, what="outcomes")
+    _check.datetimes(out, date, what="outcomes")
+    out[outcome] = _check.numbers_or_flags(out, outcome)
     return out
-
-
-

@@ -6,6 +6,7 @@ module (result objects' ``.plot()`` methods import them lazily), only the privat
 
 from .concepts import circles, moments_of_truth, pyramid, realms
 from .drivers import plot_drivers, plot_simple_slopes
+from .effects import event_study, plot_effects
 from .path_diagram import path_diagram
 
 __all__ = [
@@ -13,6 +14,8 @@ __all__ = [
     "circles", "moments_of_truth", "pyramid", "realms",
     # measurement
     "path_diagram",
+    # causal effects
+    "event_study", "plot_effects",
     # loyalty drivers and moderation
     "plot_drivers", "plot_simple_slopes",
 ]

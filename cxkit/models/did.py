@@ -1,0 +1,357 @@
+"""Difference in differences: a dated policy switched on in some groups, at one or several times.
+
+- :func:`did_effect` is ``cxkit.effect(..., method="did")``: with two periods and the policy off
+  everywhere in the first, the classic 2×2 regression with group and period fixed effects; with
+  staggered adoption over more periods, Gardner's two-stage estimator (``did2s``, through
+  pyfixest), because two-way fixed effects is then biased when effects differ across groups or
+  over time (Goodman-Bacon, 2021).
+- :func:`event_study`: effects by time relative to adoption (leads and lags), ``did2s`` or the
+  dynamic two-way fixed-effects regression for comparison (:class:`EventStudyResult`).
+- :func:`activity_panel`: customer × month counts of a touchpoint, the panel an event study of
+  behaviour needs.
+
+The assumption: without the policy, adopting and not-yet-adopting groups would have moved in
+parallel.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .. import _check
+from .._check import DataError
+from .._deprecated import REMOVED_IN
+from .._docstrings import shared_docs
+from .._results import Result
+from . import _causal
+
+__all__ = ["EventStudyResult", "activity_panel", "event_study"]
+
+
+# ------------------------------------------------------------------------------------------
+# the effect of cxkit.effect(method="did")
+# ------------------------------------------------------------------------------------------
+def did_effect(frame, treatment, outcome, confounders, *, group, time, cluster,
+               conf_level) -> dict:
+    """The fields of an :class:`~cxkit.models.effects.EffectResult` for ``method="did"`` on a
+    checked frame (from :func:`cxkit.effect`, which documents the method)."""
+    if _staggered(frame, treatment, group, time):
+        return _did2s(frame, treatment, outcome, confounders, group, time, cluster, conf_level)
+    terms = [_causal.term(frame, c) for c in confounders]
+    terms += [f"C(Q('{group}'))", f"C(Q('{time}'))"]
+    return _causal.ols_effect(frame, treatment, outcome, terms, confounders=confounders,
+                              cluster=cluster, conf_level=conf_level)
+
+
+def _staggered(frame, treatment, group, time) -> bool:
+    """True unless two periods with the policy off everywhere in the first (the 2×2 case)."""
+    ordered = frame.sort_values(time)
+    switched_off = ordered.groupby(group)[treatment].apply(
+        lambda d: bool((d.diff().fillna(0) < 0).any()))
+    if switched_off.any():
+        raise DataError("the policy switches off again in some group(s): "
+                        + ", ".join(map(str, switched_off[switched_off].index)),
+                        column=[treatment, group],
+                        expected="a policy that stays on once adopted")
+    periods = np.sort(frame[time].unique())
+    first_off = frame.loc[frame[time] == periods[0], treatment].eq(0).all()
+    if not first_off:
+        raise DataError("the policy is already on in the first period", column=treatment,
+                        expected="no treated rows in the first period")
+    return len(periods) > 2
+
+
+def _identifiable(frame, treatment, unit):
+    """Keep units with at least two untreated rows; return the frame and how many were left out.
+
+    Two-stage DiD learns each unit's level from its untreated rows, so a unit with none (always
+    treated in the panel) cannot be used, and pyfixest drops singletons from the first stage.
+    """
+    untreated = frame.loc[frame[treatment] == 0].groupby(unit).size()
+    usable = untreated.index[untreated >= 2]
+    keep = frame[unit].isin(usable)
+    return frame.loc[keep].reset_index(drop=True), int(frame.loc[~keep, unit].nunique())
+
+
+def _did2s(frame, treatment, outcome, confounders, group, time, cluster, conf_level) -> dict:
+    import pyfixest as pf
+
+    frame, dropped = _identifiable(frame, treatment, group)
+    data = frame.assign(_y=frame[outcome], _d=frame[treatment], _g=frame[group],
+                        _t=frame[time], _c=_causal.cluster_codes(frame, cluster or group))
+    first = " + ".join(_causal.term(frame, c) for c in confounders) or "0"
+    fit = pf.did2s(data, yname="_y", first_stage=f"~ {first} | _g + _t",
+                   second_stage="~ _d", treatment="_d", cluster="_c")
+    row = fit.tidy().loc["_d"]
+    z = _causal.z_value(conf_level)
+    estimate, se = float(row["Estimate"]), float(row["Std. Error"])
+    return {"estimate": estimate, "ci_low": estimate - z * se, "ci_high": estimate + z * se,
+            "se": se, "n": len(frame), "fit": fit,
+            "diagnostics": {"estimator": "did2s (Gardner 2021)",
+                            "outcome_sd": float(frame[outcome].std()),
+                            "groups_set_aside": dropped}}
+
+
+# ------------------------------------------------------------------------------------------
+# staggered adoption: panels and event studies
+# ------------------------------------------------------------------------------------------
+def activity_panel(events: pd.DataFrame, customers: pd.DataFrame, *,
+                   touchpoint: str = "purchase", start=None, end=None,
+                   traits: Sequence[str] = ()) -> pd.DataFrame:
+    """Customer × month counts of one touchpoint, for the months a customer was active.
+
+    A month enters for a customer when the customer was a customer for the whole month: signed
+    up before it began and had not churned before it ended (so partial months at the edges
+    neither dilute nor inflate the counts).
+
+    Parameters
+    ----------
+    events : DataFrame
+        Journey events (canonical schema: ``customer_id``, ``timestamp``, ``touchpoint``).
+    customers : DataFrame
+        ``customer_id``, ``signup_date`` and ``churn_date`` (NaT when still a customer), plus
+        any ``traits`` to carry along.
+    touchpoint : str
+        The touchpoint counted (``"purchase"`` by default).
+    start, end : date-like, optional
+        The window (default: the events' first and last day).
+    traits : sequence of str
+        Customer columns added to every row (e.g. ``"region"``).
+
+    Returns
+    -------
+    DataFrame
+        ``customer_id``, ``month`` (first day of the month), ``period`` (months since the first
+        month of the window, 0, 1, ...), ``count`` (events of the touchpoint), then ``traits``.
+
+    Examples
+    --------
+    >>> import cxkit
+    >>> study = cxkit.simulate_study(300, seed=1)
+    >>> panel = cxkit.activity_panel(study.events, study.customers, traits=["region"])
+    >>> list(panel.columns)
+    ['customer_id', 'month', 'period', 'count', 'region']
+    """
+    _check.table(events, ["customer_id", "timestamp", "touchpoint"], what="events")
+    _check.datetimes(events, "timestamp", what="events")
+    _check.table(customers, ["customer_id", "signup_date", "churn_date", *traits],
+                 what="customer")
+    stamps = events["timestamp"].dt.tz_localize(None) if events["timestamp"].dt.tz else \
+        events["timestamp"]
+    first = pd.Timestamp(start) if start is not None else stamps.min().normalize()
+    last = pd.Timestamp(end) if end is not None else stamps.max().normalize()
+    months = pd.period_range(first, last, freq="M")
+    month_start = months.to_timestamp()
+    month_end = (months + 1).to_timestamp()
+    keep = (month_start >= first) & (month_end <= last + pd.Timedelta(days=1))
+    cust = customers.reset_index(drop=True)
+    churn = cust["churn_date"].fillna(pd.Timestamp.max.normalize())
+    grid_c = np.repeat(np.arange(len(cust)), keep.sum())
+    grid_m = np.tile(np.flatnonzero(keep), len(cust))
+    active = (cust["signup_date"].to_numpy()[grid_c] <= month_start.to_numpy()[grid_m]) & \
+        (churn.to_numpy()[grid_c] >= month_end.to_numpy()[grid_m])
+    panel = pd.DataFrame({"customer_id": cust["customer_id"].to_numpy()[grid_c[active]],
+                          "month": month_start[grid_m[active]],
+                          "period": grid_m[active] - int(np.flatnonzero(keep)[0])})
+    hits = events.loc[events["touchpoint"] == touchpoint, ["customer_id"]].assign(
+        month=stamps[events["touchpoint"] == touchpoint].dt.to_period("M").dt.to_timestamp())
+    counts = hits.groupby(["customer_id", "month"]).size().rename("count")
+    panel = panel.join(counts, on=["customer_id", "month"])
+    panel["count"] = panel["count"].fillna(0).astype("int64")
+    if traits:
+        panel = panel.merge(cust[["customer_id", *traits]], on="customer_id", how="left")
+    return panel
+
+
+@dataclass(frozen=True, repr=False)
+class EventStudyResult(Result):
+    """Effects by time relative to adoption (leads and lags), with intervals.
+
+    Attributes
+    ----------
+    coefficients : DataFrame
+        ``event_time`` (periods since adoption; -1 is the reference), ``estimate``, ``se``,
+        ``ci_low``, ``ci_high``.
+    estimator : str
+        ``"did2s"`` (robust to staggered adoption) or ``"twfe"`` (dynamic two-way fixed effects).
+    outcome : str
+        The outcome column.
+    n : int
+        Rows used.
+    conf_level : float
+        Confidence level of the intervals (``level`` before 0.2; the old name still works and
+        warns).
+    fit : object
+        The pyfixest model behind the estimates.
+    units_set_aside : int
+        Units left out because fewer than two of their rows are untreated: their own level
+        cannot be learnt from untreated periods (always-treated units and singletons).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd, cxkit
+    >>> rng = np.random.default_rng(0)
+    >>> rows = [(u, t, [4, 7, np.nan][u % 3]) for u in range(300) for t in range(10)]
+    >>> panel = pd.DataFrame(rows, columns=["unit", "t", "g"])
+    >>> panel["y"] = (panel["t"] >= panel["g"]) + rng.normal(size=len(panel))
+    >>> es = cxkit.event_study(panel, outcome="y", unit="unit", time="t", cohort="g")
+    >>> es.conf_int().loc[-1].tolist()  # the reference period
+    [0.0, 0.0]
+    """
+
+    coefficients: pd.DataFrame
+    estimator: str
+    outcome: str
+    n: int
+    conf_level: float
+    fit: object = None
+    units_set_aside: int = 0
+
+    _label_columns = ("event_time",)
+
+    @property
+    def level(self) -> float:
+        """Deprecated: the confidence level is ``conf_level``."""
+        warnings.warn(f"EventStudyResult.level is now EventStudyResult.conf_level; level will "
+                      f"be removed in cxkit {REMOVED_IN}", FutureWarning, stacklevel=2)
+        return self.conf_level
+
+    def to_frame(self) -> pd.DataFrame:
+        """The coefficients table with the ``estimator`` column."""
+        return self.coefficients.assign(estimator=self.estimator)
+
+    def summary(self) -> str:
+        """Mean effect after adoption, largest lead and rows used, in one sentence."""
+        post = self.coefficients[self.coefficients["event_time"] >= 0]
+        pre = self.coefficients[self.coefficients["event_time"] < -1]
+        return (f"{self.estimator} event study of {self.outcome}: mean effect after adoption "
+                f"{post['estimate'].mean():.3f} over {len(post)} periods; largest |lead| "
+                f"{pre['estimate'].abs().max() if len(pre) else float('nan'):.3f}; n = {self.n}")
+
+    def plot(self, ax=None, *, truth=None):
+        """Leads and lags with intervals (:func:`cxkit.plots.event_study`); ``truth``: a
+        mapping event time → true effect."""
+        from ..plots import event_study as draw
+
+        return draw(self, truth=truth, ax=ax)
+
+
+@_causal.old_keywords()
+@shared_docs
+def event_study(data: pd.DataFrame, *, outcome: str, unit: str, time: str, cohort: str,
+                estimator: str = "did2s", cluster: str | None = None, leads: int | None = None,
+                lags: int | None = None, conf_level: float = 0.95) -> EventStudyResult:
+    """Event study around a dated policy adopted at different times (staggered adoption).
+
+    Parameters
+    ----------
+    data : DataFrame
+        A panel: one row per unit and period (e.g. from :func:`activity_panel`).
+    outcome, unit, time : str
+        The outcome, the unit id and the integer period columns.
+    cohort : str
+        The period in which the unit's group adopted the policy (NaN for never or not within
+        the panel).
+    estimator : {"did2s", "twfe"}
+        ``did2s``: Gardner's two-stage difference-in-differences — unit and period effects are
+        estimated on not-yet-treated rows only, then the outcome net of them is regressed on
+        event-time dummies; unbiased with staggered timing and effects that vary by cohort and
+        over time. Its leads are a weak pre-trend check: the first stage is fitted on the very
+        untreated rows the leads are measured on, so they sit near zero partly by construction.
+        ``twfe``: the dynamic two-way fixed-effects regression, shown for comparison:
+        with staggered timing it uses already-treated units as controls and can show spurious
+        leads and distorted lags (Sun & Abraham, 2021).
+    {doc:cluster}
+        Default: ``unit``.
+    leads, lags : int, optional
+        Keep event times in [-leads, lags] (others are binned into the end points).
+    {doc:conf_level}
+        (``level=`` before 0.2: still accepted, with a FutureWarning.)
+
+    Returns
+    -------
+    EventStudyResult
+        ``.coefficients`` (``event_time``, ``estimate``, ``se``, ``ci_low``, ``ci_high``),
+        ``.conf_int()``, ``.plot()`` and the pyfixest model in ``.fit``.
+
+    Raises
+    ------
+    DataError
+        A missing column; missing values in ``outcome``, ``unit`` or ``time``; periods or
+        cohorts that are not numbers.
+
+    References
+    ----------
+    Gardner, J. (2021). Two-stage differences in differences. arXiv:2207.05943.
+    Sun, L., & Abraham, S. (2021). Estimating dynamic treatment effects in event studies with
+    heterogeneous treatment effects. *Journal of Econometrics*, 225(2), 175–199.
+    Borusyak, K., Jaravel, X., & Spiess, J. (2024). Revisiting event-study designs. *Review of
+    Economic Studies*. The estimation runs on pyfixest (``did2s``, ``feols``).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd, cxkit
+    >>> rng = np.random.default_rng(0)
+    >>> rows = [(u, t, [4, 7, np.nan][u % 3]) for u in range(300) for t in range(10)]
+    >>> panel = pd.DataFrame(rows, columns=["unit", "t", "g"])
+    >>> panel["y"] = 0.1 * panel["t"] + (panel["t"] >= panel["g"]) + rng.normal(size=len(panel))
+    >>> es = cxkit.event_study(panel, outcome="y", unit="unit", time="t", cohort="g")
+    >>> es.coefficients.set_index("event_time").loc[[-3, 0, 2], "estimate"].round(1).tolist()
+    [0.0, 1.1, 1.0]
+    """
+    import pyfixest as pf
+
+    _check.one_of(estimator, ("did2s", "twfe"), "estimator")
+    conf_level = _check.conf_level(conf_level)
+    frame = _panel(data, [outcome, unit, time], cohort)
+    rel = frame[time] - frame[cohort]
+    if lags is not None:
+        rel = rel.where(rel.isna() | (rel <= lags), lags)
+    if leads is not None:
+        rel = rel.where(rel.isna() | (rel >= -leads), -leads)
+    frame["_rel"] = rel.fillna(-1).astype(int)  # never treated: the reference period
+    frame["_treated"] = (frame[cohort].notna() & (frame[time] >= frame[cohort])).astype(int)
+    cluster = cluster or unit
+    frame, dropped = _identifiable(frame, "_treated", unit)
+    # plain names for pyfixest's formulas, whatever the user's columns are called
+    for new, old in (("_y", outcome), ("_unit", unit), ("_time", time)):
+        frame[new] = frame[old]
+    frame["_cluster"] = _causal.cluster_codes(frame, cluster)
+    if estimator == "did2s":
+        fit = pf.did2s(frame, yname="_y", first_stage="~ 0 | _unit + _time",
+                       second_stage="~ i(_rel, ref=-1)", treatment="_treated",
+                       cluster="_cluster")
+    else:
+        fit = pf.feols("_y ~ i(_rel, ref=-1) | _unit + _time", frame,
+                       vcov={"CRV1": "_cluster"})
+    tidy = fit.tidy()
+    z = _causal.z_value(conf_level)
+    times = tidy.index.str.extract(r"::(-?\d+(?:\.\d+)?)", expand=False).astype(float)
+    coefs = pd.DataFrame({"event_time": times.astype(int).to_numpy(),
+                          "estimate": tidy["Estimate"].to_numpy(),
+                          "se": tidy["Std. Error"].to_numpy()})
+    coefs["ci_low"] = coefs["estimate"] - z * coefs["se"]
+    coefs["ci_high"] = coefs["estimate"] + z * coefs["se"]
+    reference = pd.DataFrame([{"event_time": -1, "estimate": 0.0, "se": 0.0, "ci_low": 0.0,
+                               "ci_high": 0.0}])
+    coefs = pd.concat([coefs, reference]).sort_values("event_time").reset_index(drop=True)
+    return EventStudyResult(coefficients=coefs, estimator=estimator, outcome=outcome,
+                            n=len(frame), conf_level=conf_level, fit=fit,
+                            units_set_aside=dropped)
+
+
+def _panel(data, columns, cohort) -> pd.DataFrame:
+    """The panel (positional index, a copy) with complete ``columns`` and numeric periods."""
+    _check.table(data, [*columns, cohort])
+    frame = data.reset_index(drop=True).copy()
+    _check.complete(frame, columns)
+    for col in (columns[2], cohort):
+        values = _check.numbers(frame, col, hint="integer periods (e.g. months since the start)")
+        if not pd.api.types.is_numeric_dtype(frame[col]):
+            frame[col] = values
+    return frame

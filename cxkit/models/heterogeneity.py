@@ -1,0 +1,208 @@
+"""Effects for whom, and by which method: several estimates of one question side by side.
+
+- :func:`compare_effects`: several methods of :func:`cxkit.effect` on the same question (do
+  they agree? which assumption moves the answer?);
+- :func:`effects_by`: conditional average effects, :func:`cxkit.effect` refitted within each
+  group;
+- :func:`cate`: conditional average effects by group with a DR-learner (Kennedy, 2023), whose
+  nuisance models borrow strength across groups.
+
+Each returns a tidy table that :func:`cxkit.plot_effects` draws as a forest plot. Segment
+estimates are noisy: test a difference between groups before reading one into it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from .. import _check
+from .._docstrings import shared_docs
+from . import _causal
+from .effects import effect
+
+__all__ = ["cate", "compare_effects", "effects_by"]
+
+_DOCS = {
+    **_causal.DOCS,
+    "group_by": (
+        "by : str\n"
+        "        The effect modifier whose groups get an effect (e.g. ``\"segment\"``).\n"
+        "        Keyword-only since 0.2: a positional ``by`` still works, with a FutureWarning,\n"
+        "        until 0.3.0."
+    ),
+}
+
+
+@_causal.old_keywords()
+def compare_effects(data: pd.DataFrame, *, treatment: str, outcome: str,
+                    methods: Sequence[str] = ("naive", "regression", "ipw", "aipw"),
+                    truth: float | None = None, **options) -> pd.DataFrame:
+    """Run several methods on the same question; a forest plot with :func:`cxkit.plot_effects`.
+
+    Parameters
+    ----------
+    data, treatment, outcome
+        As in :func:`cxkit.effect`.
+    methods : sequence of str
+        Methods of :func:`cxkit.effect` to run.
+    truth : float, optional
+        The true effect (simulated data): added as a column for the plot.
+    **options
+        Passed to :func:`cxkit.effect` (``confounders``, ``seed``, ``conf_level``, ``group``,
+        ``time``...). Options a method does not use are ignored by it.
+
+    Returns
+    -------
+    DataFrame
+        One row per method: the columns of :meth:`EffectResult.to_frame` (``method``,
+        ``treatment``, ``outcome``, ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n``),
+        plus ``truth`` when given.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd, cxkit
+    >>> rng = np.random.default_rng(1)
+    >>> x = rng.normal(size=400); t = (x + rng.normal(size=400) > 0).astype(int)
+    >>> data = pd.DataFrame({"x": x, "t": t, "y": t + 2 * x + rng.normal(size=400)})
+    >>> table = cxkit.compare_effects(data, treatment="t", outcome="y", confounders=["x"],
+    ...                               methods=("naive", "aipw"), seed=0, truth=1.0)
+    >>> table["method"].tolist()
+    ['naive', 'aipw']
+    """
+    frames = [effect(data, treatment=treatment, outcome=outcome, method=m, **options).to_frame()
+              for m in methods]
+    table = pd.concat(frames, ignore_index=True)
+    if truth is not None:
+        table["truth"] = truth
+    return table
+
+
+@_causal.old_keywords(positional_by=True)
+@shared_docs(extra=_DOCS)
+def effects_by(data: pd.DataFrame, *, by: str, treatment: str, outcome: str,
+               method: str = "aipw", **options) -> pd.DataFrame:
+    """Conditional average effects: :func:`cxkit.effect` within each group of ``by``.
+
+    Parameters
+    ----------
+    data : DataFrame
+        As in :func:`cxkit.effect`.
+    {doc:group_by}
+        Rows with a missing value in it are left out.
+    {doc:treatment}
+    {doc:outcome}
+    method : str
+        The method of :func:`cxkit.effect` (default ``"aipw"``).
+    **options
+        Passed to :func:`cxkit.effect` (``confounders``, ``seed``, ``conf_level``, ...).
+
+    Returns
+    -------
+    DataFrame
+        One row per group, in sorted order: ``by``, then the columns of
+        :meth:`EffectResult.to_frame` (``method``, ``treatment``, ``outcome``, ``estimate``,
+        ``se``, ``ci_low``, ``ci_high``, ``n``).
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd, cxkit
+    >>> rng = np.random.default_rng(2)
+    >>> g = rng.choice(["a", "b"], 600); t = rng.integers(0, 2, 600)
+    >>> y = np.where(g == "a", 1.0, 3.0) * t + rng.normal(size=600)
+    >>> data = pd.DataFrame({"g": g, "t": t, "y": y})
+    >>> cxkit.effects_by(data, by="g", treatment="t", outcome="y", method="naive")[
+    ...     ["g", "estimate", "ci_low", "ci_high"]].round(1)
+       g  estimate  ci_low  ci_high
+    0  a       1.0     0.7      1.2
+    1  b       3.1     2.9      3.4
+    """
+    _check.table(data, [by])
+    rows = []
+    for value, part in data.groupby(by, sort=True):
+        result = effect(part, treatment=treatment, outcome=outcome, method=method, **options)
+        rows.append(result.to_frame().assign(**{by: value}))
+    table = pd.concat(rows, ignore_index=True)
+    return table[[by] + [c for c in table.columns if c != by]]
+
+
+@_causal.old_keywords(positional_by=True)
+@shared_docs(extra=_DOCS)
+def cate(data: pd.DataFrame, *, by: str, treatment: str, outcome: str,
+         confounders: Sequence[str] = (), seed: int | None = None, folds: int = 5,
+         trim: float = 0.01, conf_level: float = 0.95, propensity_model=None,
+         outcome_model=None) -> pd.DataFrame:
+    """Conditional average effects by group with a DR-learner (Kennedy, 2023).
+
+    Nuisance models (propensity, and the outcome under each arm) are fitted on *all* rows with
+    cross-fitting, on the ``confounders`` plus ``by``; each row gets the doubly robust
+    pseudo-outcome :math:`\\psi_i` of :func:`cxkit.effect` (``aipw``), and the effect in a group
+    is the mean of its pseudo-outcomes — the DR-learner with the group indicators as its second
+    stage. Unlike :func:`effects_by`, which refits everything inside each group, the models
+    borrow strength across groups, which helps small groups.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per unit.
+    {doc:group_by}
+    {doc:treatment}
+    {doc:outcome}
+    {doc:confounders}
+    {doc:fold_seed}
+    {doc:folds}
+    {doc:trim}
+    {doc:conf_level}
+        (``level=`` before 0.2: still accepted, with a FutureWarning.)
+    {doc:nuisance_models}
+
+    Returns
+    -------
+    DataFrame
+        One row per group: ``by``, ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n``,
+        ``method`` (``"dr-learner"``), ``treatment``, ``outcome``. Plot it with
+        :func:`cxkit.plot_effects` (``label=by``).
+
+    References
+    ----------
+    Kennedy, E. H. (2023). Towards optimal doubly robust estimation of heterogeneous causal
+    effects. *Electronic Journal of Statistics*, 17(2), 3008–3049.
+    Künzel, S. R., et al. (2019). Metalearners for estimating heterogeneous treatment effects
+    using machine learning. *PNAS*, 116(10), 4156–4165.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd, cxkit
+    >>> rng = np.random.default_rng(5)
+    >>> g = rng.choice(["a", "b"], 2000); x = rng.normal(size=2000)
+    >>> t = (x + rng.normal(size=2000) > 0).astype(int)
+    >>> y = np.where(g == "a", 0.5, 2.0) * t + x + rng.normal(size=2000)
+    >>> data = pd.DataFrame({"g": g, "x": x, "t": t, "y": y})
+    >>> cxkit.cate(data, by="g", treatment="t", outcome="y", confounders=["x"], seed=0)[
+    ...     ["g", "estimate"]].round(1)
+       g  estimate
+    0  a       0.5
+    1  b       2.0
+    """
+    conf_level = _check.conf_level(conf_level)
+    _check.count(folds, "folds", minimum=2)
+    columns = list(dict.fromkeys([*confounders, by]))
+    frame = _causal.treatment_frame(data, treatment, outcome, columns)
+    x = _causal.design(frame, columns)
+    t = frame[treatment].to_numpy(dtype=int)
+    y = frame[outcome].to_numpy(dtype=float)
+    e, mu1, mu0 = _causal.nuisances(x, t, y, cross_fit=True, seed=seed, folds=folds,
+                                    propensity_model=propensity_model,
+                                    outcome_model=outcome_model)
+    e = np.clip(e, trim, 1 - trim)
+    psi = _causal.dr_scores(t, y, e, mu1, mu0)
+    z = _causal.z_value(conf_level)
+    table = pd.Series(psi).groupby(frame[by].to_numpy()).agg(["mean", "std", "size"])
+    se = table["std"] / np.sqrt(table["size"])
+    return pd.DataFrame({by: table.index, "estimate": table["mean"].to_numpy(),
+                         "se": se.to_numpy(), "ci_low": (table["mean"] - z * se).to_numpy(),
+                         "ci_high": (table["mean"] + z * se).to_numpy(),
+                         "n": table["size"].to_numpy(), "method": "dr-learner",
+                         "treatment": treatment, "outcome": outcome})
