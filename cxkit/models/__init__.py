@@ -6,6 +6,8 @@ May import :mod:`cxkit.measurement`, :mod:`cxkit.metrics`, :mod:`cxkit.journeys`
 :mod:`cxkit.io`, :mod:`cxkit.catalogue` and the private base modules.
 """
 
+from ..plots.retention import plot_retention
+from .churn import churn_episodes
 from .effects import (
     EffectResult,
     EventStudyResult,
@@ -30,7 +32,8 @@ from .loyalty import (
     plot_simple_slopes,
 )
 from .moments import moments_of_truth
-from .survival import CoxResult, churn_episodes, cox, plot_retention, repeat_purchase_summary
+from .survival import CoxResult, cox
+from .value import repeat_purchase_summary
 
 __all__ = [
     # causal effects

@@ -5,5 +5,8 @@ module (result objects' ``.plot()`` methods import them lazily), only the privat
 """
 
 from .concepts import circles, moments_of_truth, pyramid, realms
+from .retention import hazard_ratios, plot_retention
 
-__all__ = ["circles", "moments_of_truth", "pyramid", "realms"]
+__all__ = ["circles", "moments_of_truth", "pyramid", "realms",
+           # retention
+           "hazard_ratios", "plot_retention"]
