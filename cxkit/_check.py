@@ -473,3 +473,23 @@ def numbers_or_flags(data: pd.DataFrame, column: str) -> pd.Series:
     if pd.api.types.is_bool_dtype(values):
         return values.astype("float64")
     return numbers(data, column, hint="numbers or true/false (or NaN/None for a missing value)")
+
+
+# --------------------------------------------------------------------------------------------
+# --- added for survival ---
+# --------------------------------------------------------------------------------------------
+def durations(data: pd.DataFrame, column: str) -> pd.Series:
+    """Times of a survival table (time to churn or censoring, entry times) as float64 with a
+    positional index: numbers, finite and at least 0 (missing → NaN: refuse them first with
+    :func:`complete` where they are not allowed).
+
+    >>> durations(pd.DataFrame({"months": [3, 0, 12.5]}), "months").tolist()
+    [3.0, 0.0, 12.5]
+    >>> durations(pd.DataFrame({"months": [3, -1]}), "months")
+    Traceback (most recent call last):
+    ...
+    cxkit.DataError: column 'months', row 2: negative time (expected times of at least 0)
+    """
+    times = numbers(data, column, finite=True, hint="numbers of at least 0 (days, months ...)")
+    refuse_rows(times < 0, "negative time", column, "times of at least 0")
+    return times

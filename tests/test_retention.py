@@ -1,6 +1,6 @@
-"""cxkit.models.survival: Cox regression against known answers, churn episodes and the
-repeat-purchase summary on hand-computed cases, the simulator's churn hazard ratios, and the
-refusals."""
+"""cxkit.models.survival, .churn and .value, cxkit.plots.retention: Cox regression against
+known answers, churn episodes and the repeat-purchase summary on hand-computed cases, the
+simulator's churn hazard ratios, the figures, and the refusals."""
 
 import matplotlib
 
@@ -12,6 +12,8 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
 import cxkit  # noqa: E402
+from cxkit import _check  # noqa: E402
+from cxkit._results import Result  # noqa: E402
 from cxkit.models import (  # noqa: E402
     churn_episodes,
     cox,
@@ -221,6 +223,59 @@ def test_forest_plot_shows_one_row_per_term_on_a_log_axis():
     assert [t.get_text() for t in ax.get_yticklabels()] == ["arm", "score"]
 
 
+def test_conf_int_gives_the_hazard_ratio_intervals_of_the_table_and_of_statsmodels():
+    data = _exponential_survival(800, seed=4)
+    fit = cox(data, duration="time", event="churned", covariates=["arm", "score"])
+    table = fit.to_frame()
+    fitted = fit.conf_int()
+    assert fitted.index.tolist() == ["arm", "score"] and fitted.index.name == "covariate"
+    np.testing.assert_allclose(fitted["lower"], table["ci_low"], rtol=1e-12)
+    np.testing.assert_allclose(fitted["upper"], table["ci_high"], rtol=1e-12)
+    narrower = fit.conf_int(conf_level=0.8)
+    np.testing.assert_allclose(np.log(narrower), fit.fit.conf_int(alpha=0.2), rtol=1e-12)
+    assert (narrower["lower"] > fitted["lower"]).all()
+    assert (narrower["upper"] < fitted["upper"]).all()
+    z = 1.2815515655446004  # the 90th percentile of the normal: exp(coef ± z se) at 80 %
+    np.testing.assert_allclose(narrower["upper"], np.exp(table["coef"] + z * table["se"]))
+    with pytest.raises(ValueError, match="conf_level must be a number"):
+        fit.conf_int(conf_level=95)
+
+
+def test_conf_level_sets_the_intervals_and_the_old_level_keyword_still_works_with_a_warning():
+    data = _exponential_survival(300, seed=6)
+    fit = cox(data, duration="time", event="churned", covariates=["arm"], conf_level=0.9)
+    assert fit.conf_level == 0.9 and "90% CI" in fit.summary()
+    with pytest.warns(FutureWarning, match="level= is now conf_level="):
+        old = cox(data, duration="time", event="churned", covariates=["arm"], level=0.9)
+    pd.testing.assert_frame_equal(old.to_frame(), fit.to_frame())
+    with pytest.warns(FutureWarning, match="CoxResult.level is now CoxResult.conf_level"):
+        assert old.level == 0.9
+    with pytest.raises(ValueError, match="conf_level must be a number"):
+        cox(data, duration="time", event="churned", covariates=["arm"], conf_level=95)
+
+
+def test_cox_result_is_a_result_with_its_table_in_html():
+    data = _exponential_survival(300, seed=6)
+    fit = cox(data, duration="time", event="churned", covariates=["arm"])
+    assert isinstance(fit, Result)
+    assert repr(fit) == fit.summary()
+    assert "hazard_ratio" in fit._repr_html_()
+
+
+def test_durations_are_numbers_of_at_least_zero():
+    table = pd.DataFrame({"t": [0, 2.5, np.nan], "bad": [1.0, -2.0, np.inf],
+                          "text": ["1", "2", "3"]})
+    assert _check.durations(table, "t").tolist()[:2] == [0.0, 2.5]  # missing stays NaN
+    with pytest.raises(cxkit.DataError, match="infinite value") as err:
+        _check.durations(table, "bad")
+    assert err.value.rows == [3]
+    with pytest.raises(cxkit.DataError, match="negative time") as err:
+        _check.durations(table.assign(bad=[1.0, -2.0, 3.0]), "bad")
+    assert err.value.rows == [2]
+    with pytest.raises(cxkit.DataError, match="not a number"):
+        _check.durations(table, "text")
+
+
 # ------------------------------------------------------------------------------------------
 # churn_episodes
 # ------------------------------------------------------------------------------------------
@@ -321,3 +376,38 @@ def test_plot_retention_draws_a_step_curve_and_a_band_per_group():
                                curve.loc[curve["arm"] == "a", "estimate"].dropna())
     with pytest.raises(cxkit.DataError, match="several curves"):
         plot_retention(curve)
+
+
+def test_plot_retention_takes_the_old_curve_table_keyword_with_a_warning():
+    customers = pd.DataFrame({"months": [2, 3, 3, 5, 8], "churned": [1, 1, 0, 1, 0]})
+    curve = cxkit.metrics.retention_curve(customers, duration="months", event="churned")
+    with pytest.warns(FutureWarning, match="curve_table= is now data="):
+        ax = plot_retention(curve_table=curve)
+    assert len(ax.get_lines()) == 1
+
+
+def test_hazard_ratio_figure_draws_a_result_or_its_table():
+    data = _exponential_survival(500, seed=2)
+    fit = cox(data, duration="time", event="churned", covariates=["arm", "score"],
+              conf_level=0.9)
+    ax = cxkit.plots.hazard_ratios(fit)
+    assert ax.get_xlabel() == "hazard ratio (90% CI, log scale)"
+    ax = cxkit.plots.hazard_ratios(fit.to_frame())
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["arm", "score"]
+    assert ax.get_xlabel() == "hazard ratio (CI, log scale)"
+    with pytest.raises(cxkit.DataError, match="not in the result table"):
+        cxkit.plots.hazard_ratios(fit.to_frame().drop(columns="ci_low"))
+
+
+def test_names_of_the_old_retention_module_are_still_reachable_through_its_alias():
+    import importlib
+    import sys
+
+    sys.modules.pop("cxkit.retention", None)
+    with pytest.warns(FutureWarning, match="cxkit.retention moved"):
+        retention = importlib.import_module("cxkit.retention")
+    assert retention.churn_episodes is churn_episodes
+    assert retention.repeat_purchase_summary is repeat_purchase_summary
+    assert retention.plot_retention is plot_retention
+    assert retention.UNIT_DAYS["W"] == 7.0
+    assert retention.cox is cox

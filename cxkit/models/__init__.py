@@ -8,6 +8,8 @@ May import :mod:`cxkit.measurement`, :mod:`cxkit.metrics`, :mod:`cxkit.journeys`
 
 from ..plots.drivers import plot_drivers, plot_simple_slopes
 from ..plots.effects import plot_effects
+from ..plots.retention import plot_retention
+from .churn import churn_episodes
 from .did import EventStudyResult, activity_panel, event_study
 from .drivers import key_drivers
 from .effects import EffectResult, effect
@@ -17,7 +19,8 @@ from .mediation import MediationResult, mediation
 from .moderation import ModerationResult, moderation
 from .moments import moments_of_truth
 from .sensitivity import sensitivity
-from .survival import CoxResult, churn_episodes, cox, plot_retention, repeat_purchase_summary
+from .survival import CoxResult, cox
+from .value import repeat_purchase_summary
 
 __all__ = [
     # causal effects

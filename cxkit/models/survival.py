@@ -1,49 +1,38 @@
-"""Retention and churn: Cox regression, churn episodes from journey data, retention curves and
-the repeat-purchase summary of buy-till-you-die models.
+"""Cox proportional hazards regression: how much a covariate multiplies the hazard of churn.
 
-- :func:`cox` fits a Cox proportional hazards model with statsmodels' ``PHReg`` and returns a
-  :class:`CoxResult` (hazard ratios with intervals, a proportional-hazards check from scaled
-  Schoenfeld residuals, a forest plot). With ``entry=`` it takes counting-process data, one row
-  per customer and period, so covariates may change over time.
-- :func:`churn_episodes` builds that counting-process table for the service-failure question
-  (does an unresolved failure drive customers away, and does resolving it help?) from observed
-  data only: the journey events and the customer table.
-- :func:`plot_retention` draws Kaplan–Meier curves of :func:`cxkit.metrics.retention_curve`
-  as steps with interval bands.
-- :func:`repeat_purchase_summary` turns a purchase log into the frequency / recency / T /
-  monetary value table of Fader, Hardie & Lee (2005), the input of BG/NBD, Pareto/NBD and
-  Gamma–Gamma models.
+:func:`cox` fits the model with statsmodels' ``PHReg`` and returns a :class:`CoxResult`
+(hazard ratios with intervals, a proportional-hazards check from scaled Schoenfeld residuals,
+a forest plot). With ``entry=`` it takes counting-process data, one row per customer and
+period, so covariates may change over time; :func:`cxkit.models.churn.churn_episodes` builds
+such a table for the service-failure question.
+
+The other retention tools live beside it: churn episodes in :mod:`cxkit.models.churn`, the
+repeat-purchase summary in :mod:`cxkit.models.value`, Kaplan–Meier curves in
+:mod:`cxkit.metrics` and their figure in :mod:`cxkit.plots.retention`.
 """
 
 from __future__ import annotations
 
-import numbers
-from collections.abc import Sequence
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from .._report import DataError
+from .. import _check
+from .._check import DataError
+from .._deprecated import REMOVED_IN, renamed_argument
+from .._docstrings import shared_docs
+from .._results import Result
 
-__all__ = ["CoxResult", "churn_episodes", "cox", "plot_retention", "repeat_purchase_summary"]
-
-#: Observed customer traits :func:`churn_episodes` copies to every period by default (the
-#: columns of the customer table of :func:`cxkit.simulate_study` an analyst can see).
-EPISODE_TRAITS = ("segment", "region", "preferred_channel", "age_band", "email_arm")
-
-#: Length of each :func:`repeat_purchase_summary` unit in days (a month is a twelfth of a
-#: Julian year, as in :mod:`cxkit.study.simulate`).
-UNIT_DAYS = {"D": 1.0, "W": 7.0, "M": 365.25 / 12}
-
-_ONE_DAY = pd.Timedelta(days=1)
+__all__ = ["CoxResult", "cox"]
 
 
 # ------------------------------------------------------------------------------------------
 # Cox proportional hazards
 # ------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class CoxResult:
+@dataclass(frozen=True, repr=False)
+class CoxResult(Result):
     """A fitted Cox proportional hazards model (from :func:`cox`).
 
     Attributes
@@ -62,8 +51,9 @@ class CoxResult:
         Column names of the exit time and the event flag.
     entry, strata : str or None
         Column names of the entry time and of the strata, if given.
-    level : float
-        Confidence level of the intervals.
+    conf_level : float
+        Confidence level of the intervals (formerly ``level``, which still reads it with a
+        ``FutureWarning`` until cxkit 0.3.0).
     ties : str
         How tied event times were handled (``"efron"`` or ``"breslow"``).
     reference_levels : dict
@@ -71,21 +61,64 @@ class CoxResult:
     """
 
     hazard_ratios: pd.DataFrame
-    fit: object
+    fit: object = field()  # a field without default (the base class has fit = None)
     n: int
     n_events: int
     duration: str
     event: str
     entry: str | None
     strata: str | None
-    level: float
+    conf_level: float
     ties: str
     reference_levels: dict = field(default_factory=dict)
+
+    _label_columns = ("covariate",)
+    _estimate_column = "hazard_ratio"
+
+    @property
+    def level(self) -> float:
+        """Deprecated name of :attr:`conf_level`."""
+        warnings.warn(f"CoxResult.level is now CoxResult.conf_level; .level will be removed "
+                      f"in cxkit {REMOVED_IN}", FutureWarning, stacklevel=2)
+        return self.conf_level
 
     def to_frame(self) -> pd.DataFrame:
         """The hazard-ratio table (a copy): covariate, hazard_ratio, ci_low, ci_high, coef, se,
         p_value."""
         return self.hazard_ratios.copy()
+
+    def conf_int(self, conf_level: float | None = None) -> pd.DataFrame:
+        """Confidence intervals of the hazard ratios (the scale of :meth:`to_frame`), one row
+        per term (index ``covariate``; columns ``lower``, ``upper``).
+
+        The bounds are :math:`\\exp(\\hat\\beta \\pm z\\,\\mathrm{se})`, the exponential of
+        statsmodels' ``fit.conf_int(alpha=1 - conf_level)`` on the log-hazard scale (for the
+        log hazard ratios themselves, take ``numpy.log`` of them or call ``fit.conf_int()``).
+        At the fitted level they are the ``ci_low`` and ``ci_high`` of :meth:`to_frame`.
+
+        Parameters
+        ----------
+        conf_level : float, optional
+            The confidence level; by default the one the model was fitted at.
+
+        Examples
+        --------
+        >>> import numpy as np, pandas as pd
+        >>> from cxkit.models import cox
+        >>> rng = np.random.default_rng(1)
+        >>> arm = rng.integers(0, 2, 2000)
+        >>> data = pd.DataFrame({"arm": arm, "churned": 1,
+        ...                      "months": rng.exponential(12 / np.where(arm == 1, 2.0, 1.0))})
+        >>> fit = cox(data, duration="months", event="churned", covariates="arm")
+        >>> fit.conf_int(0.9).round(2)
+                   lower  upper
+        covariate
+        arm         1.85   2.16
+        """
+        level = self.conf_level if conf_level is None else _check.conf_level(conf_level)
+        bounds = np.exp(np.asarray(self.fit.conf_int(alpha=1 - level), dtype=float))
+        return pd.DataFrame({"lower": bounds[:, 0], "upper": bounds[:, 1]},
+                            index=pd.Index(self.hazard_ratios["covariate"], name="covariate"))
 
     def summary(self) -> str:
         """The hazard ratios with their intervals, one line per term, as text."""
@@ -94,7 +127,7 @@ class CoxResult:
         if self.strata is not None:
             head += f", stratified by {self.strata}"
         width = max(len("covariate"), *(len(c) for c in self.hazard_ratios["covariate"]))
-        lines = [head, f"{'covariate':<{width}}  hazard ratio  {self.level:.0%} CI"
+        lines = [head, f"{'covariate':<{width}}  hazard ratio  {self.conf_level:.0%} CI"
                        f"            p"]
         for row in self.hazard_ratios.itertuples(index=False):
             p = "<0.001" if row.p_value < 0.001 else f"{row.p_value:.3f}"
@@ -104,9 +137,6 @@ class CoxResult:
             lines.append("reference levels: " + ", ".join(
                 f"{k} = {v}" for k, v in self.reference_levels.items()))
         return "\n".join(lines)
-
-    def __repr__(self) -> str:
-        return f"CoxResult(\n{self.summary()}\n)"
 
     def ph_test(self, transform: str = "rank") -> pd.DataFrame:
         """Check proportional hazards with scaled Schoenfeld residuals (Grambsch & Therneau).
@@ -188,6 +218,7 @@ class CoxResult:
         times = np.asarray(fit.model.endog, dtype=float)[rows]
         order = np.argsort(times, kind="stable")
         times, residuals = times[order], residuals[rows][order]
+        _check.one_of(transform, ("rank", "km", "identity", "log"), "transform")
         if transform == "rank":
             g = rankdata(times)
         elif transform == "identity":
@@ -196,11 +227,8 @@ class CoxResult:
             if (times <= 0).any():
                 raise ValueError("transform='log' needs event times above 0")
             g = np.log(times)
-        elif transform == "km":
+        else:  # "km"
             g = 1 - self._km_just_before(times)
-        else:
-            raise ValueError("transform must be 'rank', 'km', 'identity' or 'log', not "
-                             f"{transform!r}")
         x = g - g.mean()
         var = np.asarray(fit.cov_params(), dtype=float)
         d = len(rows)
@@ -234,7 +262,8 @@ class CoxResult:
         return np.where(step < 0, 1.0, km.surv_prob[step.clip(0)])
 
     def plot(self, ax=None):
-        """Forest plot of the hazard ratios and their intervals on a log axis; returns the Axes.
+        """Forest plot of the hazard ratios and their intervals on a log axis; returns the Axes
+        (drawn by :func:`cxkit.plots.hazard_ratios`).
 
         Examples
         --------
@@ -247,36 +276,22 @@ class CoxResult:
         >>> ax.get_xscale()
         'log'
         """
-        import matplotlib.pyplot as plt
-        from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+        from ..plots.retention import hazard_ratios
 
-        table = self.hazard_ratios
-        if ax is None:
-            _, ax = plt.subplots(figsize=(6, 0.45 * len(table) + 1.5))
-        y = np.arange(len(table))[::-1]
-        hr = table["hazard_ratio"].to_numpy()
-        ax.errorbar(hr, y, xerr=[hr - table["ci_low"].to_numpy(),
-                                 table["ci_high"].to_numpy() - hr],
-                    fmt="o", color="black", capsize=3)
-        ax.set_xscale("log")
-        ax.axvline(1.0, color="grey", lw=0.8)
-        ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-        ax.xaxis.set_minor_formatter(NullFormatter())
-        ax.set_yticks(y, labels=table["covariate"].astype(str))
-        ax.set_xlabel(f"hazard ratio ({self.level:.0%} CI, log scale)")
-        return ax
+        return hazard_ratios(self, ax=ax)
 
 
+@shared_docs
 def cox(data: pd.DataFrame, *, duration: str, event: str, covariates, entry: str | None = None,
-        strata: str | None = None, level: float = 0.95, ties: str = "efron") -> CoxResult:
+        strata: str | None = None, conf_level: float = 0.95, ties: str = "efron",
+        level: float | None = None) -> CoxResult:
     """Cox proportional hazards regression: hazard ratios of churn with intervals.
 
     Parameters
     ----------
     data : DataFrame
         One row per customer, or, with ``entry``, one row per customer and period
-        (counting-process data, e.g. from :func:`churn_episodes`).
+        (counting-process data, e.g. from :func:`cxkit.models.churn_episodes`).
     duration : str
         Time at which the row ends: churn, or the end of observation (censoring), or, with
         ``entry``, the end of the period. Numbers of at least 0 (strictly above ``entry``).
@@ -299,11 +314,12 @@ def cox(data: pd.DataFrame, *, duration: str, event: str, covariates, entry: str
         Column whose groups each get their own baseline hazard (the hazard ratios are shared).
         Use it for a covariate that breaks proportional hazards and whose effect you do not
         need.
-    level : float
-        Confidence level of the intervals.
+    {doc:conf_level}
     ties : {"efron", "breslow"}
         Approximation of the partial likelihood for tied event times. Efron's (the default, as
         in R's ``coxph``) is the more accurate when durations are whole days or months.
+    level : float, optional
+        Deprecated name of ``conf_level`` (a ``FutureWarning``; removed in cxkit 0.3.0).
 
     Returns
     -------
@@ -321,7 +337,7 @@ def cox(data: pd.DataFrame, *, duration: str, event: str, covariates, entry: str
         - ``p_value``: Wald test of :math:`\\beta = 0`.
 
         and ``.fit`` (the statsmodels ``PHRegResults``), ``.summary()``, ``.to_frame()``,
-        ``.ph_test()`` and ``.plot()``.
+        ``.conf_int()`` (the hazard ratios' intervals), ``.ph_test()`` and ``.plot()``.
 
     Raises
     ------
@@ -393,28 +409,25 @@ def cox(data: pd.DataFrame, *, duration: str, event: str, covariates, entry: str
     >>> fit.reference_levels
     {'segment': 'budget'}
     """
-    from scipy.stats import norm
     from statsmodels.duration.hazard_regression import PHReg
 
-    covariates = [covariates] if isinstance(covariates, str) else list(covariates)
-    if not covariates:
-        raise ValueError("covariates must name at least one column")
-    if ties not in ("efron", "breslow"):
-        raise ValueError(f"ties must be 'efron' or 'breslow', not {ties!r}")
-    level = _check_level(level)
+    conf_level = _check.conf_level(renamed_argument("cox", "level", "conf_level", level,
+                                                    conf_level))
+    covariates = _check.as_list(covariates, "covariates")
+    _check.one_of(ties, ("efron", "breslow"), "ties")
     used = [duration, event, *covariates] + [c for c in (entry, strata) if c is not None]
-    _require_columns(data, used, "data")
-    _refuse_missing(data, list(dict.fromkeys(used)))
-    time = _times(data, duration)
-    status = _event_flags(data, event)
+    _check.table(data, used)
+    _check.complete(data, list(dict.fromkeys(used)))
+    time = _check.durations(data, duration).to_numpy()
+    status = _check.flags(data, event, missing=False).to_numpy()
     if status.sum() == 0:
         raise DataError("no row ends in the event: there is nothing to model", column=event,
                         expected="at least one event (True/1)")
     start = None
     if entry is not None:
-        start = _times(data, entry)
-        _refuse_rows(start >= time, f"{entry} at or after {duration}: a period must have "
-                     "positive length", [entry, duration], f"{entry} < {duration}")
+        start = _check.durations(data, entry).to_numpy()
+        _check.refuse_rows(start >= time, f"{entry} at or after {duration}: a period must "
+                           "have positive length", [entry, duration], f"{entry} < {duration}")
         # PHReg counts a row at risk from its entry time inclusive; the next float above the
         # entry gives the counting-process risk set (entry, duration].
         start = np.nextafter(start, np.inf)
@@ -423,14 +436,14 @@ def cox(data: pd.DataFrame, *, duration: str, event: str, covariates, entry: str
     fit = PHReg(time, design, status=status, entry=start, strata=groups, ties=ties).fit()
     coef = np.asarray(fit.params, dtype=float)
     se = np.asarray(fit.bse, dtype=float)
-    z = float(norm.ppf(0.5 + level / 2))
+    bounds = np.exp(np.asarray(fit.conf_int(alpha=1 - conf_level), dtype=float))
     table = pd.DataFrame({"covariate": list(design.columns), "hazard_ratio": np.exp(coef),
-                          "ci_low": np.exp(coef - z * se), "ci_high": np.exp(coef + z * se),
+                          "ci_low": bounds[:, 0], "ci_high": bounds[:, 1],
                           "coef": coef, "se": se,
                           "p_value": np.asarray(fit.pvalues, dtype=float)})
     return CoxResult(hazard_ratios=table, fit=fit, n=len(data), n_events=int(status.sum()),
-                     duration=duration, event=event, entry=entry, strata=strata, level=level,
-                     ties=ties, reference_levels=reference)
+                     duration=duration, event=event, entry=entry, strata=strata,
+                     conf_level=conf_level, ties=ties, reference_levels=reference)
 
 
 def _design(data: pd.DataFrame, covariates: list[str]) -> tuple[pd.DataFrame, dict]:
@@ -441,10 +454,7 @@ def _design(data: pd.DataFrame, covariates: list[str]) -> tuple[pd.DataFrame, di
         if pd.api.types.is_bool_dtype(values):
             columns[name] = values.astype(float)
         elif pd.api.types.is_numeric_dtype(values):
-            numeric = values.astype(float)
-            _refuse_rows(~np.isfinite(numeric.to_numpy()), "infinite value", name,
-                         "finite numbers")
-            columns[name] = numeric
+            columns[name] = _check.numbers(data, name, finite=True)
         else:
             levels = values.astype("category").cat.remove_unused_categories()
             categories = list(levels.cat.categories)
@@ -466,545 +476,19 @@ def _design(data: pd.DataFrame, covariates: list[str]) -> tuple[pd.DataFrame, di
     return design, reference
 
 
-# ------------------------------------------------------------------------------------------
-# churn episodes: counting-process data for the service-failure question
-# ------------------------------------------------------------------------------------------
-def churn_episodes(events: pd.DataFrame, customers: pd.DataFrame, *, end, start=None,
-                   traits: Sequence[str] = EPISODE_TRAITS) -> pd.DataFrame:
-    """Counting-process table of churn after service failures, built from observed data only.
-
-    Each customer's follow-up is split into periods at their first service failure and at
-    the resolution of their complaint, so that :func:`cox` with ``entry="entry"`` estimates
-    how much an unresolved (and a resolved) failure multiplies the hazard of churn.
-
-    Parameters
-    ----------
-    events : DataFrame
-        Journey events with ``customer_id``, ``timestamp`` (datetime) and ``touchpoint``; only
-        ``service_failure`` and ``complaint_resolved`` events are used.
-    customers : DataFrame
-        One row per customer with ``customer_id``, ``signup_date``, ``churned`` (true/false)
-        and ``churn_date`` (a date; may be missing when ``churned`` is false), plus the
-        ``traits`` columns (the customer table of :func:`cxkit.simulate_study` and
-        :func:`cxkit.datasets.load_sample`).
-    end : date-like
-        The last day observed (inclusive): customers still active are censored at the end of
-        this day; a churn dated after it is not observed.
-    start : date-like, optional
-        The first day observed. Customers who signed up earlier are followed from this day.
-        By default the calendar day of the earliest event in ``events``.
-    traits : sequence of str
-        Customer columns copied to every period (covariates that do not change).
-
-    Returns
-    -------
-    DataFrame
-        One row per customer and period, sorted by customer and time, with columns
-
-        - ``customer_id``;
-        - ``entry``, ``exit``: the period (entry, exit], in days since the customer's time
-          origin, the later of ``signup_date`` and ``start``;
-        - ``churned``: 1 when the customer churned at ``exit`` (only on the last period),
-          else 0;
-        - ``failure_unresolved``: 1 from the first service failure until a
-          ``complaint_resolved`` event follows it (for good, if none does), else 0;
-        - ``failure_resolved``: 1 from that ``complaint_resolved`` event on, else 0;
-        - the ``traits`` columns.
-
-        ``attrs`` holds ``start``, ``end``, ``n_customers`` (customers in the table),
-        ``excluded`` (customers left out, by reason: signed up after ``end``, churned before
-        ``start``) and ``failures_of_unknown_customers`` (``service_failure`` events of
-        customers not in the table, not used).
-
-    Raises
-    ------
-    DataError
-        A column is absent; timestamps or dates that are not dates; duplicate customer ids;
-        missing sign-up dates or churn flags; a churned customer without a churn date; a churn
-        date before the sign-up date.
-
-    Notes
-    -----
-    Time is measured in days from each customer's origin :math:`o_i = \\max(\\text{signup}_i,
-    \\text{start})`. ``churn_date`` is a calendar day, so the churn is placed at the end of that
-    day, :math:`\\text{exit}_i = \\text{churn\\_date}_i + 1\\,\\text{day} - o_i` (a customer
-    who churns on the day they sign up gets one day of follow-up); a customer still active is
-    censored at :math:`\\text{end} + 1\\,\\text{day} - o_i`. Failure and resolution times keep
-    their time of day. With :math:`f_i` the first ``service_failure`` and :math:`r_i` the first
-    ``complaint_resolved`` after it (both in days from :math:`o_i`), the periods are
-
-    .. math::
-
-        (0, f_i]:\\ \\text{no failure};\\quad
-        (f_i, r_i]:\\ \\text{failure\\_unresolved} = 1;\\quad
-        (r_i, \\text{exit}_i]:\\ \\text{failure\\_resolved} = 1,
-
-    leaving out those that do not exist (no failure, no resolution before exit). A failure
-    before the origin puts the customer in the failed state from the start. Later failures
-    are not counted: the state is defined by the first one.
-
-    *Why the resolved state starts at the resolution, not at the failure.* Whether a complaint
-    will be resolved is known only when it is; coding a customer as "resolved" from the day of
-    the failure would use the future (look-ahead): a customer who churns between failure and
-    resolution never gets a resolution, so the churns in that window would all land in the
-    unresolved group, and the resolved group would be credited with days in which it could not
-    have churned (*immortal time*): both make resolution look better than it is. Here the
-    days between failure and resolution count as unresolved, which is what the customer lived
-    through, and the covariates at any time use only the events up to that time.
-
-    The time origin is study time (days since the customer was first observed). For a
-    constant hazard, as in :func:`cxkit.simulate_study`, this is harmless; if the hazard
-    depends on tenure, use days since sign-up as the time scale with delayed entry for
-    customers who joined before ``start`` (add the tenure at the origin to ``entry`` and
-    ``exit``). Dates are compared as UTC calendar days (time-zone-aware timestamps are
-    converted to UTC).
-
-    A trait that drives churn but is not among the covariates (brand affinity, in the
-    simulator) biases the hazard ratios of failures towards 1 even when it is unrelated to who
-    fails: after a failure the fragile customers leave first, so the failed customers still at
-    risk are increasingly the loyal ones (unmeasured *frailty*). Adjust for what you can
-    observe (``traits``); for a trait unrelated to who fails, the hazard ratio of the
-    remaining model understates the effect of a failure on an individual customer.
-
-    Examples
-    --------
-    >>> import cxkit
-    >>> from cxkit.models import churn_episodes, cox
-    >>> study = cxkit.simulate_study(500, seed=1)
-    >>> episodes = churn_episodes(study.events, study.customers, end="2025-12-31")
-    >>> episodes.columns.tolist()[:6]
-    ['customer_id', 'entry', 'exit', 'churned', 'failure_unresolved', 'failure_resolved']
-    >>> int(episodes.groupby("customer_id")["churned"].sum().max())
-    1
-    >>> fit = cox(episodes, duration="exit", entry="entry", event="churned",
-    ...           covariates=["failure_unresolved", "failure_resolved"])
-    >>> fit.hazard_ratios["covariate"].tolist()
-    ['failure_unresolved', 'failure_resolved']
-    """
-    traits = [traits] if isinstance(traits, str) else list(traits)
-    _require_columns(events, ["customer_id", "timestamp", "touchpoint"], "events")
-    _require_columns(customers, ["customer_id", "signup_date", "churned", "churn_date",
-                                 *traits], "customers")
-    ids = customers["customer_id"].reset_index(drop=True)
-    _refuse_rows(ids.duplicated(keep=False).to_numpy(), "customer id appears more than once",
-                 "customer_id", "one row per customer", table="customers")
-    _refuse_rows(ids.isna().to_numpy(), "missing customer id", "customer_id",
-                 "an id on every row", table="customers")
-    stamps = _utc_naive(events["timestamp"], "timestamp", "events")
-    start = stamps.min().normalize() if start is None else _utc_naive_day(start, "start")
-    end = _utc_naive_day(end, "end")
-    if pd.isna(start):
-        raise DataError("the events table has no timestamps to take the start from",
-                        column="timestamp", expected="events, or start=")
-    if end < start:
-        raise ValueError(f"end ({end.date()}) is before start ({start.date()})")
-
-    signup = _utc_naive(customers["signup_date"], "signup_date", "customers")
-    _refuse_rows(signup.isna().to_numpy(), "missing sign-up date", "signup_date",
-                 "a date on every row", table="customers")
-    churned = _event_flags(customers, "churned").astype(bool)
-    churn_day = _utc_naive(customers["churn_date"], "churn_date", "customers").dt.normalize()
-    _refuse_rows(churned & churn_day.isna().to_numpy(), "churned without a churn date",
-                 ["churned", "churn_date"], "a churn_date for every churned customer",
-                 table="customers")
-    _refuse_rows((churned & (churn_day < signup.dt.normalize())).to_numpy(),
-                 "churn date before the sign-up date", ["signup_date", "churn_date"],
-                 "churn_date on or after signup_date", table="customers")
-
-    origin = signup.where(signup > start, start)
-    censor_at = end + _ONE_DAY
-    seen_churn = churned & (churn_day <= end).to_numpy()
-    exit_time = churn_day.where(seen_churn, censor_at - _ONE_DAY) + _ONE_DAY
-    after_end = (origin >= censor_at).to_numpy()
-    before_start = (seen_churn & (exit_time <= origin)).to_numpy() & ~after_end
-    keep = ~(after_end | before_start)
-    people = pd.DataFrame({"customer_id": ids, "origin": origin,
-                           "exit": (exit_time - origin) / _ONE_DAY,
-                           "churned": seen_churn.astype(int)})
-    people = people.join(customers[traits].reset_index(drop=True))[keep]
-
-    failure, resolution = _failure_and_resolution(events, stamps)
-    people = people.merge(failure, on="customer_id", how="left")
-    people = people.merge(resolution, on="customer_id", how="left")
-    periods = _periods(people)
-    out = periods.merge(people[["customer_id", "churned", *traits]], on="customer_id",
-                        how="left", suffixes=("_row", ""))
-    out["churned"] = (out["churned"].astype(bool) & out["last"]).astype(int)
-    out = out[["customer_id", "entry", "exit", "churned", "failure_unresolved",
-               "failure_resolved", *traits]]
-    out = out.sort_values(["customer_id", "entry"], kind="stable").reset_index(drop=True)
-    unknown = ((events["touchpoint"] == "service_failure")
-               & ~events["customer_id"].isin(ids)).to_numpy()
-    out.attrs = {"start": start, "end": end, "n_customers": int(keep.sum()),
-                 "excluded": {"signed up after end": int(after_end.sum()),
-                              "churned before start": int(before_start.sum())},
-                 "failures_of_unknown_customers": int(unknown.sum())}
-    return out
+# ``cxkit.retention`` (cxkit 0.1) is an alias of this module; the names it held that now live
+# in the modules beside this one stay reachable through it.
+_MOVED = {"churn_episodes": "churn", "EPISODE_TRAITS": "churn",
+          "repeat_purchase_summary": "value", "UNIT_DAYS": "value"}
 
 
-def _failure_and_resolution(events: pd.DataFrame, stamps: pd.Series):
-    """First service failure per customer and the first complaint resolution after it."""
-    touchpoint = events["touchpoint"].reset_index(drop=True)
-    ids = events["customer_id"].reset_index(drop=True)
-    is_failure = (touchpoint == "service_failure").to_numpy()
-    failure = (pd.DataFrame({"customer_id": ids[is_failure], "failure_at": stamps[is_failure]})
-               .groupby("customer_id", as_index=False)["failure_at"].min())
-    is_resolution = (touchpoint == "complaint_resolved").to_numpy()
-    resolved = pd.DataFrame({"customer_id": ids[is_resolution],
-                             "resolved_at": stamps[is_resolution]})
-    resolved = resolved.merge(failure, on="customer_id")
-    resolution = (resolved[resolved["resolved_at"] > resolved["failure_at"]]
-                  .groupby("customer_id", as_index=False)["resolved_at"].min())
-    return failure, resolution
+def __getattr__(name):
+    if name in _MOVED:
+        from . import churn, value
 
+        return getattr({"churn": churn, "value": value}[_MOVED[name]], name)
+    if name == "plot_retention":
+        from ..plots.retention import plot_retention
 
-def _periods(people: pd.DataFrame) -> pd.DataFrame:
-    """Split each customer's (0, exit] at the failure and the resolution (days from origin)."""
-    exit_ = people["exit"].to_numpy(dtype=float)
-
-    def days(column):
-        at = ((people[column] - people["origin"]) / _ONE_DAY).to_numpy(dtype=float)
-        at = np.clip(at, 0.0, None)  # before the origin: in that state from the start
-        return np.where(at < exit_, at, np.nan)  # at or after exit: never reached
-
-    fail = days("failure_at")
-    resolve = np.where(np.isnan(fail), np.nan, days("resolved_at"))
-    before_end = np.where(np.isnan(fail), exit_, fail)
-    unresolved_end = np.where(np.isnan(resolve), exit_, resolve)
-    ids = people["customer_id"].to_numpy()
-    pieces = [(np.zeros_like(exit_), before_end, 0, 0),
-              (fail, unresolved_end, 1, 0),
-              (resolve, exit_, 0, 1)]
-    frames = []
-    for entry, stop, unresolved, resolved in pieces:
-        ok = ~np.isnan(entry) & (entry < stop)
-        frames.append(pd.DataFrame({"customer_id": ids[ok], "entry": entry[ok],
-                                    "exit": stop[ok], "failure_unresolved": unresolved,
-                                    "failure_resolved": resolved, "last": stop[ok] == exit_[ok]}))
-    return pd.concat(frames, ignore_index=True)
-
-
-# ------------------------------------------------------------------------------------------
-# Kaplan–Meier curves
-# ------------------------------------------------------------------------------------------
-def plot_retention(curve_table: pd.DataFrame, *, by=None, ax=None):
-    """Retention curves as steps with their interval bands; returns the Axes.
-
-    Parameters
-    ----------
-    curve_table : DataFrame
-        From :func:`cxkit.metrics.retention_curve` (Kaplan–Meier with pointwise intervals):
-        columns ``time``, ``estimate``, ``ci_low``, ``ci_high`` and the ``by`` column(s).
-    by : str or list of str, optional
-        The group column(s) of the table: one curve per group, labelled by its value(s).
-    ax : matplotlib Axes, optional
-        Where to draw; by default a new figure.
-
-    Returns
-    -------
-    matplotlib Axes
-
-    Notes
-    -----
-    Each curve is the Kaplan–Meier estimate [1]_ :math:`\\hat S(t) = \\prod_{t_j \\le t}
-    (1 - d_j / n_j)`, drawn as a right-continuous step function, with its pointwise interval
-    as a shaded band; times beyond a group's last follow-up (``estimate`` NaN) are not drawn.
-
-    References
-    ----------
-    .. [1] Kaplan, E. L., & Meier, P. (1958). Nonparametric estimation from incomplete
-       observations. *Journal of the American Statistical Association*, 53(282), 457–481.
-
-    Examples
-    --------
-    >>> import cxkit
-    >>> from cxkit.models import plot_retention
-    >>> customers = cxkit.simulate_study(500, seed=1).customers
-    >>> customers["days"] = ((customers["churn_date"].fillna("2026-01-01")
-    ...     - customers["signup_date"].clip(lower="2024-01-01")).dt.days)
-    >>> curve = cxkit.metrics.retention_curve(customers, duration="days", event="churned",
-    ...                                       by="email_arm")
-    >>> ax = plot_retention(curve, by="email_arm")
-    >>> [t.get_text() for t in ax.get_legend().get_texts()]
-    ['0', '1']
-    """
-    import matplotlib.pyplot as plt
-    import seaborn as sns
-
-    by = [] if by is None else ([by] if isinstance(by, str) else list(by))
-    _require_columns(curve_table, ["time", "estimate", "ci_low", "ci_high", *by],
-                     "curve_table")
-    if by:
-        groups = list(curve_table.groupby(by, sort=False, dropna=False, observed=True))
-    else:
-        if curve_table["time"].duplicated().any():
-            raise DataError("the table holds several curves (repeated times)", column="time",
-                            expected="by= naming the group column(s)")
-        groups = [((), curve_table)]
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 4))
-    colours = sns.color_palette(n_colors=max(len(groups), 1))
-    for (key, part), colour in zip(groups, colours, strict=True):
-        part = part.sort_values("time")
-        part = part[part["estimate"].notna()]
-        key = key if isinstance(key, tuple) else (key,)
-        label = ", ".join(map(str, key)) if by else None
-        ax.step(part["time"], part["estimate"], where="post", color=colour, label=label)
-        ax.fill_between(part["time"], part["ci_low"], part["ci_high"], step="post",
-                        color=colour, alpha=0.2, lw=0)
-    ax.set_ylim(0, 1.02)
-    ax.set_xlabel("time")
-    ax.set_ylabel("share retained")
-    if by:
-        ax.legend(title=", ".join(by))
-    return ax
-
-
-# ------------------------------------------------------------------------------------------
-# repeat purchases: the input of buy-till-you-die models
-# ------------------------------------------------------------------------------------------
-def repeat_purchase_summary(events: pd.DataFrame, *, calibration_end, unit: str = "W",
-                            touchpoint="purchase", value: str | None = "value") -> pd.DataFrame:
-    """Frequency, recency, T and monetary value per customer, for buy-till-you-die models.
-
-    Parameters
-    ----------
-    events : DataFrame
-        Journey events with ``customer_id``, ``timestamp`` (datetime), ``touchpoint`` and, for
-        the monetary value, ``value``.
-    calibration_end : date-like
-        Last day of the calibration period (inclusive: purchases on that day count). Purchases
-        after it are left out; customers whose first purchase is after it are not in the
-        table and are counted in ``attrs``.
-    unit : {"W", "D", "M"}
-        Unit of ``recency`` and ``T``: weeks (7 days, as in Fader, Hardie & Lee's CDNOW
-        data), days, or months of 365.25 / 12 = 30.4375 days.
-    touchpoint : str or list of str
-        The touchpoint value(s) that mark a purchase.
-    value : str or None
-        Column of the purchase amount; ``None`` leaves out ``monetary_value``.
-
-    Returns
-    -------
-    DataFrame
-        One row per customer with a first purchase on or before ``calibration_end``, sorted
-        by ``customer_id``, with columns
-
-        - ``customer_id``;
-        - ``frequency``: repeat purchases, the number of distinct purchase days after the
-          first purchase day (several purchases on one day count once);
-        - ``recency``: time from the first to the last purchase day, in ``unit`` (0 without a
-          repeat purchase);
-        - ``T``: time from the first purchase day to ``calibration_end``, in ``unit``;
-        - ``monetary_value``: mean amount of the repeat purchase days, each day's amounts
-          summed first; the first purchase day is excluded; 0 without a repeat purchase.
-
-        ``attrs`` holds ``calibration_end``, ``unit`` and
-        ``n_first_purchase_after_calibration_end`` (customers left out because their first
-        purchase is after the calibration period).
-
-    Raises
-    ------
-    DataError
-        A column is absent; timestamps that are not dates or are missing; no purchase events;
-        purchases with a missing customer id or amount.
-
-    Notes
-    -----
-    The table is the sufficient statistics :math:`(x, t_x, T)` of the Pareto/NBD and BG/NBD
-    models and :math:`(x, \\bar m_x)` of the Gamma–Gamma spend model [1]_ [2]_, with the same
-    conventions as ``lifetimes.utils.summary_data_from_transaction_data(...,
-    monetary_value_col="value", observation_period_end=calibration_end, freq="D",
-    freq_multiplier=k)`` with :math:`k` = 1, 7 or 30.4375 days per unit, and column for column
-    as ``pymc_marketing.clv.rfm_summary``; the output feeds either package unchanged. With
-    :math:`d_1 < \\dots < d_{x+1}` a customer's distinct purchase days up to the calibration end
-    :math:`d_c`, and :math:`k` the days per unit,
-
-    .. math::
-
-        x = \\#\\{\\text{days}\\} - 1,\\quad
-        t_x = \\frac{d_{x+1} - d_1}{k},\\quad
-        T = \\frac{d_c - d_1}{k},\\quad
-        \\bar m_x = \\frac{1}{x}\\sum_{j=2}^{x+1} \\sum_{\\text{purchases on } d_j} \\text{value}.
-
-    Purchases are always grouped by calendar day; ``unit`` only rescales the times. (In
-    lifetimes, ``freq="W"`` would also group purchases by calendar week and count whole
-    weeks; ``freq="D", freq_multiplier=7`` is its documented way to reproduce the CDNOW
-    summary, which is what ``unit="W"`` does.) Days are calendar days of the timestamps' own
-    time zone (UTC for tables from :func:`cxkit.load_journeys`); a naive ``calibration_end`` is
-    read in that time zone.
-
-    References
-    ----------
-    .. [1] Fader, P. S., Hardie, B. G. S., & Lee, K. L. (2005). "Counting your customers" the
-       easy way: an alternative to the Pareto/NBD model. *Marketing Science*, 24(2), 275–284.
-    .. [2] Fader, P. S., Hardie, B. G. S., & Lee, K. L. (2005). RFM and CLV: using iso-value
-       curves for customer base analysis. *Journal of Marketing Research*, 42(4), 415–430.
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> from cxkit.models import repeat_purchase_summary
-    >>> log = pd.DataFrame({
-    ...     "customer_id": ["a", "a", "a", "a", "b", "c"],
-    ...     "timestamp": pd.to_datetime(["2024-01-01 09:00", "2024-01-08 10:00",
-    ...                                  "2024-01-08 17:30", "2024-01-15 12:00",
-    ...                                  "2024-01-03 08:15", "2024-02-10 11:00"]),
-    ...     "touchpoint": "purchase", "value": [20.0, 10.0, 5.0, 30.0, 50.0, 9.0]})
-    >>> summary = repeat_purchase_summary(log, calibration_end="2024-01-29", unit="W")
-    >>> summary
-      customer_id  frequency  recency         T  monetary_value
-    0           a          2      2.0  4.000000            22.5
-    1           b          0      0.0  3.714286             0.0
-    >>> summary.attrs["n_first_purchase_after_calibration_end"]
-    1
-    """
-    if unit not in UNIT_DAYS:
-        raise ValueError(f"unit must be one of {', '.join(UNIT_DAYS)}, not {unit!r}")
-    touchpoints = [touchpoint] if isinstance(touchpoint, str) else list(touchpoint)
-    needed = ["customer_id", "timestamp", "touchpoint"] + ([value] if value else [])
-    _require_columns(events, needed, "events")
-    is_purchase = events["touchpoint"].isin(touchpoints).to_numpy()
-    if not is_purchase.any():
-        raise DataError(f"no purchase events (touchpoint {', '.join(map(repr, touchpoints))})",
-                        column="touchpoint", expected="at least one purchase")
-    purchases = events.reset_index(drop=True)[is_purchase]
-    _refuse_rows(_positions(is_purchase, purchases["customer_id"].isna()),
-                 "purchase without a customer id", "customer_id", "an id on every purchase",
-                 table="events", n=len(events))
-    stamps = purchases["timestamp"]
-    if not pd.api.types.is_datetime64_any_dtype(stamps):
-        raise DataError("timestamps are not dates", column="timestamp",
-                        expected="a datetime column (see cxkit.load_journeys)")
-    _refuse_rows(_positions(is_purchase, stamps.isna()), "purchase without a timestamp",
-                 "timestamp", "a timestamp on every purchase", table="events", n=len(events))
-    cutoff = pd.Timestamp(calibration_end)
-    tz = getattr(stamps.dt, "tz", None)
-    if cutoff.tzinfo is not None:
-        cutoff = cutoff.tz_convert(tz) if tz is not None else cutoff.tz_convert("UTC")
-    cutoff = cutoff.tz_localize(None).normalize()
-    days = stamps.dt.tz_localize(None).dt.normalize() if tz is not None else \
-        stamps.dt.normalize()
-    table = pd.DataFrame({"customer_id": purchases["customer_id"].to_numpy(),
-                          "day": days.to_numpy()})
-    if value:
-        amounts = purchases[value]
-        if not pd.api.types.is_numeric_dtype(amounts) or pd.api.types.is_bool_dtype(amounts):
-            raise DataError("purchase amounts are not numbers", column=value,
-                            expected="numbers (or value=None to leave out monetary_value)")
-        _refuse_rows(_positions(is_purchase, amounts.isna()), "purchase without an amount",
-                     value, "an amount on every purchase (or value=None)", table="events",
-                     n=len(events))
-        table["amount"] = amounts.to_numpy(dtype=float)
-    everyone = table["customer_id"].unique()
-    table = table[table["day"] <= cutoff]
-    by_day = table.groupby(["customer_id", "day"], as_index=False, sort=True).sum()
-    per = by_day.groupby("customer_id", sort=True)
-    first, last = per["day"].min(), per["day"].max()
-    frequency = per.size() - 1
-    k = UNIT_DAYS[unit]
-    out = pd.DataFrame({"customer_id": first.index,
-                        "frequency": frequency.to_numpy().astype("int64"),
-                        "recency": ((last - first) / _ONE_DAY).to_numpy() / k,
-                        "T": ((cutoff - first) / _ONE_DAY).to_numpy() / k})
-    if value:
-        repeat = by_day[by_day["day"] > by_day["customer_id"].map(first)]
-        mean = repeat.groupby("customer_id")["amount"].mean()
-        out["monetary_value"] = out["customer_id"].map(mean).fillna(0.0).to_numpy(dtype=float)
-    out.attrs = {"calibration_end": cutoff, "unit": unit,
-                 "n_first_purchase_after_calibration_end": int(len(everyone) - len(out))}
-    return out
-
-
-# ------------------------------------------------------------------------------------------
-# input checks
-# ------------------------------------------------------------------------------------------
-def _require_columns(data, columns: list[str], table: str) -> None:
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"{table} must be a pandas DataFrame, not {type(data).__name__}")
-    absent = [c for c in dict.fromkeys(columns) if c not in data.columns]
-    if absent:
-        raise DataError(f"column(s) not in the {table} table", column=[str(c) for c in absent],
-                        expected="columns " + ", ".join(map(repr, dict.fromkeys(columns)))
-                        + "; available: " + ", ".join(map(str, data.columns)))
-    if len(data) == 0:
-        raise DataError(f"the {table} table has no rows", expected="at least one row")
-
-
-def _refuse_rows(mask, problem: str, column, expected: str, *, table: str | None = None,
-                 n: int | None = None) -> None:
-    """Raise a DataError naming the 1-based rows where ``mask`` is true."""
-    mask = np.asarray(mask, dtype=bool)
-    if mask.any():
-        where = f" in the {table} table" if table else ""
-        raise DataError(problem + where, column=column,
-                        rows=(np.flatnonzero(mask) + 1).tolist(), expected=expected)
-
-
-def _positions(selected: np.ndarray, mask: pd.Series) -> np.ndarray:
-    """Spread ``mask`` (over the selected rows) back to all rows of the table."""
-    out = np.zeros(len(selected), dtype=bool)
-    out[np.flatnonzero(selected)] = np.asarray(mask, dtype=bool)
-    return out
-
-
-def _refuse_missing(data: pd.DataFrame, columns: list[str]) -> None:
-    frame = data[columns].reset_index(drop=True)
-    missing = frame.isna()
-    if missing.to_numpy().any():
-        cols = [c for c in columns if missing[c].any()]
-        _refuse_rows(missing.any(axis=1).to_numpy(), "missing values in the columns used; "
-                     "drop or impute them first and say so", cols, "complete rows")
-
-
-def _times(data: pd.DataFrame, column: str) -> np.ndarray:
-    values = data[column].reset_index(drop=True)
-    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
-        raise DataError("times are not numbers", column=column,
-                        expected="numbers of at least 0 (days, months ...)")
-    times = values.to_numpy(dtype=float)
-    _refuse_rows(~np.isfinite(times), "infinite time", column, "finite numbers")
-    _refuse_rows(times < 0, "negative time", column, "times of at least 0")
-    return times
-
-
-def _event_flags(data: pd.DataFrame, column: str) -> np.ndarray:
-    values = data[column].reset_index(drop=True)
-    if pd.api.types.is_bool_dtype(values):
-        _refuse_rows(values.isna().to_numpy(), "missing event flag", column, "True/False")
-        return values.to_numpy(dtype=float)
-    if not pd.api.types.is_numeric_dtype(values):
-        raise DataError("event flags are not true/false", column=column,
-                        expected="True/False or 1/0")
-    flags = values.to_numpy(dtype=float)
-    _refuse_rows(~np.isin(flags, [0.0, 1.0]), "event flag not true/false", column,
-                 "True/False or 1/0")
-    return flags
-
-
-def _check_level(level) -> float:
-    if isinstance(level, bool) or not isinstance(level, numbers.Real) or not 0 < level < 1:
-        raise ValueError(f"level must be a number strictly between 0 and 1, not {level!r}")
-    return float(level)
-
-
-def _utc_naive(values: pd.Series, column: str, table: str) -> pd.Series:
-    """A datetime column as naive UTC times (aware ones converted), positional index."""
-    values = values.reset_index(drop=True)
-    if not pd.api.types.is_datetime64_any_dtype(values):
-        if values.isna().all():
-            return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-        raise DataError(f"not dates in the {table} table", column=column,
-                        expected="a datetime column (convert with pandas.to_datetime)")
-    if getattr(values.dt, "tz", None) is not None:
-        values = values.dt.tz_convert("UTC").dt.tz_localize(None)
-    return values
-
-
-def _utc_naive_day(when, name: str) -> pd.Timestamp:
-    stamp = pd.Timestamp(when)
-    if pd.isna(stamp):
-        raise ValueError(f"{name} must be a date, not {when!r}")
-    if stamp.tzinfo is not None:
-        stamp = stamp.tz_convert("UTC").tz_localize(None)
-    return stamp.normalize()
+        return plot_retention
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -8,6 +8,7 @@ from .concepts import circles, moments_of_truth, pyramid, realms
 from .drivers import plot_drivers, plot_simple_slopes
 from .effects import event_study, plot_effects
 from .path_diagram import path_diagram
+from .retention import hazard_ratios, plot_retention
 
 __all__ = [
     # the articles' concepts
@@ -18,4 +19,6 @@ __all__ = [
     "event_study", "plot_effects",
     # loyalty drivers and moderation
     "plot_drivers", "plot_simple_slopes",
+    # retention
+    "hazard_ratios", "plot_retention",
 ]

@@ -41,7 +41,7 @@ def _engagement_table(study) -> pd.DataFrame:
 
 
 def _cox_unresolved(study):
-    from ..models.survival import churn_episodes, cox
+    from ..models import churn_episodes, cox
 
     episodes = churn_episodes(study.events, study.customers,
                               end=pd.Timestamp(study.events["timestamp"].max()).tz_localize(None))

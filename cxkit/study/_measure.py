@@ -1,0 +1,260 @@
+"""Steps 5–6 of the simulator's story (see :mod:`cxkit.study.simulate`) and what the study
+hands over: the surveys (:func:`_surveys`), the outcomes (:func:`_outcomes`), the event and
+customer tables and the truth (:func:`_truth`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ._story import (
+    DAYS_PER_MONTH,
+    REGION_LOYALTY,
+    _add,
+    _csr_weights,
+    _launch_dates,
+    _launch_months,
+    _purchase_base_rate,
+    _ramp,
+    _World,
+)
+
+# Item centres and error SDs: each item = round(centre + construct + error), clipped to the scale.
+ITEMS = {
+    "needs": (5.0, (0.55, 0.65, 0.80)), "ease": (4.8, (0.60, 0.70, 0.75)),
+    "enjoy": (4.3, (0.60, 0.70, 0.90)), "cog": (4.2, (0.60, 0.70, 0.80)),
+    "emo": (4.4, (0.55, 0.65, 0.75)), "beh": (4.0, (0.60, 0.70, 0.85)),
+    "csr": (3.8, (0.60, 0.65, 0.70, 0.85)), "loy": (4.2, (0.55, 0.65, 0.75)),
+}
+LATENT_OF = {"needs": "NEEDS", "ease": "EASE", "enjoy": "ENJOY", "cog": "COG", "emo": "EMO",
+             "beh": "BEH", "csr": "PCSR", "loy": "LOY"}
+
+
+# ------------------------------------------------------------------------------------------
+# 5. surveys
+# ------------------------------------------------------------------------------------------
+def _engagement_counts(w: _World, who: np.ndarray, until: np.ndarray, days: float = 90.0):
+    """Engagement-level events of customers ``who`` in the ``days`` before ``until``."""
+    from ..catalogue import catalogue
+
+    cat = catalogue()
+    engagement = set(cat.loc[cat["level"] == "engagement", "touchpoint"])
+    idx = np.concatenate([ev[0] for ev in w.events])
+    day = np.concatenate([ev[1] for ev in w.events])
+    tp = np.concatenate([ev[2] for ev in w.events])
+    keep = np.isin(tp, list(engagement))
+    key = np.sort(idx[keep] * 1e5 + day[keep])
+    hi = np.searchsorted(key, who * 1e5 + until)
+    lo = np.searchsorted(key, who * 1e5 + until - days)
+    return hi - lo
+
+
+def _constructs(w: _World, who, when, rng) -> dict:
+    """Latent constructs (scale points, centred) of customers ``who`` at days ``when``."""
+    c, e = w.c, w.effects
+    n = who.size
+    out = {k: c[k + "0"][who] + rng.normal(0, 0.30, n) for k in ("NEEDS", "EASE", "ENJOY")}
+    launched = c["launch_day"][who] <= when
+    gamma = c["tau"][who] / (e["csr_perception_on_loyalty"]
+                             + e["csr_perception_on_satisfaction"] * e["satisfaction_on_loyalty"])
+    gamma = np.nan_to_num(gamma)  # both paths switched off: no effect to transmit
+    out["PCSR"] = 0.3 * c["prosocial"][who] + launched * gamma + rng.normal(0, 0.6, n)
+    failed = c["fail_day"][who] < when
+    damage = np.where(c["resolved"][who], e["failure_resolved_on_satisfaction"],
+                      e["failure_unresolved_on_satisfaction"])
+    out["SAT"] = (e["needs_on_satisfaction"] * out["NEEDS"] + e["ease_on_satisfaction"]
+                  * out["EASE"] + e["enjoy_on_satisfaction"] * out["ENJOY"]
+                  + e["csr_perception_on_satisfaction"] * out["PCSR"] + failed * damage
+                  + rng.normal(0, 0.5, n))
+    eng = _engagement_counts(w, who, when) / 3.0
+    out["engagement_per_month"] = eng
+    trend = e["loyalty_trend"] * (when > w.day(w.launch))
+    out["LOY"] = (e["needs_on_loyalty"] * out["NEEDS"] + e["ease_on_loyalty"] * out["EASE"]
+                  + e["enjoy_on_loyalty"] * out["ENJOY"] + e["satisfaction_on_loyalty"]
+                  * out["SAT"] + e["csr_perception_on_loyalty"] * out["PCSR"]
+                  + e["engagement_effect"] * (eng - 3.0) + e["affinity_on_loyalty"]
+                  * c["affinity"][who] + np.vectorize(REGION_LOYALTY.get)(c["region"][who])
+                  + trend + rng.normal(0, 0.45, n))
+    out["COG"] = 0.5 * c["affinity"][who] + 0.05 * eng + rng.normal(0, 0.6, n)
+    out["EMO"] = 0.6 * c["affinity"][who] + rng.normal(0, 0.55, n)
+    out["BEH"] = 0.3 * c["affinity"][who] + 0.15 * eng + rng.normal(0, 0.5, n)
+    return out
+
+
+def _likert(rng, centre, latent, sd, low=1, high=7):
+    return np.clip(np.rint(centre + latent + rng.normal(0, sd, latent.size)), low, high)
+
+
+def _surveys(w: _World) -> dict:
+    rng, c, e = w.rng, w.c, w.effects
+    waves = {1: w.day(w.launch) - 92, 2: w.day(w.launch) + 273}
+    frames, population = [], {}
+    for wave, day in waves.items():
+        eligible = np.flatnonzero((c["signup"] <= day - 90) & (c["obs_end"] > day + 14))
+        when = day + rng.random(eligible.size) * 14
+        lat = _constructs(w, eligible, when, rng)
+        if wave == 1:
+            population = lat
+        invited = rng.random(eligible.size) < e["invite_share"]
+        logit = (np.log(e["response_rate"] / (1 - e["response_rate"]))
+                 + e["nonresponse"] * (lat["SAT"] - lat["SAT"].mean()))
+        answered = invited & (rng.random(eligible.size) < 1 / (1 + np.exp(-logit)))
+        pick = np.flatnonzero(answered)
+        rows = {"customer_id": _ids(eligible[pick]), "wave": wave,
+                "survey_date": (w.start + pd.to_timedelta(when[pick], unit="D")).normalize()}
+        for prefix, (centre, sds) in ITEMS.items():
+            latent = lat[LATENT_OF[prefix]][pick]
+            for k, sd in enumerate(sds, start=1):
+                rows[f"{prefix}_{k}"] = _likert(rng, centre, latent, sd)
+        rows["csat"] = _likert(rng, 4.9, lat["SAT"][pick], 0.7)
+        rows["nps"] = _likert(rng, 7.0, 1.6 * lat["LOY"][pick], 1.2, 0, 10)
+        frames.append(pd.DataFrame(rows))
+        _add(w, eligible[pick], when[pick] + 0.5, "survey_response")
+    survey = pd.concat(frames, ignore_index=True)
+    for col in survey.columns[3:]:
+        survey[col] = survey[col].astype("int64")
+    return {"survey": survey, "wave_days": waves, "population": population}
+
+
+# ------------------------------------------------------------------------------------------
+# 6. outcomes
+# ------------------------------------------------------------------------------------------
+def _outcomes(w: _World) -> None:
+    rng, c = w.rng, w.c
+    everyone = np.arange(w.n)
+    when = np.maximum(c["obs_end"] - 1e-3, c["obs_start"])
+    lat = _constructs(w, everyone, when, rng)
+    c["final_nps"] = _likert(rng, 7.0, 1.6 * lat["LOY"], 1.2, 0, 10).astype(int)
+    c["referred"] = rng.random(w.n) < 1 / (1 + np.exp(-(-2.2 + 0.8 * lat["LOY"])))
+    idx, day = c["purchase_idx"], c["purchase_day"]
+    first = np.full(w.n, np.inf)
+    np.minimum.at(first, idx, day)
+    repeat = np.where(c["new"][idx], day > first[idx], True)
+    c["n_repurchases"] = np.bincount(idx[repeat], minlength=w.n)
+
+
+# ------------------------------------------------------------------------------------------
+# tables and truth
+# ------------------------------------------------------------------------------------------
+def _ids(idx) -> np.ndarray:
+    return np.char.add("C", np.char.zfill(np.asarray(idx + 1).astype(str), 5))
+
+
+def _event_table(w: _World) -> pd.DataFrame:
+    from ..catalogue import catalogue
+
+    cat = catalogue().set_index("touchpoint")
+    idx = np.concatenate([ev[0] for ev in w.events])
+    day = np.concatenate([ev[1] for ev in w.events])
+    tp = np.concatenate([ev[2] for ev in w.events]).astype(str)
+    ch = np.concatenate([ev[3] for ev in w.events])
+    value = np.concatenate([ev[4] for ev in w.events])
+    keep = (day >= np.maximum(w.c["obs_start"][idx], 0)) & (day < w.c["obs_end"][idx])
+    idx, day, tp, ch, value = idx[keep], day[keep], tp[keep], ch[keep], value[keep]
+    channel = np.where(pd.isna(ch), cat["channel"].reindex(tp).to_numpy(), ch).astype(str)
+    seconds = np.floor(day * 86400).astype("int64")
+    order = np.lexsort((tp, seconds, idx))
+    events = pd.DataFrame({
+        "customer_id": _ids(idx[order]),
+        "timestamp": (w.start.tz_localize("UTC")
+                      + pd.to_timedelta(seconds[order], unit="s")).astype("datetime64[ns, UTC]"),
+        "touchpoint": tp[order], "channel": channel[order], "value": value[order]})
+    for col in ("level", "stage", "direction"):
+        events[col] = events["touchpoint"].map(cat[col])
+    for col in ("controllable", "moment_of_truth"):
+        events[col] = events["touchpoint"].map(cat[col]).astype("boolean")
+    return events
+
+
+def _customer_table(w: _World) -> pd.DataFrame:
+    c = w.c
+
+    def to_date(days):
+        out = w.start + pd.to_timedelta(np.where(np.isfinite(days), days, np.nan), unit="D")
+        return out.normalize()
+
+    return pd.DataFrame({
+        "customer_id": _ids(np.arange(w.n)),
+        "segment": c["segment"], "age_band": c["age_band"], "region": c["region"],
+        "preferred_channel": c["preferred_channel"], "signup_date": to_date(c["signup"]),
+        "latent_affinity": c["affinity"].round(4), "latent_prosocial": c["prosocial"].round(4),
+        "email_arm": c["email_arm"], "csr_aware": c["csr_aware"],
+        "churned": np.isfinite(c["churn_day"]), "churn_date": to_date(c["churn_day"]),
+        "n_repurchases": c["n_repurchases"], "referred": c["referred"], "nps": c["final_nps"],
+    })
+
+
+def _purchase_truth(w: _World) -> dict:
+    """Expected extra purchases per customer-month k months after the launch.
+
+    Averaged over the customers of launched regions who are active during the whole calendar
+    month (the rows an event study of monthly purchases uses).
+    """
+    c, e = w.c, w.effects
+    months = int(np.ceil(w.horizon / DAYS_PER_MONTH))
+    bounds = _launch_months(w, months)
+    base = _purchase_base_rate(w)
+    out = {}
+    for k in range(months):
+        start, stop = bounds[:, k], bounds[:, k + 1]
+        active = (c["obs_start"] <= start) & (c["obs_end"] >= stop) & (stop <= w.horizon)
+        if active.sum() == 0:
+            break
+        with np.errstate(invalid="ignore"):  # never-launched regions: inf - inf
+            extra = base * (stop - start) * (np.exp(e["csr_on_purchases"] * c["tau"]
+                                                     * _ramp(w, k)) - 1)
+        out[str(k)] = round(float(extra[active].mean()), 12)
+    return out
+
+
+def _truth(w: _World, results: dict) -> dict:
+    e, c = w.effects, w.c
+    _, relative = _csr_weights(w)
+    by_segment = {s: e["csr_effect"] * r for s, r in relative.items()}
+    resolved_share = e["complaint_share"] * e["resolution_share"]
+    failure = (resolved_share * e["failure_resolved_on_satisfaction"]
+               + (1 - resolved_share) * e["failure_unresolved_on_satisfaction"])
+    layers = ("needs", "ease", "enjoy")
+    pyramid = {k: e[f"{k}_on_loyalty"] + e["satisfaction_on_loyalty"] * e[f"{k}_on_satisfaction"]
+               for k in layers}
+    paths = {f"{src}->{dst}": e[f"{src}_on_{dst}"] for dst in ("satisfaction", "loyalty")
+             for src in layers}
+    paths.update({"csr_perception->satisfaction": e["csr_perception_on_satisfaction"],
+                  "csr_perception->loyalty": e["csr_perception_on_loyalty"],
+                  "satisfaction->loyalty": e["satisfaction_on_loyalty"],
+                  "engagement->loyalty": e["engagement_effect"]})
+    # the e-mail arm does not change how long customers stay, so its expected effect on the
+    # count of engagement events is the extra rate times each customer's active time
+    active = np.maximum(c["obs_end"] - c["obs_start"], 0)
+    email = float(np.mean(c["eng_rate"] * e["email_effect"] * active))
+    population = results["population"]
+    loadings = {}
+    for prefix, (_, sds) in ITEMS.items():
+        var = np.var(population[LATENT_OF[prefix]])
+        for k, sd in enumerate(sds, start=1):
+            loadings[f"{prefix}_{k}"] = float(np.sqrt(var / (var + sd ** 2 + 1 / 12)))
+    launches = {r: (None if d is None else d.date().isoformat())
+                for r, d in _launch_dates(w).items()}
+    purchases = _purchase_truth(w)
+    return {
+        "effect_csr_on_loyalty": float(e["csr_effect"]),
+        "effect_csr_by_segment": {k: float(v) for k, v in by_segment.items()},
+        "effect_engagement_on_loyalty": float(e["engagement_effect"]),
+        "effect_email_on_engagement": email,
+        "effect_service_failure_on_satisfaction": float(failure),
+        "effect_service_failure_on_satisfaction_by_resolution": {
+            "resolved": float(e["failure_resolved_on_satisfaction"]),
+            "unresolved": float(e["failure_unresolved_on_satisfaction"])},
+        "pyramid_weights": {k: round(float(v), 12) for k, v in pyramid.items()},
+        "structural_paths": {k: float(v) for k, v in paths.items()},
+        "loadings": loadings,
+        "churn_hazard_ratios": {"service_failure_resolved": float(e["hr_failure_resolved"]),
+                                "service_failure_unresolved": float(e["hr_failure_unresolved"]),
+                                "latent_affinity_per_sd": float(e["hr_affinity"])},
+        "csr_launch_by_region": launches,
+        "effect_csr_on_purchases_by_event_month": purchases,
+        "survey_waves": {str(k): (w.start + pd.Timedelta(days=v)).date().isoformat()
+                         for k, v in results["wave_days"].items()},
+        "effects": {k: float(v) for k, v in e.items()},
+    }
