@@ -32,3 +32,17 @@ def renamed_argument(func_name: str, old: str, new: str, value, current):
     warnings.warn(f"{func_name}(): {old}= is now {new}=; {old}= will be removed in cxkit "
                   f"{REMOVED_IN}", FutureWarning, stacklevel=3)
     return value
+
+
+def renamed_attribute(old: str, new: str) -> property:
+    """A read-only attribute ``old`` of a result that warns and returns attribute ``new``.
+
+    Use in a class body: ``level = renamed_attribute("level", "conf_level")``.
+    """
+
+    def get(self):
+        warnings.warn(f"{type(self).__name__}.{old} is now .{new}; .{old} will be removed in "
+                      f"cxkit {REMOVED_IN}", FutureWarning, stacklevel=2)
+        return getattr(self, new)
+
+    return property(get, doc=f"Deprecated name of ``{new}`` (goes in cxkit {REMOVED_IN}).")

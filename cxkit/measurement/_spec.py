@@ -265,11 +265,3 @@ def _seminr_structural(pairs: list[tuple[str, str]]):
 # --------------------------------------------------------------------------------------------
 # renamed attributes of the results
 # --------------------------------------------------------------------------------------------
-def _renamed_attribute(owner: str, old: str, new: str) -> None:
-    """Warn that ``owner.old`` is now ``owner.new`` (kept for one minor version)."""
-    import warnings
-
-    from .._deprecated import REMOVED_IN
-
-    warnings.warn(f"{owner}.{old} is now .{new}; .{old} will be removed in cxkit {REMOVED_IN}",
-                  FutureWarning, stacklevel=3)

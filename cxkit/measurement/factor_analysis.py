@@ -13,10 +13,11 @@ import pandas as pd
 
 from .. import _check
 from .._check import DataError
+from .._deprecated import renamed_attribute
 from .._docstrings import shared_docs
 from .._results import Result
 from ._items import _PLS_HINT, _items
-from ._spec import DOCS, _constructs, _renamed_attribute
+from ._spec import DOCS, _constructs
 
 __all__ = ["CFAResult", "cfa"]
 
@@ -69,11 +70,7 @@ class CFAResult(Result):
     _label_columns = ("construct", "item")
     _estimate_column = "loading"
 
-    @property
-    def model(self):
-        """Deprecated alias of :attr:`fit` (seminr's CFA model)."""
-        _renamed_attribute("CFAResult", "model", "fit")
-        return self.fit
+    model = renamed_attribute("model", "fit")
 
     def to_frame(self) -> pd.DataFrame:
         """The standardized loadings: ``construct``, ``item``, ``loading``, ``se``, ``z``,

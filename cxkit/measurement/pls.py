@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .. import _check
-from .._deprecated import renamed_argument
+from .._deprecated import renamed_argument, renamed_attribute
 from .._docstrings import shared_docs
 from .._results import Result
 from ._boot import _boot_table, _bootstrap, _bootstrap_notes
@@ -20,7 +20,6 @@ from ._items import _PLS_HINT, _items
 from ._spec import (
     DOCS,
     _constructs,
-    _renamed_attribute,
     _seminr_measurement,
     _seminr_structural,
     _structural,
@@ -79,17 +78,9 @@ class PLSResult(Result):
 
     _label_columns = ("source", "target")
 
-    @property
-    def model(self):
-        """Deprecated alias of :attr:`fit` (seminr's model)."""
-        _renamed_attribute("PLSResult", "model", "fit")
-        return self.fit
+    model = renamed_attribute("model", "fit")
 
-    @property
-    def level(self) -> float:
-        """Deprecated alias of :attr:`conf_level`."""
-        _renamed_attribute("PLSResult", "level", "conf_level")
-        return self.conf_level
+    level = renamed_attribute("level", "conf_level")
 
     def to_frame(self) -> pd.DataFrame:
         """The path coefficients table (``source``, ``target``, ``estimate`` and, with a

@@ -10,10 +10,9 @@ import pandas as pd
 
 from .. import _check
 from .._check import DataError
-from .._deprecated import renamed_argument
+from .._deprecated import renamed_argument, renamed_attribute
 from .._docstrings import shared_docs
 from .._results import Result
-from ._spec import _renamed_attribute
 
 __all__ = ["PYRAMID_LABELS", "PYRAMID_LAYERS", "Pyramid", "cx_pyramid"]
 
@@ -63,11 +62,7 @@ class Pyramid(Result):
 
     _label_columns = ("kind", "layer")
 
-    @property
-    def level(self) -> float:
-        """Deprecated alias of :attr:`conf_level`."""
-        _renamed_attribute("Pyramid", "level", "conf_level")
-        return self.conf_level
+    level = renamed_attribute("level", "conf_level")
 
     def to_frame(self) -> pd.DataFrame:
         """Shares, index and drivers in one long table.

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _check
-from .._deprecated import renamed_argument
+from .._deprecated import renamed_argument, renamed_attribute
 from .._docstrings import shared_docs
 from .._results import Result
 from ._boot import _boot_table, _bootstrap, _bootstrap_notes
@@ -23,7 +23,6 @@ from ._spec import (
     DOCS,
     _Construct,
     _constructs,
-    _renamed_attribute,
     _seminr_measurement,
     _seminr_structural,
 )
@@ -190,17 +189,9 @@ class ValidityResult(Result):
     _label_columns = ("construct_1", "construct_2")
     _estimate_column = "htmt"
 
-    @property
-    def model(self):
-        """Deprecated alias of :attr:`fit` (seminr's model)."""
-        _renamed_attribute("ValidityResult", "model", "fit")
-        return self.fit
+    model = renamed_attribute("model", "fit")
 
-    @property
-    def level(self) -> float:
-        """Deprecated alias of :attr:`conf_level`."""
-        _renamed_attribute("ValidityResult", "level", "conf_level")
-        return self.conf_level
+    level = renamed_attribute("level", "conf_level")
 
     def to_frame(self) -> pd.DataFrame:
         """The HTMT table: ``construct_1``, ``construct_2``, ``htmt``, ``ci_low``, ``ci_high``,

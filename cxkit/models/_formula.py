@@ -5,13 +5,12 @@ text and the parameter texts of their docstrings."""
 from __future__ import annotations
 
 import keyword
-import warnings
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from .. import _check, _deprecated
+from .. import _check
 
 # names patsy's formulas reserve; a column called so is quoted with Q()
 _PATSY_NAMES = {"C", "Q", "I", "np", "center", "standardize", "scale"}
@@ -113,12 +112,3 @@ def _p_text(p: float) -> str:
     return "<0.001" if p < 0.001 else f"{p:.3f}"
 
 
-def _renamed_attribute(old: str, new: str) -> property:
-    """A read-only attribute ``old`` that warns and returns ``new`` (kept until cxkit 0.3.0)."""
-
-    def get(self):
-        warnings.warn(f"{type(self).__name__}.{old} is now .{new}; .{old} will be removed in "
-                      f"cxkit {_deprecated.REMOVED_IN}", FutureWarning, stacklevel=2)
-        return getattr(self, new)
-
-    return property(get, doc=f"Deprecated name of ``{new}`` (goes in cxkit 0.3.0).")

@@ -16,7 +16,6 @@ parallel.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,7 +24,7 @@ import pandas as pd
 
 from .. import _check
 from .._check import DataError
-from .._deprecated import REMOVED_IN
+from .._deprecated import renamed_attribute
 from .._docstrings import shared_docs
 from .._results import Result
 from . import _causal
@@ -214,12 +213,7 @@ class EventStudyResult(Result):
 
     _label_columns = ("event_time",)
 
-    @property
-    def level(self) -> float:
-        """Deprecated: the confidence level is ``conf_level``."""
-        warnings.warn(f"EventStudyResult.level is now EventStudyResult.conf_level; level will "
-                      f"be removed in cxkit {REMOVED_IN}", FutureWarning, stacklevel=2)
-        return self.conf_level
+    level = renamed_attribute("level", "conf_level")
 
     def to_frame(self) -> pd.DataFrame:
         """The coefficients table with the ``estimator`` column."""

@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _check
-from .._deprecated import REMOVED_IN
+from .._deprecated import renamed_attribute
 from .._docstrings import shared_docs
 from .._results import Result
 from . import _causal
@@ -99,12 +99,7 @@ class EffectResult(Result):
 
     _label_columns = ("treatment",)
 
-    @property
-    def level(self) -> float:
-        """Deprecated: the confidence level is ``conf_level``."""
-        warnings.warn(f"EffectResult.level is now EffectResult.conf_level; level will be "
-                      f"removed in cxkit {REMOVED_IN}", FutureWarning, stacklevel=2)
-        return self.conf_level
+    level = renamed_attribute("level", "conf_level")
 
     def to_frame(self) -> pd.DataFrame:
         """One-row table: method, treatment, outcome, estimate, se, ci_low, ci_high, n."""

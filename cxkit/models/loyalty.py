@@ -21,9 +21,10 @@ import numpy as np
 import pandas as pd
 
 from .. import _check, _deprecated
+from .._deprecated import renamed_attribute
 from .._docstrings import shared_docs
 from .._results import Result
-from ._formula import DOCS, _p_text, _renamed_attribute
+from ._formula import DOCS, _p_text
 
 __all__ = ["KINDS", "LoyaltyModelResult", "loyalty_model"]
 
@@ -80,7 +81,7 @@ class LoyaltyModelResult(Result):
     converged: bool = True
 
     _label_columns = ("term",)
-    level = _renamed_attribute("level", "conf_level")
+    level = renamed_attribute("level", "conf_level")
 
     def to_frame(self) -> pd.DataFrame:
         """The coefficient table (a copy)."""

@@ -19,9 +19,10 @@ import numpy as np
 import pandas as pd
 
 from .. import _check, _deprecated
+from .._deprecated import renamed_attribute
 from .._docstrings import shared_docs
 from .._results import Result
-from ._formula import DOCS, _model_frame, _ols, _percentiles, _q, _renamed_attribute, _term
+from ._formula import DOCS, _model_frame, _ols, _percentiles, _q, _term
 
 __all__ = ["MediationResult", "mediation"]
 
@@ -70,8 +71,8 @@ class MediationResult(Result):
     draws: pd.DataFrame = field(repr=False, default=None)
 
     _label_columns = ("symbol",)
-    fits = _renamed_attribute("fits", "fit")
-    level = _renamed_attribute("level", "conf_level")
+    fits = renamed_attribute("fits", "fit")
+    level = renamed_attribute("level", "conf_level")
 
     def to_frame(self) -> pd.DataFrame:
         """The effects table (a copy)."""

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _check, _deprecated
+from .._deprecated import renamed_attribute
 from .._docstrings import shared_docs
 from .._results import Result
 from ._formula import (
@@ -25,7 +26,6 @@ from ._formula import (
     _ols,
     _p_text,
     _q,
-    _renamed_attribute,
     _term,
 )
 
@@ -68,7 +68,7 @@ class ModerationResult(Result):
     conf_level: float
     data: pd.DataFrame = field(repr=False, default=None)
 
-    level = _renamed_attribute("level", "conf_level")
+    level = renamed_attribute("level", "conf_level")
 
     @property
     def _label_columns(self) -> tuple[str, ...]:

@@ -13,7 +13,6 @@ repeat-purchase summary in :mod:`cxkit.models.value`, Kaplan–Meier curves in
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,7 +20,7 @@ import pandas as pd
 
 from .. import _check
 from .._check import DataError
-from .._deprecated import REMOVED_IN, renamed_argument
+from .._deprecated import renamed_argument, renamed_attribute
 from .._docstrings import shared_docs
 from .._results import Result
 
@@ -75,12 +74,7 @@ class CoxResult(Result):
     _label_columns = ("covariate",)
     _estimate_column = "hazard_ratio"
 
-    @property
-    def level(self) -> float:
-        """Deprecated name of :attr:`conf_level`."""
-        warnings.warn(f"CoxResult.level is now CoxResult.conf_level; .level will be removed "
-                      f"in cxkit {REMOVED_IN}", FutureWarning, stacklevel=2)
-        return self.conf_level
+    level = renamed_attribute("level", "conf_level")
 
     def to_frame(self) -> pd.DataFrame:
         """The hazard-ratio table (a copy): covariate, hazard_ratio, ci_low, ci_high, coef, se,
