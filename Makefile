@@ -25,9 +25,9 @@ test: $(VENV)/.installed-dev
 lab: $(VENV)/.installed-notebooks
 	$(BIN)/jupyter lab notebooks/
 
-## make data: regenerate the bundled sample in data/sample/ (deterministic)
+## make data: regenerate the bundled sample in cxkit/study/data/sample/ (deterministic)
 data: $(VENV)/.installed-notebooks
-	$(BIN)/python -c "from cxkit.datasets import main; main(['--write', 'data/sample'])"
+	$(BIN)/python -c "from cxkit.datasets import main; main(['--write', 'cxkit/study/data/sample'])"
 
 install: $(VENV)/.installed-dev
 
