@@ -42,14 +42,17 @@ data: $(VENV)/.installed-notebooks
 install: $(VENV)/.installed-dev
 
 $(BIN)/python:
+	@echo "Creating .venv with $(PYTHON) -m venv and upgrading pip..."
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed-notebooks: pyproject.toml | $(BIN)/python
+	@echo "Installing cxkit and its dependencies into .venv (first time: a few minutes, about 1 GB)..."
 	$(BIN)/python -m pip install --quiet -e ".[notebooks]"
 	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	@echo "Installing cxkit and its dependencies into .venv (first time: a few minutes, about 1.6 GB with Spark and the test tools)..."
 	$(BIN)/python -m pip install --quiet -e ".[notebooks,spark,dev]"
 	@touch $@ $(VENV)/.installed-notebooks
 
