@@ -3,7 +3,9 @@
 Marked ``spark`` (select with ``-m spark``, leave out with ``-m "not spark"``). Spark runs in
 local mode on two cores with the jars that ship in the pyspark package: nothing is downloaded.
 The session starts once for the module (about ten seconds) and the sample is cut to a few
-hundred customers so that the module runs in well under three minutes.
+hundred customers so that the module runs in well under three minutes. Without Java 17 or newer
+the whole module is skipped with one line saying how to install it (``make test`` on CI installs
+it with apt-get).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import os
 
 import pandas as pd
 import pytest
+from conftest import java_missing
 from test_journeys import (
     assert_same,
     log,
@@ -27,6 +30,8 @@ import cxkit
 from cxkit import journeys
 
 pytestmark = pytest.mark.spark
+if (_no_java := java_missing()) is not None:
+    pytest.skip(_no_java, allow_module_level=True)
 
 STEPS = ["product_page_view", "cart_add", "purchase"]
 

@@ -6,6 +6,7 @@ The seeds are fixed, so the suite is deterministic; the tolerances are not tuned
 """
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -255,3 +256,14 @@ def test_load_sample_returns_the_same_study_as_the_simulator():
 def test_load_sample_names_the_missing_files(tmp_path):
     with pytest.raises(FileNotFoundError, match="make data"):
         datasets.load_sample(tmp_path)
+
+
+def test_sample_dir_is_package_data_and_cxkit_data_overrides_it(tmp_path, monkeypatch):
+    monkeypatch.delenv("CXKIT_DATA", raising=False)
+    packaged = datasets.sample_dir()
+    assert Path(str(packaged)) == Path(cxkit.__file__).parent / "study" / "data" / "sample"
+    assert all((packaged / name).is_file() for name in (*datasets.FILES, "README.md"))
+    monkeypatch.setenv("CXKIT_DATA", str(tmp_path))
+    assert datasets.sample_dir() == tmp_path / "sample"
+    with pytest.raises(FileNotFoundError, match="sample"):
+        datasets.load_sample()
