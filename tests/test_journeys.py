@@ -456,7 +456,7 @@ def test_row_order_does_not_change_any_result(funnel_log):
 
 
 def test_missing_columns_and_values_are_refused(gap_log):
-    with pytest.raises(DataError, match="missing"):
+    with pytest.raises(DataError, match="not in the events"):
         journeys.sessions(gap_log.drop(columns="timestamp"))
     with pytest.raises(DataError, match="'segment'"):
         journeys.transitions(gap_log, by="segment")
