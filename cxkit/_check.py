@@ -466,6 +466,9 @@ def blank(values) -> pd.Series:
     [False, True, True]
     """
     values = pd.Series(values).reset_index(drop=True)
+    if (pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)
+            or pd.api.types.is_datetime64_any_dtype(values)):
+        return values.isna()  # no text to be empty (and none to format, for large columns)
     return values.isna() | (values.astype(str).str.strip() == "")
 
 
