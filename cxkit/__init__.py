@@ -41,7 +41,8 @@ True
 import importlib as _importlib
 
 from . import datasets, journeys, measurement, metrics, models, plots, study
-from ._report import DataError, LoadReport, load_report
+from ._check import DataError
+from ._report import LoadReport, load_report
 from .catalogue import catalogue, classify, experience_economy
 from .io import load_journeys, load_survey
 from .journeys import behavioural_engagement, circles, journey_stages, stages_wide

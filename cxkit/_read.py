@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._report import DataError
+from . import _check
+from ._check import DataError
 
 SUFFIXES = (".csv", ".csv.gz", ".parquet", ".xlsx")
 _PII_EMAIL = re.compile(r"^[\w.+-]+@[\w-]+\.[\w.-]+$")
@@ -34,7 +35,8 @@ def read_table(source, *, encoding: str = "utf-8", sheet=0, skiprows: int | None
                expected_columns=()) -> pd.DataFrame:
     """Read a path (.csv, .csv.gz, .parquet, .xlsx) or copy a DataFrame, with a RangeIndex."""
     if isinstance(source, pd.DataFrame):
-        _refuse_duplicate_names(source.columns, file=source_name(source))
+        with _check.in_source(file=source_name(source)):
+            _check.unique_header(source.columns)
         return source.reset_index(drop=True).copy()
     if not isinstance(source, (str, os.PathLike)):
         raise TypeError(f"source must be a path or a pandas DataFrame, not {type(source).__name__}")
@@ -51,13 +53,16 @@ def read_table(source, *, encoding: str = "utf-8", sheet=0, skiprows: int | None
         raise DataError("the file is empty", file=name,
                         expected="a header row followed by data rows")
     try:
-        if suffix == ".parquet":
-            data = pd.read_parquet(path)
-        elif suffix == ".xlsx":
-            data = _read_excel(path, sheet=sheet, skiprows=skiprows,
-                               expected_columns=expected_columns)
-        else:
-            data = _read_csv(path, encoding=encoding, gz=suffix == ".csv.gz", skiprows=skiprows)
+        with _check.in_source(file=name):
+            if suffix == ".parquet":
+                data = pd.read_parquet(path)
+            elif suffix == ".xlsx":
+                data = _read_excel(path, sheet=sheet, skiprows=skiprows,
+                                   expected_columns=expected_columns)
+            else:
+                data = _read_csv(path, encoding=encoding, gz=suffix == ".csv.gz",
+                                 skiprows=skiprows)
+            _check.unique_header(data.columns)
     except DataError:
         raise
     except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile) as err:
@@ -65,7 +70,6 @@ def read_table(source, *, encoding: str = "utf-8", sheet=0, skiprows: int | None
         # file, instead of letting the reader's own exception through.
         raise DataError(f"cannot read the file as {suffix}: {err}", file=name,
                         expected=f"a valid {suffix} file") from None
-    _refuse_duplicate_names(data.columns, file=name)
     if data.columns.size == 0:
         raise DataError("the file has no columns", file=name, expected="a header row")
     return data.reset_index(drop=True)
@@ -91,8 +95,8 @@ def _read_csv(path: Path, *, encoding: str, gz: bool, skiprows: int | None) -> p
     except pd.errors.ParserError as err:
         raise _ragged(text, skiprows=skiprows, file=str(path), reason=err) from None
     # pandas renames a repeated header name to "name.1": look at the header as written.
-    _refuse_duplicate_names(pd.read_csv(io.BytesIO(raw), header=None, nrows=1, **options)
-                            .iloc[0].tolist(), file=str(path))
+    _check.unique_header(pd.read_csv(io.BytesIO(raw), header=None, nrows=1, **options)
+                         .iloc[0].tolist())
     return data
 
 
@@ -105,7 +109,7 @@ def _undecodable(raw: bytes, err: UnicodeDecodeError, *, encoding, skiprows, fil
                            encoding_errors="replace", skiprows=skiprows)
         bad = data.apply(lambda col: col.str.contains("\ufffd", regex=False))
         column = [c for c in data.columns if "\ufffd" in str(c) or bad[c].any()] or None
-        rows = data_rows(bad.any(axis=1))
+        rows = _check.rows(bad.any(axis=1))
     except ValueError:
         pass
     where = " (in the header)" if line <= (skiprows or 0) + 1 else ""
@@ -133,15 +137,6 @@ def _ragged(text: str, *, skiprows, file, reason) -> DataError:
                               "inside an unquoted value?)")
 
 
-def _refuse_duplicate_names(names, *, file) -> None:
-    # Blank header cells (trailing commas of a spreadsheet export) are not names.
-    names = [str(n) for n in names if not pd.isna(n) and str(n).strip()]
-    repeated = sorted({n for n in names if names.count(n) > 1})
-    if repeated:
-        raise DataError("column name(s) used more than once in the header", file=file,
-                        column=repeated, expected="each column name once")
-
-
 def _read_excel(path: Path, *, sheet, skiprows, expected_columns) -> pd.DataFrame:
     # As for CSV, only empty cells are missing: a text cell "NA" or "None" stays text.
     data = pd.read_excel(path, sheet_name=sheet, dtype=object, skiprows=skiprows,
@@ -150,7 +145,7 @@ def _read_excel(path: Path, *, sheet, skiprows, expected_columns) -> pd.DataFram
     if len(data.columns):
         header = pd.read_excel(path, sheet_name=sheet, dtype=object, header=None, nrows=1,
                                skiprows=skiprows, keep_default_na=False, na_values=[""])
-        _refuse_duplicate_names(header.iloc[0].tolist(), file=str(path))
+        _check.unique_header(header.iloc[0].tolist())
     if skiprows is None and expected_columns and not set(expected_columns) & set(map(str,
                                                                                      data.columns)):
         # A title row above the header is common in exported sheets: find the real header and
@@ -190,10 +185,3 @@ def looks_like_personal_data(data: pd.DataFrame, skip=()) -> list[str]:
                                 "pseudonymise or drop it before sharing")
                 break
     return warnings
-
-
-def data_rows(mask) -> list[int]:
-    """1-based data-row numbers where a boolean mask is true."""
-    import numpy as np
-
-    return (np.flatnonzero(np.asarray(mask)) + 1).tolist()

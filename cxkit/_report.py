@@ -1,8 +1,9 @@
-"""The kit's data error and the load report that travels with every loaded table.
+"""The load report that travels with every loaded table.
 
-Nothing in cxkit drops or fixes data silently: a problem either raises :class:`DataError`
+Nothing in cxkit drops or fixes data silently: a problem either raises :class:`cxkit.DataError`
 (naming the file, the column, the rows and what was expected) or is written into the
-:class:`LoadReport` of the load, which :func:`load_report` returns.
+:class:`LoadReport` of the load, which :func:`load_report` returns. ``DataError`` lives in
+:mod:`cxkit._check`.
 """
 
 from __future__ import annotations
@@ -11,8 +12,6 @@ from dataclasses import dataclass, field
 from html import escape
 
 import pandas as pd
-
-from ._check import DataError, format_rows  # noqa: F401  (DataError's home is _check)
 
 _REPORT_KEY = "cxkit_load_report"
 

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 import cxkit
+from cxkit import _check
 
 BAD = Path(__file__).resolve().parent / "bad_inputs"
 # The contract in DESIGN.md, written out rather than imported, so that the test pins it.
@@ -172,7 +173,7 @@ def test_classify_refuses_unknown_touchpoints_on_request():
 
 
 def test_classify_rejects_an_unknown_on_unknown_option():
-    with pytest.raises(ValueError, match="on_unknown must be 'keep' or 'raise'"):
+    with pytest.raises(ValueError, match="on_unknown must be one of 'keep', 'raise'"):
         cxkit.classify(pd.DataFrame({"touchpoint": ["web_visit"]}), on_unknown="drop")
 
 
@@ -184,3 +185,38 @@ def test_load_journeys_classifies_with_the_given_catalogue():
                                  on_unknown="raise")
     assert events["channel"].tolist() == ["store", "web"]
     assert events["controllable"].tolist() == [True, True]
+
+
+def test_a_catalogue_with_a_missing_level_is_refused_naming_the_row():
+    rows = [KIOSK, {**KIOSK, "touchpoint": "kiosk_help", "level": None}]
+    with pytest.raises(cxkit.DataError, match=r"column 'level', row 2: unknown value\(s\)"):
+        cxkit.catalogue(pd.DataFrame(rows))
+
+
+def test_catalogue_flags_may_be_written_as_text_in_any_case():
+    rows = [{**KIOSK, "controllable": "Yes", "moment_of_truth": "f"},
+            {**KIOSK, "touchpoint": "kiosk_help", "controllable": "0", "moment_of_truth": "TRUE"}]
+    cat = cxkit.catalogue(pd.DataFrame(rows))
+    assert cat["controllable"].tolist() == [True, False]
+    assert cat["moment_of_truth"].tolist() == [False, True]
+
+
+# --------------------------------------------------------------------------------------------
+# the checks of cxkit._check that the catalogue uses
+# --------------------------------------------------------------------------------------------
+def test_known_values_refuse_unknown_and_missing_values():
+    _check.known_values(pd.Series(["web", "app"]), ["web", "app"], "channel")
+    with pytest.raises(cxkit.DataError, match=r"unknown value\(s\) \['nan', 'webb'\]") as info:
+        _check.known_values(pd.Series(["web", "webb", None], index=[4, 5, 6]), ["web"],
+                            "channel")
+    assert info.value.rows == [2, 3] and info.value.column == "channel"
+
+
+def test_flags_from_text_read_the_usual_spellings_and_refuse_others():
+    values = pd.Series(["true", " FALSE ", "yes", "n", "1", "0", "T", "f"])
+    assert _check.flags_from_text(values, "x").tolist() == [True, False, True, False, True,
+                                                            False, True, False]
+    assert _check.flags_from_text(pd.Series([True, False]), "x").tolist() == [True, False]
+    with pytest.raises(cxkit.DataError, match="not a true/false flag") as info:
+        _check.flags_from_text(pd.Series(["yes", "maybe", None]), "controllable")
+    assert info.value.rows == [2, 3]

@@ -134,6 +134,19 @@ def test_circles_refuse_missing_customer_ids_and_missing_columns(four_customers)
     assert err.value.column == "touchpoint" and err.value.rows == [5]
 
 
+def test_circles_is_a_result_of_counts_without_intervals(four_customers):
+    from cxkit._results import Result
+
+    result = circles(four_customers)
+    assert isinstance(result, Result) and result.fit is None
+    assert "4 customers, 8 events" in result.summary() and repr(result) == result.summary()
+    assert "<table" in result._repr_html_()
+    with pytest.raises(ValueError, match="Circles has no confidence interval"):
+        result.conf_int()
+    with pytest.raises(ValueError):  # nor at another level
+        result.conf_int(conf_level=0.9)
+
+
 # ----------------------------------------------------------------------------- journey stages
 @pytest.fixture
 def two_journeys() -> pd.DataFrame:
@@ -547,6 +560,20 @@ def test_behavioural_engagement_totals_match_the_events(study):
         result.per_customer["active_periods"].tolist()
 
 
+def test_behavioural_engagement_is_a_result_of_counts_without_intervals(study):
+    from cxkit._results import Result
+
+    result = behavioural_engagement(study.events)
+    assert isinstance(result, Result) and result.fit is None
+    assert result.to_frame().equals(result.per_customer)
+    assert "engagement events per period (M)" in result.summary()
+    assert repr(result) == result.summary() and "<table" in result._repr_html_()
+    with pytest.raises(ValueError, match="BehaviouralEngagement has no confidence interval"):
+        result.conf_int()
+    with pytest.raises(NotImplementedError, match="has no figure"):
+        result.plot()
+
+
 # ------------------------------------------------------------------------- experience economy
 def test_experience_economy_maps_every_catalogue_touchpoint_and_all_four_realms():
     economy = experience_economy()
@@ -584,3 +611,24 @@ def test_touchpoints_added_to_the_catalogue_have_no_realm_until_mapped():
     touchpoints = experience_economy(mine).touchpoints.set_index("touchpoint")
     assert pd.isna(touchpoints.loc["kiosk_checkin", "realm"])
     assert touchpoints.loc["store_visit", "realm"] == "esthetic"
+
+
+def test_experience_economy_is_a_result_without_intervals_that_plots_the_realms():
+    from cxkit._results import Result
+
+    economy = experience_economy()
+    assert isinstance(economy, Result) and economy.fit is None
+    assert economy.to_frame().equals(economy.touchpoints)
+    assert economy.summary().startswith("ExperienceEconomy: 4 offerings, 4 realms; "
+                                        "touchpoints by realm: entertainment ")
+    assert repr(economy) == economy.summary() and "<table" in economy._repr_html_()
+    with pytest.raises(ValueError, match="ExperienceEconomy has no confidence interval"):
+        economy.conf_int()
+    ax = economy.plot()
+    assert len(ax.patches) == 4
+
+
+def test_experience_economy_refuses_a_catalogue_without_its_columns():
+    with pytest.raises(DataError, match="not in the catalogue table") as err:
+        experience_economy(cxkit.catalogue().drop(columns="stage"))
+    assert err.value.column == ["stage"]

@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cxkit
+from cxkit import _check
 
 BAD = Path(__file__).resolve().parent / "bad_inputs"
 UTC = dt.UTC
@@ -132,7 +133,7 @@ REFUSED = [
     refused("catalogue", "catalogue_bad_flag.csv", "moment_of_truth", [2],
             "not a true/false flag", "catalogue_non_boolean_flag"),
     refused("catalogue", "catalogue_missing_stage.csv", "stage", [],
-            "column(s) missing from the touchpoint catalogue", "catalogue_missing_column"),
+            "column(s) not in the touchpoint catalogue table", "catalogue_missing_column"),
 ]
 
 
@@ -192,6 +193,99 @@ def test_unknown_canonical_name_in_columns_is_a_usage_error():
     with pytest.raises(ValueError, match="unknown canonical name") as info:
         cxkit.load_journeys(raw, columns={"client_id": "customer_id"})
     assert not isinstance(info.value, cxkit.DataError)
+
+
+# --------------------------------------------------------------------------------------------
+# a column mapped with columns= is named as the user's file names it
+# --------------------------------------------------------------------------------------------
+def test_a_bad_time_in_a_mapped_timestamp_column_is_named_as_the_file_names_it(tmp_path):
+    path = tmp_path / "events.csv"
+    path.write_text("Kunde,Zeit,Was\nc1,2024-03-01 09:00,web_visit\nc1,2024-03-01 10:00,purchase\n"
+                    "c2,2024-03-02 11:00,web_visit\nc2,gestern,purchase\n")
+    with pytest.raises(cxkit.DataError) as info:
+        cxkit.load_journeys(path, columns={"customer_id": "Kunde", "timestamp": "Zeit",
+                                           "touchpoint": "Was"})
+    message = str(info.value)
+    assert message.startswith(f"{path}: column 'Zeit' (timestamp), row 4: cannot read "
+                              "timestamp(s) 'gestern'")
+    assert info.value.column == "timestamp" and info.value.rows == [4]
+
+
+def test_an_empty_id_in_a_mapped_id_column_is_named_as_the_file_names_it():
+    raw = pd.DataFrame({"client": ["c1", " ", "c2"], "timestamp": ["2024-03-01 09:00"] * 3,
+                        "touchpoint": ["web_visit"] * 3})
+    with pytest.raises(cxkit.DataError,
+                       match=r"^<DataFrame>: column 'client' \(customer_id\), row 2: empty id"):
+        cxkit.load_journeys(raw, columns={"customer_id": "client"})
+
+
+def test_survey_errors_name_mapped_columns_as_the_file_names_them():
+    raw = pd.DataFrame({"respondent": ["r1", "r2", ""], "facilita_1": [7, 9, 5]})
+    with pytest.raises(cxkit.DataError,
+                       match=r"column 'respondent' \(customer_id\), row 3: empty id"):
+        cxkit.load_survey(raw, columns={"customer_id": "respondent", "ease_1": "facilita_1"})
+    with pytest.raises(cxkit.DataError, match=r"column 'facilita_1' \(ease_1\), row 2: value"):
+        cxkit.load_survey(raw.assign(respondent=["r1", "r2", "r3"]),
+                          columns={"customer_id": "respondent", "ease_1": "facilita_1"})
+
+
+def test_unmapped_columns_are_named_as_they_are():
+    raw = pd.DataFrame({"customer_id": ["c1"], "timestamp": ["soon"], "touchpoint": ["web_visit"]})
+    with pytest.raises(cxkit.DataError, match=r"^<DataFrame>: column 'timestamp', row 1: "):
+        cxkit.load_journeys(raw)
+
+
+# --------------------------------------------------------------------------------------------
+# the checks of cxkit._check that the loaders use
+# --------------------------------------------------------------------------------------------
+def test_in_source_adds_the_file_and_the_users_names_to_any_data_error():
+    with pytest.raises(cxkit.DataError) as info:
+        with _check.in_source(file="survey.csv", names={"ease_1": "facilita_1"}):
+            _check.refuse_rows([True, False, True], "bad", "ease_1", "good")
+    assert str(info.value) == ("survey.csv: column 'facilita_1' (ease_1), rows 1, 3: bad "
+                               "(expected good)")
+    assert (info.value.file, info.value.column, info.value.rows) == ("survey.csv", "ease_1",
+                                                                     [1, 3])
+    with pytest.raises(cxkit.DataError, match="^inner.csv: "):  # a file already named stays
+        with _check.in_source(file="outer.csv"):
+            raise cxkit.DataError("bad", file="inner.csv")
+    with pytest.raises(KeyError):  # other errors pass through untouched
+        with _check.in_source(file="outer.csv"):
+            raise KeyError("x")
+
+
+def test_blank_is_missing_or_only_spaces():
+    assert _check.blank(pd.Series(["a", "", "  ", None, 0], index=[5, 6, 7, 8, 9])).tolist() == [
+        False, True, True, True, False]
+
+
+def test_numbers_from_text_convert_text_and_refuse_what_is_not_a_number():
+    values = _check.numbers_from_text(pd.Series(["1", " 2.5", "", None]), "ease_1")
+    np.testing.assert_array_equal(values.to_numpy(), [1.0, 2.5, np.nan, np.nan])
+    assert values.dtype == "float64"
+    assert _check.numbers_from_text(pd.Series([3, 4]), "nps").tolist() == [3.0, 4.0]
+    with pytest.raises(cxkit.DataError, match="not a number: 'ten', '1,5'") as info:
+        _check.numbers_from_text(pd.Series(["7", "ten", "1,5"]), "nps")
+    assert info.value.rows == [2, 3] and info.value.column == "nps"
+    with pytest.raises(cxkit.DataError, match="true/false values"):
+        _check.numbers_from_text(pd.Series([True, False]), "nps")
+
+
+def test_parsed_refuses_what_a_parser_could_not_read():
+    text = pd.Series(["2024-01-01", "never", "2024-01-03"])
+    result = pd.to_datetime(text, errors="coerce", format="ISO8601")
+    with pytest.raises(cxkit.DataError,
+                       match=r"column 'timestamp', row 2: cannot read timestamp\(s\) 'never'"):
+        _check.parsed(text, result, "timestamp", what="timestamp(s)", expected="dates")
+    assert _check.parsed(text[[0, 2]], result[[0, 2]], "timestamp", what="timestamp(s)",
+                         expected="dates") is not None
+
+
+def test_unique_header_ignores_blank_header_cells():
+    _check.unique_header(["a", "b", "", None, "", "c"])
+    with pytest.raises(cxkit.DataError, match="used more than once in the header") as info:
+        _check.unique_header(["a", "b", "a", "b", "c"])
+    assert info.value.column == ["a", "b"]
 
 
 # --------------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import cxkit
-from cxkit import DataError, journeys
+from cxkit import DataError, _check, journeys
 
 GAP = pd.Timedelta("30min")
 
@@ -456,7 +456,7 @@ def test_row_order_does_not_change_any_result(funnel_log):
 
 
 def test_missing_columns_and_values_are_refused(gap_log):
-    with pytest.raises(DataError, match="missing"):
+    with pytest.raises(DataError, match="not in the events"):
         journeys.sessions(gap_log.drop(columns="timestamp"))
     with pytest.raises(DataError, match="'segment'"):
         journeys.transitions(gap_log, by="segment")
@@ -492,6 +492,82 @@ def test_bad_arguments_are_refused(gap_log, tmp_path):
     (tmp_path / "events.json").write_text("{}")
     with pytest.raises(DataError, match="unsupported"):
         journeys.paths(tmp_path / "events.json")
+
+
+def test_text_timestamps_in_the_events_are_refused_before_any_query(gap_log):
+    with pytest.raises(DataError, match="column 'timestamp': not a date-time column"):
+        journeys.sessions(gap_log.assign(timestamp=gap_log["timestamp"].astype(str)))
+
+
+def test_as_of_and_by_arguments_are_checked(gap_log):
+    with pytest.raises(ValueError, match="as_of must be a date-time"):
+        journeys.customer_features(gap_log, as_of="not a date")
+    with pytest.raises(ValueError, match="by must be a column name"):
+        journeys.transitions(gap_log, by=[1])
+    with pytest.raises(ValueError, match="conversion must be a touchpoint name or a list"):
+        journeys.markov_attribution(gap_log, conversion=[])
+    with pytest.raises(ValueError, match="top must be a whole number of at least 1"):
+        journeys.paths(gap_log, top=0)
+
+
+# --------------------------------------------------------------------------------------------
+# the checks of cxkit._check that the journeys use
+# --------------------------------------------------------------------------------------------
+def test_column_names_refuse_absent_columns_with_a_hint():
+    assert _check.column_names(("a", "b"), ["b", "a", "b"]) == ["b", "a"]
+    expected = (r"column 'c': column\(s\) not in the events table \(expected columns 'a', "
+                r"'c'; available: a, b \(map them\)\)")
+    with pytest.raises(DataError, match=expected) as info:
+        _check.column_names(("a", "b"), ["a", "c"], what="events", hint="map them")
+    assert info.value.column == ["c"]
+
+
+def test_row_count_and_missing_count_refuse_what_an_engine_counted():
+    assert _check.row_count(3, what="events") == 3
+    with pytest.raises(DataError, match="the events table has no rows"):
+        _check.row_count(0, what="events")
+    _check.missing_count(0, "touchpoint", unit="event")
+    with pytest.raises(DataError, match=r"1 event\(s\) have no touchpoint") as info:
+        _check.missing_count(1, "touchpoint", unit="event")
+    assert info.value.column == "touchpoint"
+
+
+def test_datetime_type_refuses_other_types():
+    _check.datetime_type(np.dtype("datetime64[ns]"), "timestamp")
+    _check.datetime_type(pd.DatetimeTZDtype(tz="UTC"), "timestamp")
+    _check.datetime_type("timestamp(6)", "timestamp", is_datetime=True)
+    with pytest.raises(DataError, match=r"not a date-time column \(dtype string\)"):
+        _check.datetime_type("string", "timestamp", is_datetime=False)
+    with pytest.raises(DataError, match="not a date-time column"):
+        _check.datetime_type(np.dtype("int64"), "timestamp")
+
+
+def test_value_names_take_one_name_or_a_list():
+    assert _check.value_names("purchase", "conversion") == ["purchase"]
+    assert _check.value_names(("a", "b"), "steps", single=False, distinct=True) == ["a", "b"]
+    for bad in ([], [1], 3, None):
+        with pytest.raises(ValueError, match="conversion must be a name or a list"):
+            _check.value_names(bad, "conversion")
+    with pytest.raises(ValueError, match="steps must be a list of one or more"):
+        _check.value_names("a", "steps", single=False)
+    with pytest.raises(ValueError, match="each name may appear once in steps"):
+        _check.value_names(["a", "a"], "steps", single=False, distinct=True)
+
+
+def test_optional_list_utc_time_and_period_alias():
+    assert _check.optional_list(None, "by") == [] and _check.optional_list([], "by") == []
+    assert _check.optional_list("segment", "by") == ["segment"]
+    with pytest.raises(ValueError, match="by must be a column name"):
+        _check.optional_list([2], "by")
+    assert _check.utc_time("2025-03-01", "as_of") == pd.Timestamp("2025-03-01", tz="UTC")
+    assert _check.utc_time(pd.Timestamp("2025-03-01 01:00", tz="Europe/Rome"),
+                           "as_of") == pd.Timestamp("2025-03-01 00:00", tz="UTC")
+    for bad in ("soon", None, [1]):
+        with pytest.raises(ValueError, match="as_of must be a date-time"):
+            _check.utc_time(bad, "as_of")
+    assert _check.period_alias("W", "per") == "W"
+    with pytest.raises(ValueError, match="per must be a pandas period alias"):
+        _check.period_alias("fortnight", "per")
 
 
 def test_text_customer_ids_keep_their_zeros_and_integer_ids_become_text(tmp_path):

@@ -10,7 +10,7 @@ from importlib import resources
 import pandas as pd
 
 from .. import _check
-from .._check import DataError
+from .._results import Result
 
 __all__ = ["REALMS", "ExperienceEconomy", "experience_economy"]
 
@@ -21,8 +21,10 @@ REALMS = ("entertainment", "educational", "esthetic", "escapist")
 # the experience economy
 # --------------------------------------------------------------------------------------------
 @dataclass(frozen=True, repr=False)
-class ExperienceEconomy:
+class ExperienceEconomy(Result):
     """Pine & Gilmore's progression of economic value and four realms, as tables.
+
+    A mapping, not an estimate: ``fit`` is ``None`` and there is no confidence interval.
 
     Attributes
     ----------
@@ -46,20 +48,24 @@ class ExperienceEconomy:
     realms: pd.DataFrame
     touchpoints: pd.DataFrame
 
+    _label_columns = ("touchpoint",)
+
     def to_frame(self) -> pd.DataFrame:
         """The ``touchpoints`` table."""
         return self.touchpoints.copy()
+
+    def summary(self) -> str:
+        """The offerings, the realms and how many touchpoints fit each realm."""
+        counts = self.touchpoints["realm"].value_counts()
+        text = ", ".join(f"{r} {counts.get(r, 0)}" for r in (*REALMS, "none"))
+        return (f"ExperienceEconomy: {len(self.progression)} offerings, {len(self.realms)} "
+                f"realms; touchpoints by realm: {text}")
 
     def plot(self, ax=None):
         """The four realms with the touchpoints in each (:func:`cxkit.plots.realms`)."""
         from .. import plots
 
         return plots.realms(self, ax=ax)
-
-    def __repr__(self) -> str:
-        counts = self.touchpoints["realm"].value_counts()
-        text = ", ".join(f"{r} {counts.get(r, 0)}" for r in (*REALMS, "none"))
-        return f"ExperienceEconomy(4 offerings, 4 realms; touchpoints by realm: {text})"
 
 
 def experience_economy(catalogue: pd.DataFrame | None = None) -> ExperienceEconomy:
@@ -126,10 +132,7 @@ def experience_economy(catalogue: pd.DataFrame | None = None) -> ExperienceEcono
 
     progression, realms, mapping = (t.copy() for t in _economy_tables())
     cat = default_catalogue() if catalogue is None else catalogue
-    missing = [c for c in ("touchpoint", "level", "stage") if c not in cat.columns]
-    if missing:
-        raise DataError("column(s) missing from the catalogue", column=missing,
-                        expected="a table from cxkit.catalogue()")
+    _check.table(cat, ["touchpoint", "level", "stage"], what="catalogue")
     touchpoints = (cat[["touchpoint", "level", "stage"]].reset_index(drop=True)
                    .merge(mapping, on="touchpoint", how="left", validate="one_to_one")
                    .merge(realms[["realm", "participation", "connection"]], on="realm",
@@ -150,11 +153,9 @@ def _economy_tables():
     progression = read("experience_economy.csv").sort_values("order").reset_index(drop=True)
     realms = read("experience_realms.csv")
     mapping = read("touchpoint_realms.csv")
-    bad = ~mapping["realm"].isin([*REALMS, "none"])
-    if bad.any():  # a broken install or an edit of the shipped file
-        raise DataError("unknown realm", file="cxkit/catalogue/data/touchpoint_realms.csv",
-                        column="realm", rows=_check.rows(bad),
-                        expected="one of " + ", ".join([*REALMS, "none"]))
+    # a broken install or an edit of the shipped file
+    with _check.in_source(file="cxkit/catalogue/data/touchpoint_realms.csv"):
+        _check.known_values(mapping["realm"], [*REALMS, "none"], "realm")
     return progression, realms, mapping
 
 

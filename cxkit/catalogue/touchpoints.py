@@ -18,8 +18,9 @@ from importlib import resources
 
 import pandas as pd
 
-from .._read import data_rows, read_table, source_name
-from .._report import DataError, LoadReport, attach_report
+from .. import _check
+from .._read import read_table, source_name
+from .._report import LoadReport, attach_report
 
 LEVELS = ("engagement", "interaction", "experience")
 DIRECTIONS = ("customer_to_firm", "firm_to_customer", "two_way", "third_party")
@@ -29,8 +30,6 @@ COLUMNS = ("touchpoint", "channel", "level", "direction", "stage", "controllable
            "moment_of_truth", "description")
 #: Catalogue columns joined onto journey events by :func:`classify`.
 CLASS_COLUMNS = ("level", "stage", "direction", "controllable", "moment_of_truth")
-_TRUE = {"true", "1", "yes", "y", "t"}
-_FALSE = {"false", "0", "no", "n", "f"}
 
 
 def catalogue(source=None, *, extend=None) -> pd.DataFrame:
@@ -113,43 +112,23 @@ def _validated(source) -> pd.DataFrame:
             data = read_table(path)
     if "description" not in data.columns:
         data["description"] = ""
-    missing = [c for c in COLUMNS if c not in data.columns]
-    if missing:
-        raise DataError("column(s) missing from the touchpoint catalogue", file=name,
-                        column=missing, expected="columns " + ", ".join(COLUMNS))
-    data = data[list(COLUMNS)].copy()
-    for col in ("touchpoint", "channel"):
-        blank = data[col].isna() | (data[col].astype(str).str.strip() == "")
-        if blank.any():
-            raise DataError("empty value", file=name, column=col, rows=data_rows(blank),
-                            expected=f"a {col} name in every row")
-        data[col] = data[col].astype(str)
-    dup = data["touchpoint"].duplicated(keep=False)
-    if dup.any():
-        raise DataError("touchpoint listed more than once", file=name, column="touchpoint",
-                        rows=data_rows(dup), expected="one row per touchpoint")
-    for col, allowed in (("level", LEVELS), ("direction", DIRECTIONS), ("stage", STAGES)):
-        bad = ~data[col].isin(allowed)
-        if bad.any():
-            values = sorted(set(map(str, data.loc[bad, col])))
-            raise DataError(f"unknown value(s) {values}", file=name, column=col,
-                            rows=data_rows(bad), expected="one of " + ", ".join(allowed))
-        data[col] = data[col].astype(str)
-    for col in ("controllable", "moment_of_truth"):
-        data[col] = _as_bool(data[col], file=name, column=col)
+    with _check.in_source(file=name):
+        _check.columns(data, COLUMNS, what="touchpoint catalogue")
+        data = data[list(COLUMNS)].copy()
+        for col in ("touchpoint", "channel"):
+            _check.refuse_rows(_check.blank(data[col]), "empty value", col,
+                               f"a {col} name in every row")
+            data[col] = data[col].astype(str)
+        _check.refuse_rows(data["touchpoint"].duplicated(keep=False),
+                           "touchpoint listed more than once", "touchpoint",
+                           "one row per touchpoint")
+        for col, allowed in (("level", LEVELS), ("direction", DIRECTIONS), ("stage", STAGES)):
+            _check.known_values(data[col], allowed, col)
+            data[col] = data[col].astype(str)
+        for col in ("controllable", "moment_of_truth"):
+            data[col] = _check.flags_from_text(data[col], col)
     data["description"] = data["description"].fillna("").astype(str)
     return data
-
-
-def _as_bool(values: pd.Series, *, file: str, column: str) -> pd.Series:
-    if pd.api.types.is_bool_dtype(values):
-        return values.astype(bool)
-    text = values.astype(str).str.strip().str.lower()
-    bad = ~(text.isin(_TRUE) | text.isin(_FALSE))
-    if bad.any():
-        raise DataError("not a true/false flag", file=file, column=column, rows=data_rows(bad),
-                        expected="true or false")
-    return text.isin(_TRUE)
 
 
 def classify(events: pd.DataFrame, catalogue: pd.DataFrame | None = None, *,
@@ -187,22 +166,20 @@ def classify(events: pd.DataFrame, catalogue: pd.DataFrame | None = None, *,
     1           purchase     web  interaction
     2  csr_news_exposure   media   experience
     """
-    if on_unknown not in ("keep", "raise"):
-        raise ValueError(f"on_unknown must be 'keep' or 'raise', not {on_unknown!r}")
+    _check.one_of(on_unknown, ("keep", "raise"), "on_unknown")
     cat = _default_catalogue() if catalogue is None else catalogue
-    if "touchpoint" not in events.columns:
-        raise DataError("no touchpoint column", column="touchpoint",
-                        expected="a column naming the touchpoint of each event")
+    _check.columns(events, ["touchpoint"], what="events")
     lookup = cat.set_index("touchpoint")
     known = events["touchpoint"].isin(lookup.index)
     source = report.source if report is not None else None
     if not known.all():
         counts = events.loc[~known, "touchpoint"].value_counts()
         if on_unknown == "raise":
-            raise DataError(f"touchpoint(s) not in the catalogue: {sorted(counts.index)}",
-                            file=source, column="touchpoint", rows=data_rows(~known),
-                            expected="touchpoints listed in the catalogue "
-                                     "(extend it with cxkit.catalogue(extend=...))")
+            with _check.in_source(file=source):
+                _check.refuse_rows(~known, "touchpoint(s) not in the catalogue: "
+                                   f"{sorted(counts.index)}", "touchpoint",
+                                   "touchpoints listed in the catalogue (extend it with "
+                                   "cxkit.catalogue(extend=...))")
         if report is not None:
             report.notes.append(
                 f"{int(counts.sum())} event(s) with {len(counts)} touchpoint(s) not in the "
@@ -228,7 +205,7 @@ def classify(events: pd.DataFrame, catalogue: pd.DataFrame | None = None, *,
             if report is not None:
                 report.notes.append(f"channel taken from the catalogue for {int(fill.sum())} "
                                     f"event(s) with an empty channel: rows "
-                                    + ", ".join(map(str, data_rows(fill)[:10])))
+                                    + ", ".join(map(str, _check.rows(fill)[:10])))
     unknown_channels = sorted(set(out["channel"].dropna()) - set(CHANNELS) - set(cat["channel"]))
     if unknown_channels and report is not None:
         report.notes.append("channels not in the catalogue's list (kept): "

@@ -16,8 +16,10 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from .._read import data_rows, looks_like_personal_data, read_table, source_name
-from .._report import DataError, LoadReport, attach_report
+from .. import _check
+from .._check import DataError
+from .._read import looks_like_personal_data, read_table, source_name
+from .._report import LoadReport, attach_report
 from ..catalogue import CLASS_COLUMNS, classify
 from ..catalogue import catalogue as build_catalogue
 
@@ -88,6 +90,8 @@ def load_journeys(source, *, columns: Mapping[str, str] | None = None, tz: str =
         Missing or unmapped columns; empty customer ids, touchpoints or timestamps;
         unparsable, mixed naive/aware or non-existent local timestamps; integer timestamps
         without ``time_format``; non-numeric values; an empty file or one with no data rows.
+        The error names the file, the rows (1 at the first data row) and a column mapped
+        with ``columns=`` as your file names it: ``column 'Zeit' (timestamp), row 4: ...``.
 
     Examples
     --------
@@ -112,21 +116,23 @@ def load_journeys(source, *, columns: Mapping[str, str] | None = None, tz: str =
     if data.empty:
         raise DataError("the table has a header but no data rows", file=name,
                         expected="at least one event")
+    cat = build_catalogue() if catalogue is None else build_catalogue(catalogue)
 
     out = pd.DataFrame(index=data.index)
-    out["customer_id"] = _ids(data["customer_id"], file=name, column="customer_id",
-                              report=report)
-    out["timestamp"] = parse_timestamps(data["timestamp"], tz=tz, time_format=time_format,
-                                        file=name, report=report)
-    out["touchpoint"] = _required_text(data["touchpoint"], file=name, column="touchpoint")
-    if "channel" in data.columns:
-        channel = data["channel"]
-        out["channel"] = channel.where(channel.isna(), channel.astype(str))
-    out["value"] = _numeric(data["value"], file=name, column="value") if "value" in data \
-        else np.nan
-
-    cat = build_catalogue() if catalogue is None else build_catalogue(catalogue)
-    out = classify(out, cat, on_unknown=on_unknown, report=report)
+    # errors name the file, and a mapped column as the user's file names it
+    with _check.in_source(file=name, names=_user_names(columns)):
+        out["customer_id"] = _ids(data["customer_id"], column="customer_id", report=report)
+        out["timestamp"] = parse_timestamps(data["timestamp"], tz=tz, time_format=time_format,
+                                            file=name, report=report)
+        _check.refuse_rows(_check.blank(data["touchpoint"]), "empty value", "touchpoint",
+                           "a touchpoint in every row")
+        out["touchpoint"] = data["touchpoint"].astype(str)
+        if "channel" in data.columns:
+            channel = data["channel"]
+            out["channel"] = channel.where(channel.isna(), channel.astype(str))
+        out["value"] = (_check.numbers_from_text(data["value"], "value") if "value" in data
+                        else np.nan)
+        out = classify(out, cat, on_unknown=on_unknown, report=report)
     out = out[list(JOURNEY_COLUMNS) + list(CLASS_COLUMNS)]
     extra = [c for c in data.columns if c not in JOURNEY_COLUMNS and c not in CLASS_COLUMNS]
     for col in extra:
@@ -142,7 +148,7 @@ def _handle_duplicates(out: pd.DataFrame, *, dedupe: bool, report: LoadReport) -
     dup = out.duplicated(keep="first")
     if not dup.any():
         return out
-    rows = data_rows(dup)
+    rows = _check.rows(dup)
     report.details["duplicates"] = out.loc[dup].assign(row=rows)
     if dedupe:
         report.set_aside = pd.DataFrame({"row": rows,
@@ -162,6 +168,7 @@ def parse_timestamps(values: pd.Series, *, tz: str = "UTC", time_format: str | N
 
     Naive values are read in ``tz``; values with an offset are converted to UTC; integers need
     ``time_format`` (an epoch unit or a ``strftime`` pattern). See :func:`load_journeys`.
+    Errors name ``file`` and ``column`` and the rows (1 at the first value).
 
     Examples
     --------
@@ -173,48 +180,48 @@ def parse_timestamps(values: pd.Series, *, tz: str = "UTC", time_format: str | N
     Timestamp('1997-01-01 00:00:00+0000', tz='UTC')
     """
     _check_tz(tz)
-    where = {"file": file, "column": column}
-    text = values.astype(str).str.strip() if _is_text(values) else None
-    missing = values.isna() if text is None else values.isna() | (text == "")
-    if missing.any():
-        raise DataError("empty timestamp", rows=data_rows(missing), **where,
-                        expected="a date-time in every row")
-    if time_format in EPOCH_UNITS:
-        parsed = _from_epoch(values, unit=time_format, where=where)
-    elif pd.api.types.is_datetime64_any_dtype(values):
-        parsed = values
-    elif pd.api.types.is_numeric_dtype(values):
-        if time_format is None:
-            _refuse_integers(values.notna(), where)
-        parsed = _from_pattern(values.astype(str), time_format, where=where)
-    elif text is None and values.map(lambda v: isinstance(v, dt.datetime)).all():
-        parsed = _from_datetimes(values, where=where)
-    else:
-        text = values.astype(str).str.strip() if text is None else text
-        if time_format is None:
-            digits = text.str.match(_DIGITS)
-            if digits.any():
-                _refuse_integers(digits, where)
-        parsed = _from_text(text, time_format, where=where)
-    if parsed.dt.tz is None:
-        if report is not None:
-            report.notes.append(f"{len(parsed)} timestamp(s) without a UTC offset read as local "
-                                f"time in {tz} (tz=)")
-        local = parsed.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
-        bad = local.isna() & parsed.notna()
-        if bad.any():
-            raise DataError(f"local time that does not exist or is ambiguous in {tz} "
-                            "(a daylight-saving change)", rows=data_rows(bad), **where,
-                            expected="times stored in UTC or with their offset")
-        parsed = local
-    parsed = parsed.dt.tz_convert("UTC")
-    years = parsed.dt.year
-    odd = (years < 1970) | (years > 2100)
-    if odd.any():
-        raise DataError(f"timestamp(s) outside 1970–2100 (e.g. {parsed[odd].iloc[0]}); check "
-                        "time_format (an epoch in seconds read as milliseconds, say)",
-                        rows=data_rows(odd), **where, expected="dates between 1970 and 2100")
+    with _check.in_source(file=file):
+        parsed = _parsed(values, time_format=time_format, column=column)
+        if parsed.dt.tz is None:
+            if report is not None:
+                report.notes.append(f"{len(parsed)} timestamp(s) without a UTC offset read as "
+                                    f"local time in {tz} (tz=)")
+            local = parsed.dt.tz_localize(tz, ambiguous="NaT", nonexistent="NaT")
+            _check.refuse_rows(local.isna() & parsed.notna(), "local time that does not exist "
+                               f"or is ambiguous in {tz} (a daylight-saving change)", column,
+                               "times stored in UTC or with their offset")
+            parsed = local
+        parsed = parsed.dt.tz_convert("UTC")
+        years = parsed.dt.year
+        odd = (years < 1970) | (years > 2100)
+        if odd.any():
+            _check.refuse_rows(odd, f"timestamp(s) outside 1970–2100 (e.g. "
+                               f"{parsed[odd].iloc[0]}); check time_format (an epoch in "
+                               "seconds read as milliseconds, say)", column,
+                               "dates between 1970 and 2100")
     return parsed.astype("datetime64[ns, UTC]")
+
+
+def _parsed(values: pd.Series, *, time_format, column) -> pd.Series:
+    """The timestamps as read, in the way their type and ``time_format`` say (not yet UTC)."""
+    _check.refuse_rows(_check.blank(values), "empty timestamp", column,
+                       "a date-time in every row")
+    if time_format in EPOCH_UNITS:
+        return _from_epoch(values, unit=time_format, column=column)
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values
+    if pd.api.types.is_numeric_dtype(values):
+        if time_format is None:
+            _refuse_integers(values.notna(), column)
+        return _from_pattern(values.astype(str), time_format, column=column)
+    if not _is_text(values) and values.map(lambda v: isinstance(v, dt.datetime)).all():
+        return _from_datetimes(values, column=column)
+    text = values.astype(str).str.strip()
+    if time_format is None:
+        digits = text.str.match(_DIGITS)
+        if digits.any():
+            _refuse_integers(digits, column)
+    return _from_text(text, time_format, column=column)
 
 
 def _check_tz(tz: str) -> None:
@@ -227,12 +234,11 @@ def _check_tz(tz: str) -> None:
                          "'America/New_York' or 'UTC'") from None
 
 
-def _refuse_integers(mask, where):
-    raise DataError(
-        "timestamps written as whole numbers; say how to read them with time_format= ('s', "
-        "'ms', 'us' or 'ns' for epochs, or a pattern such as '%Y%m%d' for compact dates) — "
-        "cxkit does not guess", rows=data_rows(mask), **where,
-        expected="ISO 8601 text such as 2024-03-01 09:30")
+def _refuse_integers(mask, column):
+    _check.refuse_rows(
+        mask, "timestamps written as whole numbers; say how to read them with time_format= "
+        "('s', 'ms', 'us' or 'ns' for epochs, or a pattern such as '%Y%m%d' for compact "
+        "dates) — cxkit does not guess", column, "ISO 8601 text such as 2024-03-01 09:30")
 
 
 def _is_text(values: pd.Series) -> bool:
@@ -240,68 +246,59 @@ def _is_text(values: pd.Series) -> bool:
         values.dtype == object and values.dropna().map(lambda v: isinstance(v, str)).all())
 
 
-def _from_epoch(values, *, unit, where):
+def _from_epoch(values, *, unit, column):
     numeric = pd.to_numeric(values, errors="coerce")
-    bad = numeric.isna() | (numeric % 1 != 0)
-    if bad.any():
-        raise DataError(f"not an integer epoch in {unit}", rows=data_rows(bad), **where,
-                        expected=f"whole numbers of {unit} since 1970-01-01 UTC")
+    _check.refuse_rows(numeric.isna() | (numeric % 1 != 0), f"not an integer epoch in {unit}",
+                       column, f"whole numbers of {unit} since 1970-01-01 UTC")
     # Checked before converting: an epoch in the wrong unit either overflows (microseconds
     # read as seconds) or lands in the first weeks of 1970 (seconds read as milliseconds),
     # which the general 1970–2100 check would let through.
     seconds = numeric / _PER_SECOND[unit]
     odd = (seconds < _EPOCH_LOW) | (seconds >= _EPOCH_HIGH)
     if odd.any():
-        raise DataError(f"epoch(s) in {unit!r} that fall outside 1971–2100 (e.g. "
-                        f"{int(numeric[odd].iloc[0])}); check time_format (an epoch in seconds "
-                        "read as milliseconds lands in January 1970)", rows=data_rows(odd),
-                        **where, expected=f"whole numbers of {unit} since 1970-01-01 UTC")
+        _check.refuse_rows(odd, f"epoch(s) in {unit!r} that fall outside 1971–2100 (e.g. "
+                           f"{int(numeric[odd].iloc[0])}); check time_format (an epoch in "
+                           "seconds read as milliseconds lands in January 1970)", column,
+                           f"whole numbers of {unit} since 1970-01-01 UTC")
     return pd.to_datetime(numeric.astype("int64"), unit=unit, utc=True)
 
 
-def _from_pattern(values, pattern, *, where):
+def _from_pattern(values, pattern, *, column):
     parsed = pd.to_datetime(values, format=pattern, errors="coerce")
-    _refuse_unparsed(values, parsed, where, f"text matching {pattern!r}")
-    return parsed
+    return _check.parsed(values, parsed, column, what="timestamp(s)",
+                         expected=f"text matching {pattern!r}")
 
 
-def _from_datetimes(values, *, where):
+def _from_datetimes(values, *, column):
     aware = values.map(lambda v: v.tzinfo is not None)
     if aware.any() and not aware.all():
-        _refuse_mixed(aware, where)
+        _refuse_mixed(aware, column)
     return pd.to_datetime(values, utc=bool(aware.all()))
 
 
-def _from_text(text: pd.Series, time_format, *, where):
+def _from_text(text: pd.Series, time_format, *, column):
     if time_format is not None:
         parsed = pd.to_datetime(text, format=time_format, errors="coerce",
                                 utc="%z" in time_format or "%Z" in time_format)
-        _refuse_unparsed(text, parsed, where, f"text matching {time_format!r}")
-        return parsed
+        return _check.parsed(text, parsed, column, what="timestamp(s)",
+                             expected=f"text matching {time_format!r}")
     aware = text.str.contains(_AWARE)
     if aware.any() and not aware.all():
-        _refuse_mixed(aware, where)
+        _refuse_mixed(aware, column)
     cleaned = text.str.replace(r"\s*UTC$", "+00:00", regex=True, case=False)
     parsed = pd.to_datetime(cleaned, format="ISO8601", errors="coerce", utc=bool(aware.all()))
-    _refuse_unparsed(text, parsed, where, "ISO 8601 date-times such as 2024-03-01 09:30 "
-                                          "(or pass time_format=)")
-    return parsed
+    return _check.parsed(text, parsed, column, what="timestamp(s)",
+                         expected="ISO 8601 date-times such as 2024-03-01 09:30 (or pass "
+                                  "time_format=)")
 
 
-def _refuse_unparsed(original, parsed, where, expected):
-    bad = parsed.isna()
-    if bad.any():
-        examples = ", ".join(repr(v) for v in original[bad].unique()[:3])
-        raise DataError(f"cannot read timestamp(s) {examples}", rows=data_rows(bad), **where,
-                        expected=expected)
-
-
-def _refuse_mixed(aware, where):
+def _refuse_mixed(aware, column):
+    """A mix of times with and without an offset: name the rows of the smaller group."""
     minority = ~aware if aware.sum() >= (~aware).sum() else aware
     kind = "without" if aware.sum() >= (~aware).sum() else "with"
-    raise DataError(f"a mix of time zones: these rows have timestamps {kind} a UTC offset "
-                    "while the others do not match", rows=data_rows(minority), **where,
-                    expected="every timestamp with an offset, or none (then tz= says the zone)")
+    _check.refuse_rows(minority, f"a mix of time zones: these rows have timestamps {kind} a "
+                       "UTC offset while the others do not match", column,
+                       "every timestamp with an offset, or none (then tz= says the zone)")
 
 
 # --------------------------------------------------------------------------------------------
@@ -348,6 +345,8 @@ def load_survey(source, *, id_column: str = "customer_id", scale: tuple[float, f
     DataError
         Missing ids; duplicated respondent keys; non-numeric answers; values out of range
         that are not declared missing codes (naming columns, values and rows).
+        A column mapped with ``columns=`` is named as your file names it:
+        ``column 'facilita_1' (ease_1)``.
 
     Examples
     --------
@@ -372,10 +371,11 @@ def load_survey(source, *, id_column: str = "customer_id", scale: tuple[float, f
                      expected_columns=(dict(columns or {}).get(id_column, id_column),))
     report = LoadReport(source=name, kind="survey", rows_read=len(raw))
     raw = _rename(raw, columns, file=name)
+    names = _user_names(columns)
     if id_column not in raw.columns:
         raise DataError("respondent id column not found", file=name, column=id_column,
-                        expected="an id column; available: " + ", ".join(map(str, raw.columns))
-                        + " (set id_column=)")
+                        names=names, expected="an id column; available: "
+                        + ", ".join(map(str, raw.columns)) + " (set id_column=)")
     if raw.empty:
         raise DataError("the table has a header but no data rows", file=name,
                         expected="at least one respondent")
@@ -384,51 +384,18 @@ def load_survey(source, *, id_column: str = "customer_id", scale: tuple[float, f
     if absent:
         raise DataError("column(s) named in ranges/keep are not in the data", file=name,
                         column=absent, expected="columns " + ", ".join(map(str, raw.columns)))
-    out = pd.DataFrame(index=raw.index)
-    out[id_column] = _ids(raw[id_column], file=name, column=id_column, report=report)
-    key = [id_column]
-    if wave_column in raw.columns:
-        wave = _numeric(raw[wave_column], file=name, column=wave_column)
-        if wave.isna().any():
-            raise DataError("empty wave", file=name, column=wave_column,
-                            rows=data_rows(wave.isna()), expected="a wave number in every row")
-        out[wave_column] = wave.astype("int64") if (wave % 1 == 0).all() else wave
-        key.append(wave_column)
-    dup = out.duplicated(subset=key, keep=False)
-    if dup.any():
-        raise DataError("respondent key is not unique", file=name, column=key,
-                        rows=data_rows(dup), expected="one row per respondent"
-                        + (" and wave" if len(key) > 1 else ""))
-    for col in keep:
-        out[col] = raw[col]
-    items = [c for c in raw.columns if c not in key and c not in keep]
-    codes = {float(c) for c in missing_codes}
-    problems, bad_rows, code_counts, blank_counts = [], set(), {}, {}
-    for col in items:
-        values = _numeric(raw[col], file=name, column=col)
-        blank_counts[col] = int(values.isna().sum())
-        is_code = values.isin(codes)
-        if is_code.any():
-            for code, n in values[is_code].value_counts().items():
-                code_counts[(col, code)] = int(n)
-            values = values.mask(is_code)
-        lo, hi = ranges.get(col, scale)
-        outside = values.notna() & ((values < lo) | (values > hi))
-        if outside.any():
-            shown = sorted(set(values[outside].tolist()))[:5]
-            problems.append((col, [_plain(v) for v in shown], lo, hi))
-            bad_rows.update(data_rows(outside))
-        out[col] = values.astype("float64")
-    if problems:
-        text = "; ".join(f"{c}: {', '.join(map(str, v))} (range {_plain(lo)}–{_plain(hi)})"
-                         for c, v, lo, hi in problems)
-        raise DataError(f"value(s) outside the item range: {text}; if a value is a code for "
-                        "'no answer', declare it with missing_codes=", file=name,
-                        column=[p[0] for p in problems], rows=sorted(bad_rows),
-                        expected="answers within the scale (set scale= or ranges= per item)")
+    # errors name the file, and a mapped column as the user's file names it
+    with _check.in_source(file=name, names=names):
+        out = _respondents(raw, id_column=id_column, wave_column=wave_column, report=report)
+        key = list(out.columns)
+        for col in keep:
+            out[col] = raw[col]
+        items = [c for c in raw.columns if c not in key and c not in keep]
+        code_counts, blank_counts = _items(raw, items, out=out, scale=scale, ranges=ranges,
+                                           codes={float(c) for c in missing_codes})
     if code_counts:
         report.notes.append("missing code(s) turned into NaN: " + ", ".join(
-            f"{c}: {_plain(code)} × {n}" for (c, code), n in code_counts.items()))
+            f"{c}: {_check.plain(code)} × {n}" for (c, code), n in code_counts.items()))
         report.details["missing_codes"] = pd.DataFrame(
             [(c, code, n) for (c, code), n in code_counts.items()],
             columns=["column", "code", "count"])
@@ -445,8 +412,51 @@ def load_survey(source, *, id_column: str = "customer_id", scale: tuple[float, f
     return attach_report(out, report)
 
 
+def _respondents(raw: pd.DataFrame, *, id_column, wave_column, report) -> pd.DataFrame:
+    """The respondent key: the id (and the wave, when there is a wave column), checked."""
+    out = pd.DataFrame(index=raw.index)
+    out[id_column] = _ids(raw[id_column], column=id_column, report=report)
+    if wave_column in raw.columns:
+        wave = _check.numbers_from_text(raw[wave_column], wave_column)
+        _check.refuse_rows(wave.isna(), "empty wave", wave_column, "a wave number in every row")
+        out[wave_column] = wave.astype("int64") if (wave % 1 == 0).all() else wave
+    key = list(out.columns)
+    _check.refuse_rows(out.duplicated(subset=key, keep=False), "respondent key is not unique",
+                       key, "one row per respondent" + (" and wave" if len(key) > 1 else ""))
+    return out
+
+
+def _items(raw: pd.DataFrame, items: list, *, out: pd.DataFrame, scale, ranges, codes):
+    """Every item as numbers into ``out``, missing codes turned into NaN; answers outside an
+    item's range refused, all items at once. Returns the counts of codes and blanks."""
+    problems, bad_rows, code_counts, blank_counts = [], set(), {}, {}
+    for col in items:
+        values = _check.numbers_from_text(raw[col], col)
+        blank_counts[col] = int(values.isna().sum())
+        is_code = values.isin(codes)
+        if is_code.any():
+            for code, n in values[is_code].value_counts().items():
+                code_counts[(col, code)] = int(n)
+            values = values.mask(is_code)
+        lo, hi = ranges.get(col, scale)
+        outside = values.notna() & ((values < lo) | (values > hi))
+        if outside.any():
+            shown = sorted(set(values[outside].tolist()))[:5]
+            problems.append((col, [_check.plain(v) for v in shown], lo, hi))
+            bad_rows.update(_check.rows(outside))
+        out[col] = values.astype("float64")
+    if problems:
+        text = "; ".join(f"{c}: {', '.join(map(str, v))} (range {_check.plain(lo)}–"
+                         f"{_check.plain(hi)})" for c, v, lo, hi in problems)
+        raise DataError(f"value(s) outside the item range: {text}; if a value is a code for "
+                        "'no answer', declare it with missing_codes=",
+                        column=[p[0] for p in problems], rows=sorted(bad_rows),
+                        expected="answers within the scale (set scale= or ranges= per item)")
+    return code_counts, blank_counts
+
+
 # --------------------------------------------------------------------------------------------
-# shared checks
+# column mapping, ids
 # --------------------------------------------------------------------------------------------
 def _expected_names(columns, required):
     mapping = dict(columns or {})
@@ -484,50 +494,23 @@ def _apply_mapping(raw, columns, canonical, required, *, file):
     return data
 
 
-def _ids(values: pd.Series, *, file, column, report) -> pd.Series:
-    text = values.astype(str).str.strip() if _is_text(values) else None
-    blank = values.isna() if text is None else values.isna() | (text == "")
-    if blank.any():
-        raise DataError("empty id", file=file, column=column, rows=data_rows(blank),
-                        expected="an id in every row")
-    if text is not None:
+def _user_names(columns) -> dict:
+    """``{canonical: user_name}`` of the columns that ``columns=`` renamed, for errors."""
+    return {c: user for c, user in dict(columns or {}).items() if c != user}
+
+
+def _ids(values: pd.Series, *, column, report) -> pd.Series:
+    _check.refuse_rows(_check.blank(values), "empty id", column, "an id in every row")
+    if _is_text(values):
+        text = values.astype(str).str.strip()
         padded = text != values.astype(str)
         if padded.any():
             report.notes.append(f"{int(padded.sum())} {column} value(s) with spaces around them, "
                                 "kept as they are (so ' c1' and 'c1' are different ids): rows "
-                                + ", ".join(map(str, data_rows(padded)[:10])))
+                                + ", ".join(map(str, _check.rows(padded)[:10])))
     if pd.api.types.is_float_dtype(values):
         if (values % 1 == 0).all():
             report.notes.append(f"{column} stored as decimals (e.g. {float(values.iloc[0])!r}); "
                                 "read as whole-number ids")
             values = values.astype("int64")
     return values.astype(str)
-
-
-def _required_text(values: pd.Series, *, file, column) -> pd.Series:
-    blank = values.isna() | (values.astype(str).str.strip() == "")
-    if blank.any():
-        raise DataError("empty value", file=file, column=column, rows=data_rows(blank),
-                        expected=f"a {column} in every row")
-    return values.astype(str)
-
-
-def _numeric(values: pd.Series, *, file, column) -> pd.Series:
-    if pd.api.types.is_bool_dtype(values):
-        raise DataError("true/false values", file=file, column=column, expected="numbers")
-    if pd.api.types.is_numeric_dtype(values):
-        return values.astype("float64")
-    text = values.astype(str).str.strip()
-    blank = values.isna() | (text == "")
-    numeric = pd.to_numeric(text.mask(blank), errors="coerce")
-    bad = numeric.isna() & ~blank
-    if bad.any():
-        examples = ", ".join(repr(v) for v in values[bad].unique()[:3])
-        raise DataError(f"not a number: {examples}", file=file, column=column,
-                        rows=data_rows(bad), expected="numbers (a dot as decimal separator)")
-    return numeric.astype("float64")
-
-
-def _plain(v):
-    v = float(v)
-    return int(v) if v.is_integer() else v

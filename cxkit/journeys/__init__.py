@@ -1,23 +1,46 @@
-"""Event-log analytics on an engine (DuckDB by default, Spark, any Ibis backend).
+"""Journey analytics on event logs of any size: customer features, sessions, transitions,
+paths, funnels and Markov-chain attribution; and the articles' concepts on the event log
+(the three circles, the journey stages, behavioural engagement).
 
-Customer features, sessions, transitions, paths, funnels and Markov attribution, written once
-in Ibis. May import :mod:`cxkit.io`, :mod:`cxkit.catalogue` and the private base modules.
+The engine functions take the journey events first — a pandas DataFrame, a path or glob of
+Parquet or CSV files (or a list of them), or an Ibis table — and return a pandas DataFrame.
+The work is written once, as an `Ibis <https://ibis-project.org>`_ expression, and runs where
+``engine=`` says:
+
+- ``engine=None`` (default): an in-process DuckDB database. Files are read where they are and
+  streamed; DuckDB spills to disk when a query needs more memory than it has, so logs larger
+  than memory work on a laptop.
+- ``engine=spark`` (a ``pyspark.sql.SparkSession``): the same query runs on Spark.
+- ``engine=con`` (any Ibis backend, e.g. ``ibis.duckdb.connect("warehouse.db")``): the query
+  runs there. An Ibis table (``con.table("events")``) always runs on its own backend.
+
+Only the results (one row per customer, session, transition, path or step) come back to
+pandas. Events need the canonical columns ``customer_id``, ``timestamp`` and ``touchpoint``
+(see :func:`cxkit.load_journeys`); ``channel``, ``level`` and ``stage`` are used where present.
+
+**Event order.** A customer's events are ordered by time; events with the same timestamp are
+ordered by touchpoint, then channel (alphabetically). The order never depends on the order of
+the rows or on the engine, so DuckDB, Spark and pandas give the same answers. Timestamps are
+used at microsecond resolution (Spark's); timestamps without a time zone in a file are taken
+to be UTC (load local times with ``cxkit.load_journeys(..., tz=...)`` first).
+
+Modules: ``features`` (customer features, sessions), ``sequences`` (transitions, paths,
+funnels), ``attribution`` (Markov-chain attribution), ``circles`` (circles, stages),
+``engagement`` (behavioural engagement); ``_engine`` and ``_common`` hold what they share.
+May import :mod:`cxkit.io`, :mod:`cxkit.catalogue` and the private base modules.
 """
 
-from .analytics import (
-    customer_features,
-    funnel,
-    markov_attribution,
-    paths,
-    sessions,
-    transitions,
-)
+from .attribution import markov_attribution
 from .circles import Circles, circles, journey_stages, stages_wide
 from .engagement import BehaviouralEngagement, behavioural_engagement
+from .features import customer_features, sessions
+from .sequences import funnel, paths, transitions
 
 __all__ = [
-    # engine analytics
-    "customer_features", "funnel", "markov_attribution", "paths", "sessions", "transitions",
+    # engine analytics: customers and sessions, sequences, attribution
+    "customer_features", "sessions",
+    "funnel", "paths", "transitions",
+    "markov_attribution",
     # the articles' concepts on the event log
     "BehaviouralEngagement", "Circles", "behavioural_engagement", "circles", "journey_stages",
     "stages_wide",

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .._report import DataError
+from .._check import DataError
 
 _NAMES = itertools.count()
 PARQUET_SUFFIXES = (".parquet", ".pq", ".parq")

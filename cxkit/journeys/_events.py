@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 
 from .. import _check
-from .._check import DataError
 from ..catalogue import LEVELS, classify
 
 CUSTOMER = "customer_id"
@@ -24,18 +23,13 @@ def checked_events(events, columns, *, classify_by, catalogue) -> pd.DataFrame:
     ev = events.reset_index(drop=True)
     if needs_classes:
         ev = classify(ev, catalogue)
-    missing = ev[CUSTOMER].isna()
-    if missing.any():
-        raise DataError("missing customer id", column=CUSTOMER, rows=_check.rows(missing),
-                        expected="a customer id on every event")
+    _check.refuse_rows(ev[CUSTOMER].isna(), "missing customer id", CUSTOMER,
+                       "a customer id on every event")
     if "touchpoint" in columns:
         _check.refuse_rows(ev["touchpoint"].isna(), "missing value", "touchpoint",
                            "a value on every row")
     if TIME in columns:
-        if not pd.api.types.is_datetime64_any_dtype(ev[TIME]):
-            raise DataError(f"not a date-time column (dtype {ev[TIME].dtype})", column=TIME,
-                            expected="datetime values (load the events with "
-                                     "cxkit.load_journeys or convert with pandas.to_datetime)")
+        _check.datetime_type(ev[TIME].dtype, TIME)
         _check.refuse_rows(ev[TIME].isna(), "missing value", TIME, "a value on every row")
     if "level" in classify_by:
         _check.allowed_values(ev["level"], LEVELS, "level")

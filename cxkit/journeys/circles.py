@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 
 from .. import _check
-from .._check import DataError
+from .._docstrings import shared_docs
+from .._results import Result
 from ..catalogue import LEVELS, STAGES
 from ._events import CUSTOMER, TIME, checked_events
 
@@ -26,8 +27,10 @@ __all__ = ["Circles", "circles", "journey_stages", "stages_wide"]
 # the three circles
 # --------------------------------------------------------------------------------------------
 @dataclass(frozen=True, repr=False)
-class Circles:
+class Circles(Result):
     """Customers and events at each level of the three circles.
+
+    A count, not an estimate: ``fit`` is ``None`` and there is no confidence interval.
 
     Attributes
     ----------
@@ -53,6 +56,8 @@ class Circles:
     n_customers: int
     n_events: int
 
+    _label_columns = ("reading", "level")
+
     def to_frame(self) -> pd.DataFrame:
         """The ``levels`` table (both readings)."""
         return self.levels.copy()
@@ -69,16 +74,14 @@ class Circles:
         return (f"{self.n_customers:,} customers, {self.n_events:,} events. "
                 + "; ".join(parts) + f"; {unclassified:,} unclassified event(s).")
 
-    def plot(self, *, reading: str = "nested", ax=None):
+    def plot(self, ax=None, *, reading: str = "nested"):
         """Draw the circles (see :func:`cxkit.plots.circles`)."""
         from .. import plots
 
         return plots.circles(self, reading=reading, ax=ax)
 
-    def __repr__(self) -> str:
-        return f"Circles({self.summary()})"
 
-
+@shared_docs
 def circles(events: pd.DataFrame, *, catalogue: pd.DataFrame | None = None) -> Circles:
     """Customers and events in the three circles engagement ⊂ interaction ⊂ experience.
 
@@ -87,9 +90,7 @@ def circles(events: pd.DataFrame, *, catalogue: pd.DataFrame | None = None) -> C
     events : DataFrame
         Journey events with ``customer_id``, ``touchpoint`` and the catalogue's ``level``
         (engagement | interaction | experience, or NaN for a touchpoint not in the catalogue).
-    catalogue : DataFrame, optional
-        Used only when ``events`` has no ``level`` column: the events are then classified with
-        it (:func:`cxkit.classify`; the default catalogue when omitted).
+    {doc:catalogue}
 
     Returns
     -------
@@ -203,6 +204,7 @@ def circles(events: pd.DataFrame, *, catalogue: pd.DataFrame | None = None) -> C
 # --------------------------------------------------------------------------------------------
 # journey stages
 # --------------------------------------------------------------------------------------------
+@shared_docs
 def journey_stages(events: pd.DataFrame, *, catalogue: pd.DataFrame | None = None,
                    on_unknown: str = "raise") -> pd.DataFrame:
     """When each customer first reached each stage of the journey, and when they moved on.
@@ -212,8 +214,7 @@ def journey_stages(events: pd.DataFrame, *, catalogue: pd.DataFrame | None = Non
     events : DataFrame
         Journey events with ``customer_id``, ``timestamp`` (datetime) and the catalogue's
         ``stage`` (awareness | consideration | purchase | use | service | loyalty | exit).
-    catalogue : DataFrame, optional
-        Used only when ``events`` has no ``stage`` column (see :func:`circles`).
+    {doc:catalogue}
     on_unknown : {"raise", "skip"}
         Events whose stage is missing (touchpoints not in the catalogue) are refused with a
         :class:`DataError` naming their rows (``"raise"``) or left out (``"skip"``; their
@@ -274,16 +275,14 @@ def journey_stages(events: pd.DataFrame, *, catalogue: pd.DataFrame | None = Non
     customer_id
     a                  3.0            6.0       NaN  NaN      NaN      NaN   NaN
     """
-    if on_unknown not in ("raise", "skip"):
-        raise ValueError(f"on_unknown must be 'raise' or 'skip', not {on_unknown!r}")
+    _check.one_of(on_unknown, ("raise", "skip"), "on_unknown")
     ev = checked_events(events, [CUSTOMER, TIME], classify_by=["stage"], catalogue=catalogue)
     _check.allowed_values(ev["stage"], STAGES, "stage")
     unknown = ev["stage"].isna()
-    if unknown.any() and on_unknown == "raise":
-        raise DataError("event(s) without a journey stage (touchpoints not in the catalogue)",
-                        column="stage", rows=_check.rows(unknown),
-                        expected="a stage for every event; extend the catalogue or pass "
-                                 "on_unknown='skip'")
+    if on_unknown == "raise":
+        _check.refuse_rows(unknown, "event(s) without a journey stage (touchpoints not in the "
+                           "catalogue)", "stage", "a stage for every event; extend the "
+                           "catalogue or pass on_unknown='skip'")
     ev = ev.loc[~unknown]
     stage_type = pd.CategoricalDtype(STAGES, ordered=True)
     first = (ev.assign(stage=ev["stage"].astype(stage_type))
@@ -331,10 +330,7 @@ def stages_wide(stages: pd.DataFrame, *, values: str = "first_at") -> pd.DataFra
     >>> bool(wide["purchase"].notna().mean() > 0.9)
     True
     """
-    missing = [c for c in (CUSTOMER, "stage", values) if c not in stages.columns]
-    if missing:
-        raise DataError("column(s) not in the table (pass the result of journey_stages)",
-                        column=missing, expected="columns customer_id, stage and " + values)
+    _check.columns(stages, [CUSTOMER, "stage", values], what="stages")
     wide = stages.pivot(index=CUSTOMER, columns="stage", values=values)
     wide = wide.reindex(columns=pd.CategoricalIndex(STAGES, categories=STAGES, ordered=True,
                                                     name="stage"))

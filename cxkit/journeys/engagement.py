@@ -8,14 +8,19 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .. import _check
+from .._docstrings import shared_docs
+from .._results import Result
 from ._events import CUSTOMER, TIME, checked_events, naive_utc
 
 __all__ = ["BehaviouralEngagement", "behavioural_engagement"]
 
 
 @dataclass(frozen=True, repr=False)
-class BehaviouralEngagement:
+class BehaviouralEngagement(Result):
     """Engagement-level events per customer and period, per customer and per touchpoint.
+
+    Counts, not estimates: ``fit`` is ``None`` and there is no confidence interval.
 
     Attributes
     ----------
@@ -39,6 +44,8 @@ class BehaviouralEngagement:
     by_touchpoint: pd.DataFrame
     per: str
 
+    _label_columns = ("customer_id",)
+
     def to_frame(self) -> pd.DataFrame:
         """The ``per_customer`` table."""
         return self.per_customer.copy()
@@ -50,10 +57,8 @@ class BehaviouralEngagement:
         return (f"{len(self.per_customer):,} customers; median {rate:.2f} engagement events "
                 f"per period ({self.per}); most frequent engagement touchpoint: {top}.")
 
-    def __repr__(self) -> str:
-        return f"BehaviouralEngagement({self.summary()})"
 
-
+@shared_docs
 def behavioural_engagement(events: pd.DataFrame, *, per: str = "M",
                            catalogue: pd.DataFrame | None = None) -> BehaviouralEngagement:
     """Behavioural engagement from events: engagement-level events per customer per period.
@@ -66,8 +71,7 @@ def behavioural_engagement(events: pd.DataFrame, *, per: str = "M",
     per : str
         The period, as a pandas period alias: ``"M"`` (calendar month), ``"W"`` (week),
         ``"Q"`` (quarter)…
-    catalogue : DataFrame, optional
-        Used only when ``events`` has no ``level`` column.
+    {doc:catalogue}
 
     Returns
     -------
@@ -115,13 +119,9 @@ def behavioural_engagement(events: pd.DataFrame, *, per: str = "M",
     2           a  2024-03       1                  0
     3           b  2024-02       1                  1
     """
-    try:
-        pd.PeriodDtype(per)
-    except (TypeError, ValueError):
-        raise ValueError(f"per must be a pandas period alias such as 'M' or 'W', "
-                         f"not {per!r}") from None
+    _check.period_alias(per, "per")
     ev = checked_events(events, [CUSTOMER, TIME, "touchpoint"], classify_by=["level"],
-                 catalogue=catalogue)
+                        catalogue=catalogue)
     times = pd.Series(naive_utc(ev[TIME]))
     ordinal = times.dt.to_period(per).array.asi8
     engaged = (ev["level"] == "engagement").to_numpy()

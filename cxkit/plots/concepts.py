@@ -15,6 +15,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import _check
+from .._docstrings import shared_docs
+
 __all__ = ["circles", "moments_of_truth", "pyramid", "realms"]
 
 _LEVELS = ("engagement", "interaction", "experience")
@@ -37,6 +40,7 @@ def _tint(colour: str, strength: float):
     return tuple(1 - strength * (1 - c) for c in to_rgb(colour))
 
 
+@shared_docs
 def circles(result, *, reading: str = "nested", ax=None):
     """Draw the three circles of engagement, interaction and experience.
 
@@ -49,8 +53,7 @@ def circles(result, *, reading: str = "nested", ax=None):
         experience) as a concept diagram with fixed radii; ``"disjoint"`` draws the three
         levels side by side, each counted on its own events, with areas proportional to
         their customers.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when omitted.
+    {doc:ax}
 
     Returns
     -------
@@ -70,8 +73,7 @@ def circles(result, *, reading: str = "nested", ax=None):
     """
     from matplotlib.patches import Circle
 
-    if reading not in ("nested", "disjoint"):
-        raise ValueError(f"reading must be 'nested' or 'disjoint', not {reading!r}")
+    _check.one_of(reading, ("nested", "disjoint"), "reading")
     ax = _axes(ax)
     rows = result.levels[result.levels["reading"] == reading].set_index("level")
     counts = {lv: int(rows.loc[lv, "customers"]) for lv in _LEVELS}
@@ -123,6 +125,7 @@ def circles(result, *, reading: str = "nested", ax=None):
     return ax
 
 
+@shared_docs
 def moments_of_truth(result: pd.DataFrame, *, top: int = 15, ax=None):
     """Draw touchpoints ranked by the shift in the outcome after them, with intervals.
 
@@ -132,8 +135,7 @@ def moments_of_truth(result: pd.DataFrame, *, top: int = 15, ax=None):
         The result of :func:`cxkit.moments_of_truth`.
     top : int
         How many touchpoints to show (the largest absolute estimates).
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when omitted.
+    {doc:ax}
 
     Returns
     -------
@@ -153,11 +155,8 @@ def moments_of_truth(result: pd.DataFrame, *, top: int = 15, ax=None):
     >>> len(ax.get_yticklabels())
     5
     """
-    needed = ["touchpoint", "level", "estimate", "ci_low", "ci_high"]
-    absent = [c for c in needed if c not in result.columns]
-    if absent:
-        raise ValueError(f"result lacks column(s) {absent}: pass the table returned by "
-                         "cxkit.moments_of_truth")
+    _check.columns(result, ["touchpoint", "level", "estimate", "ci_low", "ci_high"],
+                   what="cxkit.moments_of_truth")
     shown = result.dropna(subset=["estimate"])
     shown = shown.reindex(shown["estimate"].abs().sort_values(ascending=False).index)
     shown = shown.head(top).reset_index(drop=True)
@@ -190,15 +189,15 @@ def moments_of_truth(result: pd.DataFrame, *, top: int = 15, ax=None):
     return ax
 
 
-def pyramid(result, ax=None):
+@shared_docs
+def pyramid(result, *, ax=None):
     """Draw the CX pyramid: three stacked layers annotated with the share meeting each.
 
     Parameters
     ----------
     result : Pyramid
         The result of :func:`cxkit.cx_pyramid`.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when omitted.
+    {doc:ax}
 
     Returns
     -------
@@ -250,6 +249,7 @@ def pyramid(result, ax=None):
     return ax
 
 
+@shared_docs
 def realms(data, *, ax=None):
     """Draw Pine & Gilmore's four realms of an experience with the touchpoints in each.
 
@@ -259,8 +259,7 @@ def realms(data, *, ax=None):
         The result of :func:`cxkit.experience_economy`, or its ``touchpoints`` table
         (columns ``touchpoint`` and ``realm``). Since 0.2.0 it is required: plots import no
         analysis code, so they cannot build the default mapping themselves.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure when omitted.
+    {doc:ax}
 
     Returns
     -------
@@ -281,9 +280,7 @@ def realms(data, *, ax=None):
         raise TypeError("realms() needs the realms to draw: pass cxkit.experience_economy(), or "
                         "call cxkit.experience_economy().plot()")
     table = data.touchpoints if hasattr(data, "touchpoints") else data
-    if not {"touchpoint", "realm"} <= set(table.columns):
-        raise ValueError("data must be an ExperienceEconomy or a table with columns "
-                         "touchpoint and realm")
+    _check.columns(table, ["touchpoint", "realm"], what="experience_economy().touchpoints")
     ax = _axes(ax, figsize=(9, 7))
     quadrants = {"entertainment": (0, 1), "educational": (1, 1), "esthetic": (0, 0),
                  "escapist": (1, 0)}

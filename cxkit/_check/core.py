@@ -1,4 +1,6 @@
-"""Every input check of the kit, and the wording of every :class:`DataError` they raise.
+"""General checks (part of :mod:`cxkit._check`).
+
+Every input check of the kit, and the wording of every :class:`DataError` they raise.
 
 One place, so that a message reads the same whichever function raised it (pingouin's
 ``_check_dataframe``, scikit-learn's ``utils/validation.py``). A public function's first lines
