@@ -15,8 +15,8 @@ from scipy.stats import t as student_t
 from statsmodels.stats.proportion import proportion_confint
 
 import cxkit
-from cxkit import DataError
 from cxkit import (
+    DataError,
     behavioural_engagement,
     circles,
     cx_pyramid,

@@ -9,8 +9,7 @@ import pytest
 from matplotlib.axes import Axes
 from matplotlib.patches import Circle, Polygon, Rectangle
 
-from cxkit import plots
-from cxkit import circles, cx_pyramid, experience_economy, moments_of_truth
+from cxkit import circles, cx_pyramid, experience_economy, moments_of_truth, plots
 
 LAYER_ITEMS = {p: [f"{p}_{k}" for k in (1, 2, 3)] for p in ("needs", "ease", "enjoy")}
 

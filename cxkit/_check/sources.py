@@ -12,9 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 import pandas as pd
 
 from .core import (
-from .core import refuse_rows  # noqa: F401  (used by the doctests)
     DataError,
     as_list,
+    refuse_rows,  # noqa: F401  (used by the doctests)
     rows,
 )
 
