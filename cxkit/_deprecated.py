@@ -7,6 +7,7 @@ private ones included, keeps working; importing it warns once with a ``FutureWar
 
 from __future__ import annotations
 
+import functools
 import importlib
 import sys
 import warnings
@@ -46,3 +47,36 @@ def renamed_attribute(old: str, new: str) -> property:
         return getattr(self, new)
 
     return property(get, doc=f"Deprecated name of ``{new}`` (goes in cxkit {REMOVED_IN}).")
+
+
+def old_keywords(*, positional_by: bool = False):
+    """Keep the old spellings of a function's arguments working, each with a FutureWarning.
+
+    ``level=`` is read as ``conf_level=``; with ``positional_by``, ``by`` passed as the
+    second positional argument (``effects_by(data, "segment", ...)``) is read as ``by=``.
+    The one mechanism for these spellings: passing both ``level=`` and ``conf_level=`` is a
+    ``TypeError``. A function may keep ``level=None`` in its signature to document it; the
+    wrapper takes the keyword before the call, so the function never sees it.
+    """
+
+    def decorate(func):
+        name = func.__name__
+
+        @functools.wraps(func)
+        def wrapper(*args, level=None, **kwargs):
+            if positional_by and len(args) == 2:
+                if "by" in kwargs:
+                    raise TypeError(f"{name}() got by both positionally and as by=")
+                warnings.warn(f"{name}(): pass by as a keyword ({name}(data, by={args[1]!r}, "
+                              f"...)); a positional by will stop working in cxkit "
+                              f"{REMOVED_IN}", FutureWarning, stacklevel=2)
+                args, kwargs = args[:1], {**kwargs, "by": args[1]}
+            if level is not None:
+                if "conf_level" in kwargs:
+                    raise TypeError(f"{name}() got both level= and conf_level=")
+                kwargs["conf_level"] = renamed_argument(name, "level", "conf_level", level, None)
+            return func(*args, **kwargs)
+
+        return wrapper
+
+    return decorate

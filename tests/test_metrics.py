@@ -510,3 +510,10 @@ def test_docstrings_keep_their_formulas_and_name_conf_level(name):
         formula = block.split("\n\n")[1]
         assert "Confidence level of the" not in formula and "Deprecated" not in formula
     assert "\\text{conf\\_level}" in doc  # the z quantile's formula, intact
+
+
+@pytest.mark.parametrize("name", LEVEL_CALLS)
+def test_passing_both_level_and_conf_level_is_refused(name, rng):
+    func, kwargs = LEVEL_CALLS[name]
+    with pytest.raises(TypeError, match=rf"{name}\(\) got both level= and conf_level="):
+        func(grouped_survey(rng), level=0.9, conf_level=0.8, **kwargs)

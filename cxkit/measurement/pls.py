@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .. import _check
-from .._deprecated import renamed_argument, renamed_attribute
+from .._deprecated import old_keywords, renamed_attribute
 from .._docstrings import shared_docs
 from .._results import Result
 from ._boot import _boot_table, _bootstrap, _bootstrap_notes
@@ -158,6 +158,7 @@ class PLSResult(Result):
 
 
 @shared_docs(extra=DOCS)
+@old_keywords()
 def pls_sem(data: pd.DataFrame, measurement: Mapping, structural: Sequence[tuple[str, str]], *,
             missing_codes: Sequence[float] | None = None, bootstrap: int = 0, seed=None,
             conf_level: float = 0.95, cores: int | None = None,
@@ -297,8 +298,7 @@ def pls_sem(data: pd.DataFrame, measurement: Mapping, structural: Sequence[tuple
     """
     import seminr
 
-    conf_level = _check.conf_level(
-        renamed_argument("pls_sem", "level", "conf_level", level, conf_level))
+    conf_level = _check.conf_level(conf_level)
     spec = _constructs(measurement)
     names = [c.name for c in spec]
     pairs = _structural(structural, names)

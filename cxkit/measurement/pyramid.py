@@ -10,7 +10,7 @@ import pandas as pd
 
 from .. import _check
 from .._check import DataError
-from .._deprecated import renamed_argument, renamed_attribute
+from .._deprecated import old_keywords, renamed_attribute
 from .._docstrings import shared_docs
 from .._results import Result
 
@@ -106,6 +106,7 @@ class Pyramid(Result):
 
 
 @shared_docs
+@old_keywords()
 def cx_pyramid(survey: pd.DataFrame, *, needs, ease, enjoy, outcome=None, top_box: float = 6,
                scale: tuple[float, float] = (1, 7), conf_level: float = 0.95,
                level: float | None = None) -> Pyramid:
@@ -197,8 +198,7 @@ def cx_pyramid(survey: pd.DataFrame, *, needs, ease, enjoy, outcome=None, top_bo
     >>> result.scores["pyramid_level"].tolist()
     [3, 2, 0, 1]
     """
-    conf_level = _check.conf_level(
-        renamed_argument("cx_pyramid", "level", "conf_level", level, conf_level))
+    conf_level = _check.conf_level(conf_level)
     low, high = _check.scale_range(scale)
     if not low <= top_box <= high:
         raise ValueError(f"top_box must lie on the scale {low}–{high}, not {top_box!r}")

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _check
-from .._deprecated import renamed_argument, renamed_attribute
+from .._deprecated import old_keywords, renamed_attribute
 from .._docstrings import shared_docs
 from .._results import Result
 from ._boot import _boot_table, _bootstrap, _bootstrap_notes
@@ -244,6 +244,7 @@ class ValidityResult(Result):
 
 
 @shared_docs(extra=DOCS)
+@old_keywords()
 def validity(survey: pd.DataFrame, constructs: Mapping[str, Sequence[str]], *,
              bootstrap: int = 500, seed=None, conf_level: float = 0.95,
              missing_codes: Sequence[float] | None = None, cores: int | None = None,
@@ -341,8 +342,7 @@ def validity(survey: pd.DataFrame, constructs: Mapping[str, Sequence[str]], *,
     >>> bool(result.htmt["ci_below_1"].all())
     True
     """
-    conf_level = _check.conf_level(
-        renamed_argument("validity", "level", "conf_level", level, conf_level))
+    conf_level = _check.conf_level(conf_level)
     spec = _constructs(constructs, allow_formative=False)
     items = _items(survey, [i for c in spec for i in c.items], missing_codes, hint=_PLS_HINT)
     model, seconds = _measurement_only_model(items, spec)

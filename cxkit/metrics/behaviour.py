@@ -13,8 +13,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .. import _check, _deprecated
+from .. import _check
 from .._check import DataError
+from .._deprecated import old_keywords
 from .._docstrings import shared_docs
 from ._common import DOCS, by_groups, share
 
@@ -22,6 +23,7 @@ __all__ = ["churn_rate", "repeat_rate", "retention_curve"]
 
 
 @shared_docs(extra=DOCS)
+@old_keywords()
 def churn_rate(data: pd.DataFrame, column: str = "churned", *, by=None,
                conf_level: float = 0.95, level: float | None = None) -> pd.DataFrame:
     """Churn rate: the share of customers who left, with a Wilson interval.
@@ -75,8 +77,7 @@ def churn_rate(data: pd.DataFrame, column: str = "churned", *, by=None,
     0      False  0.666667      2  3
     1       True  0.000000      0  3
     """
-    conf_level = _check.conf_level(_deprecated.renamed_argument(
-        "churn_rate", "level", "conf_level", level, conf_level))
+    conf_level = _check.conf_level(conf_level)
     by = _check.by_list(by)
     _check.table(data, [column, *by])
     flags = _check.some(_check.flags(data, column), column)
@@ -84,6 +85,7 @@ def churn_rate(data: pd.DataFrame, column: str = "churned", *, by=None,
 
 
 @shared_docs(extra=DOCS)
+@old_keywords()
 def repeat_rate(data: pd.DataFrame, column: str = "n_repurchases", *, by=None,
                 conf_level: float = 0.95, level: float | None = None) -> pd.DataFrame:
     """Repeat-purchase rate: the share of customers who bought again, with a Wilson interval.
@@ -133,8 +135,7 @@ def repeat_rate(data: pd.DataFrame, column: str = "n_repurchases", *, by=None,
        estimate  count  n  n_missing
     0     0.571      4  7          1
     """
-    conf_level = _check.conf_level(_deprecated.renamed_argument(
-        "repeat_rate", "level", "conf_level", level, conf_level))
+    conf_level = _check.conf_level(conf_level)
     by = _check.by_list(by)
     _check.table(data, [column, *by])
     counts = _check.some(_check.numbers(data, column, finite=True), column)
@@ -144,6 +145,7 @@ def repeat_rate(data: pd.DataFrame, column: str = "n_repurchases", *, by=None,
 
 
 @shared_docs(extra=DOCS)
+@old_keywords()
 def retention_curve(data: pd.DataFrame, *, duration: str, event: str, by=None,
                     conf_level: float = 0.95, level: float | None = None,
                     times: Sequence[float] | None = None) -> pd.DataFrame:
@@ -246,8 +248,7 @@ def retention_curve(data: pd.DataFrame, *, duration: str, event: str, by=None,
     """
     from scipy.stats import norm
 
-    conf_level = _check.conf_level(_deprecated.renamed_argument(
-        "retention_curve", "level", "conf_level", level, conf_level))
+    conf_level = _check.conf_level(conf_level)
     by = _check.by_list(by)
     _check.table(data, [duration, event, *by])
     z = float(norm.ppf(0.5 + conf_level / 2))

@@ -11,7 +11,8 @@ import math
 
 import pandas as pd
 
-from .. import _check, _deprecated
+from .. import _check
+from .._deprecated import old_keywords
 from .._docstrings import shared_docs
 from ._common import DOCS, by_groups, empty_row, n_missing, share
 
@@ -19,6 +20,7 @@ __all__ = ["ces", "csat", "nps", "top_box"]
 
 
 @shared_docs(extra=DOCS)
+@old_keywords()
 def nps(data: pd.DataFrame, column: str = "nps", *, by=None, conf_level: float = 0.95,
         level: float | None = None) -> pd.DataFrame:
     """Net Promoter Score: promoters (9–10) minus detractors (0–6), in percent, with its interval.
@@ -99,8 +101,7 @@ def nps(data: pd.DataFrame, column: str = "nps", *, by=None, conf_level: float =
     """
     from scipy.stats import norm
 
-    conf_level = _check.conf_level(_deprecated.renamed_argument(
-        "nps", "level", "conf_level", level, conf_level))
+    conf_level = _check.conf_level(conf_level)
     by = _check.by_list(by)
     _check.table(data, [column, *by])
     z = float(norm.ppf(0.5 + conf_level / 2))
@@ -125,6 +126,7 @@ def nps(data: pd.DataFrame, column: str = "nps", *, by=None, conf_level: float =
 
 
 @shared_docs(extra=DOCS)
+@old_keywords()
 def csat(data: pd.DataFrame, column: str = "csat", *, scale: tuple[int, int] = (1, 5),
          top: int | None = None, by=None, conf_level: float = 0.95,
          level: float | None = None) -> pd.DataFrame:
@@ -181,8 +183,7 @@ def csat(data: pd.DataFrame, column: str = "csat", *, scale: tuple[int, int] = (
        estimate  count
     0     0.375      3
     """
-    conf_level = _check.conf_level(_deprecated.renamed_argument(
-        "csat", "level", "conf_level", level, conf_level))
+    conf_level = _check.conf_level(conf_level)
     low, high = _check.scale_points(scale)
     if top is None:
         top = high - 1
@@ -195,6 +196,7 @@ def csat(data: pd.DataFrame, column: str = "csat", *, scale: tuple[int, int] = (
 
 
 @shared_docs(extra=DOCS)
+@old_keywords()
 def top_box(data: pd.DataFrame, column: str, *, scale: tuple[int, int] = (1, 7), k: int = 1,
             by=None, conf_level: float = 0.95, level: float | None = None) -> pd.DataFrame:
     """Top-box share: answers at the ``k`` highest points of the scale, with a Wilson interval.
@@ -251,8 +253,7 @@ def top_box(data: pd.DataFrame, column: str, *, scale: tuple[int, int] = (1, 7),
        estimate  count
     0     0.625      5
     """
-    conf_level = _check.conf_level(_deprecated.renamed_argument(
-        "top_box", "level", "conf_level", level, conf_level))
+    conf_level = _check.conf_level(conf_level)
     low, high = _check.scale_points(scale)
     if not _check.is_whole(k) or not 1 <= k <= high - low + 1:
         raise ValueError(f"k must be a whole number from 1 to {high - low + 1}, not {k!r}")
@@ -263,6 +264,7 @@ def top_box(data: pd.DataFrame, column: str, *, scale: tuple[int, int] = (1, 7),
 
 
 @shared_docs(extra=DOCS)
+@old_keywords()
 def ces(data: pd.DataFrame, column: str = "ces", *, scale: tuple[float, float] | None = None,
         by=None, conf_level: float = 0.95, level: float | None = None) -> pd.DataFrame:
     """Customer Effort Score (CES): the mean effort rating, with a t interval.
@@ -327,8 +329,7 @@ def ces(data: pd.DataFrame, column: str = "ces", *, scale: tuple[float, float] |
     """
     from scipy.stats import t as student_t
 
-    conf_level = _check.conf_level(_deprecated.renamed_argument(
-        "ces", "level", "conf_level", level, conf_level))
+    conf_level = _check.conf_level(conf_level)
     if scale is not None:
         scale = _check.scale_range(scale)
     by = _check.by_list(by)

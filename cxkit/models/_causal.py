@@ -6,20 +6,18 @@
   standard errors (``naive``, ``regression`` and the 2×2 ``did``);
 - :func:`term`, :func:`design`, :func:`nuisances`, :func:`dr_scores`: formula terms, the
   confounders as a matrix, cross-fitted nuisance models and the doubly robust scores;
-- :func:`old_keywords`: the deprecated spellings (``level=``, a positional ``by``) kept working
+- (the deprecated spellings ``level=`` and a positional ``by`` are kept working by
+  :func:`cxkit._deprecated.old_keywords`)
   for one minor version;
 - ``DOCS``: parameter texts shared by the estimators' docstrings.
 """
 
 from __future__ import annotations
 
-import functools
-import warnings
-
 import numpy as np
 import pandas as pd
 
-from .. import _check, _deprecated
+from .. import _check
 from .._check import DataError
 
 #: Parameter texts of the causal estimators (``{doc:NAME}`` markers, see ``_docstrings``).
@@ -52,41 +50,6 @@ DOCS = {
         "        Propensities are kept within [trim, 1 − trim] (``ipw``, ``aipw``, DR-learner)."
     ),
 }
-
-
-# ------------------------------------------------------------------------------------------
-# deprecated spellings
-# ------------------------------------------------------------------------------------------
-def old_keywords(*, positional_by: bool = False):
-    """Keep the old spellings of a function's arguments working, each with a FutureWarning.
-
-    ``level=`` is read as ``conf_level=``; with ``positional_by``, ``by`` passed as the
-    second positional argument (``effects_by(data, "segment", ...)``) is read as ``by=``.
-    The signature shown by ``help()`` is the new one.
-    """
-
-    def decorate(func):
-        name = func.__name__
-
-        @functools.wraps(func)
-        def wrapper(*args, level=None, **kwargs):
-            if positional_by and len(args) == 2:
-                if "by" in kwargs:
-                    raise TypeError(f"{name}() got by both positionally and as by=")
-                warnings.warn(f"{name}(): pass by as a keyword ({name}(data, by={args[1]!r}, "
-                              f"...)); a positional by will stop working in cxkit "
-                              f"{_deprecated.REMOVED_IN}", FutureWarning, stacklevel=2)
-                args, kwargs = args[:1], {**kwargs, "by": args[1]}
-            if level is not None:
-                if "conf_level" in kwargs:
-                    raise TypeError(f"{name}() got both level= and conf_level=")
-                kwargs["conf_level"] = _deprecated.renamed_argument(name, "level", "conf_level",
-                                                                    level, None)
-            return func(*args, **kwargs)
-
-        return wrapper
-
-    return decorate
 
 
 # ------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ import pandas as pd
 
 from .. import _check
 from .._check import DataError
-from .._deprecated import renamed_attribute
+from .._deprecated import old_keywords, renamed_attribute
 from .._docstrings import shared_docs
 from .._results import Result
 from . import _causal
@@ -235,7 +235,7 @@ class EventStudyResult(Result):
         return draw(self, truth=truth, ax=ax)
 
 
-@_causal.old_keywords()
+@old_keywords()
 @shared_docs
 def event_study(data: pd.DataFrame, *, outcome: str, unit: str, time: str, cohort: str,
                 estimator: str = "did2s", cluster: str | None = None, leads: int | None = None,

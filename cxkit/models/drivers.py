@@ -17,7 +17,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .. import _check, _deprecated
+from .. import _check
+from .._deprecated import old_keywords
 from .._docstrings import shared_docs
 from ._formula import DOCS, _model_frame, _percentiles
 
@@ -30,6 +31,7 @@ MAX_SHAPLEY_DRIVERS = 10
 
 
 @shared_docs(extra=DOCS)
+@old_keywords()
 def key_drivers(data: pd.DataFrame, *, outcome: str, drivers: Sequence[str],
                 method: str = "relative_weights", bootstrap: int = 200, seed=None,
                 conf_level: float = 0.95, model=None,
@@ -157,8 +159,7 @@ def key_drivers(data: pd.DataFrame, *, outcome: str, drivers: Sequence[str],
     >>> bool(np.isclose(table["importance"].sum(), table.attrs["r2"]))
     True
     """
-    conf_level = _check.conf_level(_deprecated.renamed_argument(
-        "key_drivers", "level", "conf_level", level, conf_level))
+    conf_level = _check.conf_level(conf_level)
     _check.one_of(method, DRIVER_METHODS, "method")
     drivers = _check.as_list(drivers, "drivers")
     _check.one_role([outcome, *drivers])

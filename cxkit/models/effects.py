@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _check
-from .._deprecated import renamed_attribute
+from .._deprecated import old_keywords, renamed_attribute
 from .._docstrings import shared_docs
 from .._results import Result
 from . import _causal
@@ -142,7 +142,7 @@ class EffectResult(Result):
         return sensitivity(self, q=q)
 
 
-@_causal.old_keywords()
+@old_keywords()
 @shared_docs(extra=_causal.DOCS)
 def effect(data: pd.DataFrame, *, treatment: str, outcome: str, confounders: Sequence[str] = (),
            method: str = "aipw", seed: int | None = None, conf_level: float = 0.95,

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _check
+from .._deprecated import old_keywords
 from .._docstrings import shared_docs
 from . import _causal
 from .effects import effect
@@ -36,7 +37,7 @@ _DOCS = {
 }
 
 
-@_causal.old_keywords()
+@old_keywords()
 def compare_effects(data: pd.DataFrame, *, treatment: str, outcome: str,
                     methods: Sequence[str] = ("naive", "regression", "ipw", "aipw"),
                     truth: float | None = None, **options) -> pd.DataFrame:
@@ -80,7 +81,7 @@ def compare_effects(data: pd.DataFrame, *, treatment: str, outcome: str,
     return table
 
 
-@_causal.old_keywords(positional_by=True)
+@old_keywords(positional_by=True)
 @shared_docs(extra=_DOCS)
 def effects_by(data: pd.DataFrame, *, by: str, treatment: str, outcome: str,
                method: str = "aipw", **options) -> pd.DataFrame:
@@ -128,7 +129,7 @@ def effects_by(data: pd.DataFrame, *, by: str, treatment: str, outcome: str,
     return table[[by] + [c for c in table.columns if c != by]]
 
 
-@_causal.old_keywords(positional_by=True)
+@old_keywords(positional_by=True)
 @shared_docs(extra=_DOCS)
 def cate(data: pd.DataFrame, *, by: str, treatment: str, outcome: str,
          confounders: Sequence[str] = (), seed: int | None = None, folds: int = 5,

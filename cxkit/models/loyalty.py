@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _check, _deprecated
-from .._deprecated import renamed_attribute
+from .._deprecated import old_keywords, renamed_attribute
 from .._docstrings import shared_docs
 from .._results import Result
 from ._formula import DOCS, _p_text
@@ -127,6 +127,7 @@ class LoyaltyModelResult(Result):
 
 
 @shared_docs(extra=DOCS)
+@old_keywords()
 def loyalty_model(data: pd.DataFrame, formula: str, *, kind: str = "auto",
                   cluster: str | None = None, conf_level: float = 0.95,
                   level: float | None = None) -> LoyaltyModelResult:
@@ -253,10 +254,10 @@ def loyalty_model(data: pd.DataFrame, formula: str, *, kind: str = "auto",
     if isinstance(data, str) and isinstance(formula, pd.DataFrame):
         warnings.warn("loyalty_model(): the data now come first, loyalty_model(data, formula); "
                       "loyalty_model(formula, data) will be removed in cxkit "
-                      f"{_deprecated.REMOVED_IN}", FutureWarning, stacklevel=2)
+                      f"{_deprecated.REMOVED_IN}", FutureWarning,
+                      stacklevel=3)  # the user's call, through old_keywords' wrapper
         data, formula = formula, data
-    conf_level = _check.conf_level(_deprecated.renamed_argument(
-        "loyalty_model", "level", "conf_level", level, conf_level))
+    conf_level = _check.conf_level(conf_level)
     _check.one_of(kind, ("auto", *KINDS), "kind")
     if not isinstance(formula, str) or "~" not in formula:
         raise ValueError(f"formula must read 'outcome ~ terms', not {formula!r}")

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .. import _check, _deprecated
-from .._deprecated import renamed_attribute
+from .. import _check
+from .._deprecated import old_keywords, renamed_attribute
 from .._docstrings import shared_docs
 from .._results import Result
 from ._formula import DOCS, _model_frame, _ols, _percentiles, _q, _term
@@ -113,6 +113,7 @@ class MediationResult(Result):
 
 
 @shared_docs(extra=DOCS)
+@old_keywords()
 def mediation(data: pd.DataFrame, *, treatment: str, mediators: Sequence[str], outcome: str,
               confounders: Sequence[str] = (), serial: bool = True, bootstrap: int = 1000,
               seed=None, conf_level: float = 0.95, cluster: str | None = None,
@@ -243,8 +244,7 @@ def mediation(data: pd.DataFrame, *, treatment: str, mediators: Sequence[str], o
     ...                 table.loc["direct", "estimate"] + table.loc["total indirect", "estimate"]))
     True
     """
-    conf_level = _check.conf_level(_deprecated.renamed_argument(
-        "mediation", "level", "conf_level", level, conf_level))
+    conf_level = _check.conf_level(conf_level)
     mediators = _check.as_list(mediators, "mediators")
     confounders = [confounders] if isinstance(confounders, str) else list(confounders)
     _check.one_role([treatment, *mediators, outcome, *confounders])

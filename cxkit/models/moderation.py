@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .. import _check, _deprecated
-from .._deprecated import renamed_attribute
+from .. import _check
+from .._deprecated import old_keywords, renamed_attribute
 from .._docstrings import shared_docs
 from .._results import Result
 from ._formula import (
@@ -145,6 +145,7 @@ class ModerationResult(Result):
 
 
 @shared_docs(extra=DOCS)
+@old_keywords()
 def moderation(data: pd.DataFrame, *, treatment: str, moderator: str, outcome: str,
                confounders: Sequence[str] = (), conf_level: float = 0.95,
                cluster: str | None = None, level: float | None = None) -> ModerationResult:
@@ -236,8 +237,7 @@ def moderation(data: pd.DataFrame, *, treatment: str, moderator: str, outcome: s
     0     budget       0.2
     1  conscious       0.7
     """
-    conf_level = _check.conf_level(_deprecated.renamed_argument(
-        "moderation", "level", "conf_level", level, conf_level))
+    conf_level = _check.conf_level(conf_level)
     confounders = [confounders] if isinstance(confounders, str) else list(confounders)
     _check.one_role([treatment, moderator, outcome, *confounders])
     frame = _model_frame(data, numeric=[treatment, outcome],

@@ -7,9 +7,9 @@ import pandas as pd
 
 from .. import _check
 from .._check import DataError
+from .._deprecated import old_keywords
 from .._docstrings import shared_docs
 from ..journeys._events import CUSTOMER, TIME, checked_events, naive_utc
-from ._causal import old_keywords
 from .effects import effect
 
 __all__ = ["moments_of_truth"]

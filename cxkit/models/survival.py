@@ -20,7 +20,7 @@ import pandas as pd
 
 from .. import _check
 from .._check import DataError
-from .._deprecated import renamed_argument, renamed_attribute
+from .._deprecated import old_keywords, renamed_attribute
 from .._docstrings import shared_docs
 from .._results import Result
 
@@ -276,6 +276,7 @@ class CoxResult(Result):
 
 
 @shared_docs
+@old_keywords()
 def cox(data: pd.DataFrame, *, duration: str, event: str, covariates, entry: str | None = None,
         strata: str | None = None, conf_level: float = 0.95, ties: str = "efron",
         level: float | None = None) -> CoxResult:
@@ -405,8 +406,7 @@ def cox(data: pd.DataFrame, *, duration: str, event: str, covariates, entry: str
     """
     from statsmodels.duration.hazard_regression import PHReg
 
-    conf_level = _check.conf_level(renamed_argument("cox", "level", "conf_level", level,
-                                                    conf_level))
+    conf_level = _check.conf_level(conf_level)
     covariates = _check.as_list(covariates, "covariates")
     _check.one_of(ties, ("efron", "breslow"), "ties")
     used = [duration, event, *covariates] + [c for c in (entry, strata) if c is not None]
