@@ -117,13 +117,7 @@ class ModerationResult(Result):
             ``conf_level``.
         """
         frame, t, m = self.data, self.treatment, self.moderator
-        values = frame[t].to_numpy(dtype=float)
-        distinct = np.unique(values)
-        if len(distinct) == 2:
-            grid = [(float(v), "value") for v in distinct]
-        else:
-            mean, sd = values.mean(), values.std(ddof=1)
-            grid = [(mean - sd, "mean - 1 SD"), (mean + sd, "mean + 1 SD")]
+        grid = _probe_points(frame[t], with_mean=False)
         rows = []
         for row in self.conditional_effects.itertuples(index=False):
             value = row[0]
@@ -268,14 +262,7 @@ def moderation(data: pd.DataFrame, *, treatment: str, moderator: str, outcome: s
             contrasts.append(vector)
         interaction = [n for n in names if n.startswith(f"{xname}:{mterm}[")]
     else:
-        values = frame[moderator].to_numpy(dtype=float)
-        distinct = np.unique(values)
-        if len(distinct) == 2:
-            points = [(float(v), "value") for v in distinct]
-        else:
-            mean, sd = values.mean(), values.std(ddof=1)
-            points = [(mean - sd, "mean - 1 SD"), (mean, "mean"), (mean + sd, "mean + 1 SD")]
-        for value, label in points:
+        for value, label in _probe_points(frame[moderator], with_mean=True):
             vector = np.zeros(len(names))
             vector[names.index(xname)] = 1.0
             vector[names.index(f"{xname}:{mterm}")] = value
@@ -301,3 +288,15 @@ def moderation(data: pd.DataFrame, *, treatment: str, moderator: str, outcome: s
                             moderator=moderator, outcome=outcome,
                             moderator_kind="categorical" if categorical else "numeric",
                             n=len(frame), conf_level=conf_level, data=frame)
+
+
+def _probe_points(values: pd.Series, *, with_mean: bool) -> list[tuple[float, str]]:
+    """Where to probe a numeric variable: its two values when it has two (0/1), otherwise its
+    mean minus and plus one standard deviation (and the mean itself, ``with_mean``)."""
+    values = values.to_numpy(dtype=float)
+    distinct = np.unique(values)
+    if len(distinct) == 2:
+        return [(float(v), "value") for v in distinct]
+    mean, sd = values.mean(), values.std(ddof=1)
+    middle = [(mean, "mean")] if with_mean else []
+    return [(mean - sd, "mean - 1 SD"), *middle, (mean + sd, "mean + 1 SD")]
