@@ -33,6 +33,10 @@ DOCS: dict[str, str] = {
         "conf_level : float\n"
         "        Confidence level of the intervals, strictly between 0 and 1 (default 0.95)."
     ),
+    "level": (
+        "level : float, optional\n"
+        "        Deprecated name of ``conf_level`` (a ``FutureWarning``; removed in cxkit 0.3.0)."
+    ),
     "seed": (
         "seed : int or numpy.random.Generator, optional\n"
         "        Seed of the random numbers (bootstrap resamples, cross-fitting splits): the same\n"

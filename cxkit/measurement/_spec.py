@@ -101,10 +101,6 @@ DOCS = {
         "        Confidence level of the two-sided percentile intervals, strictly between 0 and 1\n"
         "        (default 0.95)."
     ),
-    "level_deprecated": (
-        "level : float, optional\n"
-        "        Deprecated alias of ``conf_level`` (removed in cxkit 0.3.0)."
-    ),
 }
 
 

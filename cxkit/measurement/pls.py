@@ -185,7 +185,7 @@ def pls_sem(data: pd.DataFrame, measurement: Mapping, structural: Sequence[tuple
         seminr draws one, kept in ``result.boot.seed``.
     {doc:percentile_level}
     {doc:cores}
-    {doc:level_deprecated}
+    {doc:level}
 
     Returns
     -------

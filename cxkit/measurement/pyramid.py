@@ -128,8 +128,7 @@ def cx_pyramid(survey: pd.DataFrame, *, needs, ease, enjoy, outcome=None, top_bo
     scale : (low, high)
         The items' answer scale; answers outside it are refused.
     {doc:conf_level}
-    level : float, optional
-        Deprecated alias of ``conf_level`` (removed in cxkit 0.3.0).
+    {doc:level}
 
     Returns
     -------

@@ -263,7 +263,7 @@ def validity(survey: pd.DataFrame, constructs: Mapping[str, Sequence[str]], *,
     {doc:percentile_level}
     {doc:missing_codes}
     {doc:cores}
-    {doc:level_deprecated}
+    {doc:level}
 
     Returns
     -------

@@ -25,10 +25,6 @@ DOCS = {
         "        The table has no rows; a column is absent; values are not numbers; no value of\n"
         "        the column is present."
     ),
-    "level": (
-        "level : float, optional\n"
-        "        Deprecated name of ``conf_level`` (a ``FutureWarning``; removed in cxkit 0.3.0)."
-    ),
     "wilson": (
         "The interval is Wilson's score interval [1]_, computed by\n"
         "    ``statsmodels.stats.proportion.proportion_confint(count, n, alpha=1 - conf_level,\n"

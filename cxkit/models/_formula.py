@@ -30,10 +30,6 @@ DOCS = {
         "        where there is one, resamples whole clusters. Without it, rows are taken as\n"
         "        independent."
     ),
-    "deprecated_level": (
-        "level : float, optional\n"
-        "        Deprecated name of ``conf_level`` (it warns, and goes in cxkit 0.3.0)."
-    ),
 }
 
 

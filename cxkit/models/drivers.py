@@ -70,7 +70,7 @@ def key_drivers(data: pd.DataFrame, *, outcome: str, drivers: Sequence[str],
         ``"linear"`` (``LinearRegression()``); ``"random_forest"`` is
         ``RandomForestRegressor(n_estimators=100, min_samples_leaf=5)``, which picks up
         non-linear effects and interactions but costs a forest per bootstrap sample.
-    {doc:deprecated_level}
+    {doc:level}
 
     Returns
     -------

@@ -166,7 +166,7 @@ def loyalty_model(data: pd.DataFrame, formula: str, *, kind: str = "auto",
         maximum-likelihood models (``ordered``, ``logit``, ``poisson``, ``negbin``)
         model-based ones (the inverse information), as statsmodels gives by default.
     {doc:conf_level}
-    {doc:deprecated_level}
+    {doc:level}
 
     Returns
     -------

@@ -142,7 +142,7 @@ def mediation(data: pd.DataFrame, *, treatment: str, mediators: Sequence[str], o
     {doc:conf_level}
     {doc:bootstrap_cluster}
         Without it, the equations' own standard errors are heteroskedasticity-robust (HC1).
-    {doc:deprecated_level}
+    {doc:level}
 
     Returns
     -------

@@ -163,7 +163,7 @@ def moderation(data: pd.DataFrame, *, treatment: str, moderator: str, outcome: s
     {doc:conf_level}
     {doc:bootstrap_cluster}
         Without it, standard errors are heteroskedasticity-robust (HC1).
-    {doc:deprecated_level}
+    {doc:level}
 
     Returns
     -------

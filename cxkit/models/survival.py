@@ -313,8 +313,7 @@ def cox(data: pd.DataFrame, *, duration: str, event: str, covariates, entry: str
     ties : {"efron", "breslow"}
         Approximation of the partial likelihood for tied event times. Efron's (the default, as
         in R's ``coxph``) is the more accurate when durations are whole days or months.
-    level : float, optional
-        Deprecated name of ``conf_level`` (a ``FutureWarning``; removed in cxkit 0.3.0).
+    {doc:level}
 
     Returns
     -------
