@@ -204,11 +204,11 @@ def test_catalogue_flags_may_be_written_as_text_in_any_case():
 # --------------------------------------------------------------------------------------------
 # the checks of cxkit._check that the catalogue uses
 # --------------------------------------------------------------------------------------------
-def test_known_values_refuse_unknown_and_missing_values():
-    _check.known_values(pd.Series(["web", "app"]), ["web", "app"], "channel")
+def test_allowed_values_without_missing_refuse_unknown_and_missing_values():
+    _check.allowed_values(pd.Series(["web", "app"]), ["web", "app"], "channel", missing=False)
     with pytest.raises(cxkit.DataError, match=r"unknown value\(s\) \['nan', 'webb'\]") as info:
-        _check.known_values(pd.Series(["web", "webb", None], index=[4, 5, 6]), ["web"],
-                            "channel")
+        _check.allowed_values(pd.Series(["web", "webb", None], index=[4, 5, 6]), ["web"],
+                              "channel", missing=False)
     assert info.value.rows == [2, 3] and info.value.column == "channel"
 
 

@@ -233,15 +233,31 @@ def frame(data, *, what: str = "data") -> pd.DataFrame:
     return data
 
 
-def columns(data: pd.DataFrame, names: Iterable, *, what: str = "data") -> list:
-    """Refuse columns that are absent, or whose name the table uses twice; return ``names``."""
+def column_names(available: Iterable, names: Iterable, *, what: str = "data",
+                 hint: str | None = None) -> list:
+    """:func:`columns` for a table known by its column names only (an engine's table, not
+    read yet); ``hint`` says how to get the columns right.
+
+    >>> column_names(["customer_id", "touchpoint"], ["customer_id", "timestamp"],
+    ...              what="events")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    cxkit.DataError: column 'timestamp': column(s) not in the events table (expected ...)
+    """
+    available = [str(c) for c in available]
     names = list(dict.fromkeys(names))
-    absent = [c for c in names if c not in data.columns]
+    absent = [c for c in names if c not in available]
     if absent:
         table = "the data" if what == "data" else f"the {what} table"
         raise DataError(f"column(s) not in {table}", column=[str(c) for c in absent],
                         expected="columns " + ", ".join(map(repr, names)) + "; available: "
-                        + ", ".join(map(str, data.columns)))
+                        + ", ".join(available) + (f" ({hint})" if hint else ""))
+    return names
+
+
+def columns(data: pd.DataFrame, names: Iterable, *, what: str = "data") -> list:
+    """Refuse columns that are absent, or whose name the table uses twice; return ``names``."""
+    names = column_names(data.columns, names, what=what)
     repeated = [c for c in names if (data.columns == c).sum() > 1]
     if repeated:
         raise DataError("column name used more than once in the table",
@@ -289,14 +305,18 @@ def complete(data: pd.DataFrame, names: Sequence, *, what: str | None = None) ->
                     "complete rows", what=what)
 
 
-def allowed_values(values: pd.Series, allowed: Sequence, column: str) -> None:
-    """Refuse values outside ``allowed`` (missing values pass)."""
+def allowed_values(values: pd.Series, allowed: Sequence, column: str, *,
+                   missing: bool = True) -> None:
+    """Refuse values outside ``allowed``; a missing value passes unless ``missing=False``."""
     values = values.reset_index(drop=True)
-    bad = values.notna() & ~values.isin(list(allowed))
+    bad = ~values.isin(list(allowed))
+    if missing:
+        bad &= values.notna()
     if bad.any():
         raise DataError(f"unknown value(s) {sorted(set(map(str, values[bad])))[:5]}",
                         column=column, rows=rows(bad),
-                        expected="one of " + ", ".join(map(str, allowed)) + " (or missing)")
+                        expected="one of " + ", ".join(map(str, allowed))
+                        + (" (or missing)" if missing else ""))
 
 
 def numbers(data: pd.DataFrame, column: str, *, finite: bool = False,

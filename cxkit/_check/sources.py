@@ -65,28 +65,6 @@ def blank(values) -> pd.Series:
     return values.isna() | (values.astype(str).str.strip() == "")
 
 
-def column_names(available: Iterable, names: Iterable, *, what: str = "data",
-                 hint: str | None = None) -> list:
-    """:func:`columns` for a table known by its column names only (an engine's table, not
-    read yet); ``hint`` says how to get the columns right.
-
-    >>> column_names(["customer_id", "touchpoint"], ["customer_id", "timestamp"],
-    ...              what="events")  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    cxkit.DataError: column 'timestamp': column(s) not in the events table (expected ...)
-    """
-    available = [str(c) for c in available]
-    names = list(dict.fromkeys(names))
-    absent = [c for c in names if c not in available]
-    if absent:
-        table = "the data" if what == "data" else f"the {what} table"
-        raise DataError(f"column(s) not in {table}", column=[str(c) for c in absent],
-                        expected="columns " + ", ".join(map(repr, names)) + "; available: "
-                        + ", ".join(available) + (f" ({hint})" if hint else ""))
-    return names
-
-
 def unique_header(names: Iterable) -> None:
     """Refuse column names that a header uses more than once (blank header cells, such as
     the trailing commas of a spreadsheet export, are not names)."""
@@ -131,17 +109,6 @@ def datetime_type(dtype, column: str, *, is_datetime: bool | None = None) -> Non
         raise DataError(f"not a date-time column (dtype {dtype})", column=column,
                         expected="datetime values (load the events with cxkit.load_journeys "
                                  "or convert with pandas.to_datetime)")
-
-
-def known_values(values: pd.Series, allowed: Sequence, column: str) -> None:
-    """Refuse values outside ``allowed``, missing ones included (in :func:`allowed_values` a
-    missing value passes)."""
-    values = values.reset_index(drop=True)
-    bad = ~values.isin(list(allowed))
-    if bad.any():
-        raise DataError(f"unknown value(s) {sorted(set(map(str, values[bad])))[:5]}",
-                        column=column, rows=rows(bad),
-                        expected="one of " + ", ".join(map(str, allowed)))
 
 
 _TRUE_TEXT = frozenset({"true", "1", "yes", "y", "t"})

@@ -155,7 +155,7 @@ def _economy_tables():
     mapping = read("touchpoint_realms.csv")
     # a broken install or an edit of the shipped file
     with _check.in_source(file="cxkit/catalogue/data/touchpoint_realms.csv"):
-        _check.known_values(mapping["realm"], [*REALMS, "none"], "realm")
+        _check.allowed_values(mapping["realm"], [*REALMS, "none"], "realm", missing=False)
     return progression, realms, mapping
 
 

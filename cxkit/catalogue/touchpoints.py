@@ -123,7 +123,7 @@ def _validated(source) -> pd.DataFrame:
                            "touchpoint listed more than once", "touchpoint",
                            "one row per touchpoint")
         for col, allowed in (("level", LEVELS), ("direction", DIRECTIONS), ("stage", STAGES)):
-            _check.known_values(data[col], allowed, col)
+            _check.allowed_values(data[col], allowed, col, missing=False)
             data[col] = data[col].astype(str)
         for col in ("controllable", "moment_of_truth"):
             data[col] = _check.flags_from_text(data[col], col)
