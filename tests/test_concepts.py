@@ -363,7 +363,7 @@ def test_moments_of_truth_refuse_incomplete_or_mistyped_outcomes(six_customers):
     with pytest.raises(DataError, match="missing value") as err:
         moments_of_truth(events, outcomes.assign(csat=[3, None, 2, 6, 5, 7]), outcome="csat")
     assert err.value.column == ["csat"] and err.value.rows == [2]
-    with pytest.raises(DataError, match="not dates") as err:
+    with pytest.raises(DataError, match="not a date-time column") as err:
         moments_of_truth(events, outcomes.assign(survey_date="2024-03-01"), outcome="csat")
     assert err.value.column == "survey_date"
     with pytest.raises(DataError, match="not a number"):

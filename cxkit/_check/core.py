@@ -394,16 +394,29 @@ def varies(values: pd.Series, column: str) -> pd.Series:
     return values
 
 
+def datetime_type(dtype, column: str, *, is_datetime: bool | None = None,
+                  what: str | None = None) -> None:
+    """Refuse a column whose type is not a date-time, before any value is read.
+
+    ``dtype`` is a pandas or numpy dtype; for another type (an engine's column type), say
+    whether it is a date-time with ``is_datetime``.
+    """
+    if is_datetime is None:
+        is_datetime = pd.api.types.is_datetime64_any_dtype(dtype)
+    if not is_datetime:
+        where = f" in the {what} table" if what else ""
+        raise DataError(f"not a date-time column{where} (dtype {dtype})", column=column,
+                        expected="datetime values (load the events with cxkit.load_journeys "
+                                 "or convert with pandas.to_datetime)")
+
+
 def datetimes(data: pd.DataFrame, column: str, *, what: str | None = None) -> pd.Series:
     """A datetime column as naive UTC times (aware ones converted), positional index."""
     values = data[column].reset_index(drop=True)
     if not pd.api.types.is_datetime64_any_dtype(values):
         if values.isna().all():
             return pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-        where = f" in the {what} table" if what else ""
-        raise DataError(f"not dates{where} (dtype {values.dtype})", column=column,
-                        expected="datetime values (load the events with cxkit.load_journeys "
-                                 "or convert with pandas.to_datetime)")
+        datetime_type(values.dtype, column, what=what)
     if getattr(values.dt, "tz", None) is not None:
         values = values.dt.tz_convert("UTC").dt.tz_localize(None)
     return values

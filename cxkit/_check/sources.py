@@ -97,20 +97,6 @@ def missing_count(n_missing: int, column: str, *, unit: str = "row") -> None:
                         expected=f"a {column} in every {unit}")
 
 
-def datetime_type(dtype, column: str, *, is_datetime: bool | None = None) -> None:
-    """Refuse a column whose type is not a date-time, before any value is read.
-
-    ``dtype`` is a pandas or numpy dtype; for another type (an engine's column type), say
-    whether it is a date-time with ``is_datetime``.
-    """
-    if is_datetime is None:
-        is_datetime = pd.api.types.is_datetime64_any_dtype(dtype)
-    if not is_datetime:
-        raise DataError(f"not a date-time column (dtype {dtype})", column=column,
-                        expected="datetime values (load the events with cxkit.load_journeys "
-                                 "or convert with pandas.to_datetime)")
-
-
 _TRUE_TEXT = frozenset({"true", "1", "yes", "y", "t"})
 _FALSE_TEXT = frozenset({"false", "0", "no", "n", "f"})
 

@@ -131,9 +131,7 @@ def repeat_purchase_summary(events: pd.DataFrame, *, calibration_end, unit: str 
                        what="events")
     stamps = purchases["timestamp"]
     # not _check.datetimes: purchase days are calendar days of the timestamps' own time zone
-    if not pd.api.types.is_datetime64_any_dtype(stamps):
-        raise DataError("timestamps are not dates", column="timestamp",
-                        expected="a datetime column (see cxkit.load_journeys)")
+    _check.datetime_type(stamps.dtype, "timestamp", what="events")
     _check.refuse_rows(is_purchase & events["timestamp"].isna().to_numpy(),
                        "purchase without a timestamp", "timestamp",
                        "a timestamp on every purchase", what="events")
