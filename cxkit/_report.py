@@ -8,12 +8,23 @@ Nothing in cxkit drops or fixes data silently: a problem either raises :class:`c
 
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass, field
 from html import escape
+from io import StringIO
+from pathlib import Path
 
 import pandas as pd
 
 _REPORT_KEY = "cxkit_load_report"
+_JSON_VERSION = 1
+
+
+def empty_set_aside() -> pd.DataFrame:
+    """The set-aside table of a load that set nothing aside."""
+    return pd.DataFrame({"file": pd.Series(dtype="str"), "row": pd.Series(dtype="int64"),
+                         "line": pd.Series(dtype="Int64"), "reason": pd.Series(dtype="str")})
 
 
 @dataclass(repr=False)
@@ -26,14 +37,18 @@ class LoadReport:
     Attributes
     ----------
     source : str
-        The file (or ``"<DataFrame>"``) that was read.
+        The file, glob, folder or files (or ``"<DataFrame>"``) that were read.
     kind : str
         ``"journeys"``, ``"survey"`` or ``"catalogue"``.
     rows_read, rows_kept : int
         Data rows read from the source and rows in the returned table.
     set_aside : DataFrame
-        One row per data row that is *not* in the returned table: ``row`` (1-based data row of
-        the source), ``reason``. Empty unless rows were removed on request (``dedupe=True``).
+        One row per data row that is *not* in the returned table: ``file``, ``row`` (1 at the
+        first data row of that file; the sheet's data rows for Excel), ``line`` (the physical
+        line where the record starts in a CSV file, the sheet row in Excel, NA for Parquet
+        and DataFrames) and ``reason`` (a short phrase starting with the problem). Rows are
+        set aside with ``on_error="set_aside"`` and ``dedupe=True``; always
+        ``rows_read == rows_kept + len(set_aside)``.
     notes : list of str
         Facts about the load that did not change any row count (duplicates kept, touchpoints
         not in the catalogue, missing codes turned into NaN, channels taken from the catalogue).
@@ -48,10 +63,7 @@ class LoadReport:
     kind: str
     rows_read: int = 0
     rows_kept: int = 0
-    set_aside: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame({"row": pd.Series(dtype="int64"),
-                                              "reason": pd.Series(dtype="object")})
-    )
+    set_aside: pd.DataFrame = field(default_factory=empty_set_aside)
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     details: dict[str, pd.DataFrame] = field(default_factory=dict)
@@ -73,8 +85,9 @@ class LoadReport:
         """The report as a tidy table with columns ``section`` and ``message``."""
         rows = [("source", self.source), ("rows_read", str(self.rows_read)),
                 ("rows_kept", str(self.rows_kept))]
-        rows += [("set_aside", f"row {r}: {why}")
-                 for r, why in zip(self.set_aside["row"], self.set_aside["reason"], strict=True)]
+        rows += [("set_aside", f"{self._where(f, r, line)}: {why}")
+                 for f, r, line, why in self.set_aside[["file", "row", "line", "reason"]]
+                 .itertuples(index=False)]
         rows += [("note", n) for n in self.notes]
         rows += [("warning", w) for w in self.warnings]
         return pd.DataFrame(rows, columns=["section", "message"])
@@ -83,8 +96,9 @@ class LoadReport:
         lines = [f"Load report ({self.kind}) for {self.source}",
                  f"  rows read: {self.rows_read}, rows kept: {self.rows_kept}, "
                  f"rows set aside: {len(self.set_aside)}"]
-        for r, why in zip(self.set_aside["row"][:20], self.set_aside["reason"][:20], strict=True):
-            lines.append(f"  set aside row {r}: {why}")
+        for f, r, line, why in self.set_aside[["file", "row", "line", "reason"]].head(20) \
+                .itertuples(index=False):
+            lines.append(f"  set aside {self._where(f, r, line)}: {why}")
         if len(self.set_aside) > 20:
             lines.append(f"  ... and {len(self.set_aside) - 20} more rows set aside")
         lines += [f"  note: {n}" for n in self.notes]
@@ -92,6 +106,50 @@ class LoadReport:
         return "\n".join(lines)
 
     __repr__ = __str__
+
+    def _where(self, file, row, line) -> str:
+        where = f"row {row}" + (f" (line {line})" if not pd.isna(line) and line != row + 1
+                                else "")
+        return where if file == self.source else f"{file} {where}"
+
+    # ----------------------------------------------------------------------------------------
+    # JSON, beside a Parquet file written by a loader
+    # ----------------------------------------------------------------------------------------
+    def to_json(self, path) -> Path:
+        """Write the report as JSON (read it back with :func:`cxkit.load_report`)."""
+        data = {"cxkit_load_report": _JSON_VERSION, "source": self.source, "kind": self.kind,
+                "rows_read": int(self.rows_read), "rows_kept": int(self.rows_kept),
+                "notes": list(self.notes), "warnings": list(self.warnings),
+                "set_aside": _table_json(self.set_aside),
+                "details": {k: _table_json(v) for k, v in self.details.items()}}
+        path = Path(path)
+        partial = path.with_name(f".{path.name}.partial")
+        try:
+            partial.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n",
+                               encoding="utf-8")
+            os.replace(partial, path)
+        finally:
+            partial.unlink(missing_ok=True)
+        return path
+
+    @classmethod
+    def from_json(cls, path) -> LoadReport:
+        """The report written by :meth:`to_json`."""
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            version = data.get("cxkit_load_report") if isinstance(data, dict) else None
+        except (OSError, ValueError) as err:
+            raise ValueError(f"{path}: not a cxkit load report ({err})") from None
+        if version != _JSON_VERSION:
+            raise ValueError(f"{path}: not a cxkit load report (version {version!r})")
+        aside = _table_from_json(data["set_aside"])
+        report = cls(source=data["source"], kind=data["kind"], rows_read=data["rows_read"],
+                     rows_kept=data["rows_kept"],
+                     set_aside=aside if len(aside.columns) else empty_set_aside(),
+                     notes=list(data["notes"]), warnings=list(data["warnings"]),
+                     details={k: _table_from_json(v) for k, v in data["details"].items()})
+        return report
 
     def _repr_html_(self) -> str:
         items = "".join(f"<li>{escape(n)}</li>" for n in self.notes)
@@ -111,11 +169,29 @@ def attach_report(data: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
     return data
 
 
-def load_report(data: pd.DataFrame) -> LoadReport:
-    """The :class:`LoadReport` of a table returned by a cxkit loader.
+def _table_json(table: pd.DataFrame) -> dict:
+    return json.loads(table.to_json(orient="table", index=False, date_unit="ns"))
+
+
+def _table_from_json(data: dict) -> pd.DataFrame:
+    table = pd.read_json(StringIO(json.dumps(data)), orient="table")
+    for column in table.columns:  # JSON's table schema has no string type: object → str
+        if table[column].dtype == object and table[column].map(
+                lambda v: v is None or isinstance(v, str)).all():
+            table[column] = table[column].astype("str")
+    if "line" in table.columns:
+        table["line"] = table["line"].astype("Int64")
+    return table.reset_index(drop=True)
+
+
+def load_report(data) -> LoadReport:
+    """The :class:`LoadReport` of a table returned by a cxkit loader, or of a Parquet file
+    written by ``load_journeys(..., to=...)``.
 
     The report travels with the table (in ``data.attrs``); tables derived from it by pandas
-    operations usually keep it, but a table built from scratch has none.
+    operations usually keep it, but a table built from scratch has none. A loader that
+    writes Parquet writes the report beside it as JSON (``events.parquet`` →
+    ``events.report.json``): pass either path.
 
     Examples
     --------
@@ -133,6 +209,8 @@ def load_report(data: pd.DataFrame) -> LoadReport:
       note: channel taken from the catalogue (the data have no channel)
       note: 1 exact duplicate event(s) kept (pass dedupe=True to remove them): rows 2
     """
+    if isinstance(data, (str, os.PathLike)):
+        return LoadReport.from_json(report_path(data))
     report = data.attrs.get(_REPORT_KEY) if isinstance(data, pd.DataFrame) else None
     if report is None:
         raise ValueError(
@@ -140,3 +218,13 @@ def load_report(data: pd.DataFrame) -> LoadReport:
             "(cxkit.load_journeys, cxkit.load_survey, cxkit.catalogue)"
         )
     return report
+
+
+def report_path(path) -> Path:
+    """Where the JSON report of a Parquet file written by a loader lives
+    (``validated/events.parquet`` → ``validated/events.report.json``)."""
+    path = Path(path)
+    if path.name.endswith(".report.json"):
+        return path
+    stem = path.name[: -len(".parquet")] if path.name.endswith(".parquet") else path.name
+    return path.with_name(stem + ".report.json")

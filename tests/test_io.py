@@ -55,8 +55,8 @@ REFUSED = [
             "latin1_byte_in_utf8_csv_gz"),
     refused("journeys", "journeys_title_row.xlsx", ["customer_id", "timestamp", "touchpoint"],
             [], "pass skiprows=2", "excel_title_row_above_header"),
-    refused("journeys", "journeys_ragged_row.csv", None, [2], "more fields than the header",
-            "ragged_row_with_unquoted_comma"),
+    refused("journeys", "journeys_ragged_row.csv", None, [2],
+            "wrong number of fields: 5 (the header has 4)", "ragged_row_with_unquoted_comma"),
     refused("journeys", "journeys_duplicate_header.csv", "touchpoint", [],
             "used more than once", "column_name_repeated_in_header"),
     refused("journeys", "journeys_export.tsv", None, [], "unsupported file type '.tsv'",
@@ -68,10 +68,10 @@ REFUSED = [
     refused("journeys", "journeys_not_xlsx.xlsx", None, [], "cannot read the file as .xlsx",
             "xlsx_that_is_not_a_workbook"),
     # --- journeys: ids, touchpoints, values
-    refused("journeys", "journeys_empty_customer_id.csv", "customer_id", [2, 4], "empty id",
-            "empty_customer_ids"),
-    refused("journeys", "journeys_nan_customer_id.parquet", "customer_id", [2], "empty id",
-            "nan_customer_id_in_parquet"),
+    refused("journeys", "journeys_empty_customer_id.csv", "customer_id", [2, 4],
+            "empty or placeholder id", "empty_customer_ids"),
+    refused("journeys", "journeys_nan_customer_id.parquet", "customer_id", [2],
+            "empty or placeholder id", "nan_customer_id_in_parquet"),
     refused("journeys", "journeys_empty_touchpoint.csv", "touchpoint", [3], "empty value",
             "empty_touchpoint"),
     refused("journeys", "journeys_unknown_touchpoint.csv", "touchpoint", [2, 4],
@@ -111,7 +111,7 @@ REFUSED = [
             "undeclared_missing_code", **NPS),
     refused("survey", "survey_undeclared_missing_code.xlsx", "csr_2", [2], "csr_2: -99",
             "undeclared_missing_code_in_xlsx", **NPS),
-    refused("survey", "survey_empty_id.csv", "customer_id", [2], "empty id",
+    refused("survey", "survey_empty_id.csv", "customer_id", [2], "empty or placeholder id",
             "empty_respondent_id", **NPS),
     refused("survey", "survey_duplicate_respondent.csv", "customer_id", [1, 3],
             "respondent key is not unique", "duplicate_respondent_ids", **NPS),
@@ -215,14 +215,16 @@ def test_an_empty_id_in_a_mapped_id_column_is_named_as_the_file_names_it():
     raw = pd.DataFrame({"client": ["c1", " ", "c2"], "timestamp": ["2024-03-01 09:00"] * 3,
                         "touchpoint": ["web_visit"] * 3})
     with pytest.raises(cxkit.DataError,
-                       match=r"^<DataFrame>: column 'client' \(customer_id\), row 2: empty id"):
+                       match=r"^<DataFrame>: column 'client' \(customer_id\), row 2: empty or "
+                             "placeholder id"):
         cxkit.load_journeys(raw, columns={"customer_id": "client"})
 
 
 def test_survey_errors_name_mapped_columns_as_the_file_names_them():
     raw = pd.DataFrame({"respondent": ["r1", "r2", ""], "facilita_1": [7, 9, 5]})
     with pytest.raises(cxkit.DataError,
-                       match=r"column 'respondent' \(customer_id\), row 3: empty id"):
+                       match=r"column 'respondent' \(customer_id\), row 3: empty or "
+                             "placeholder id"):
         cxkit.load_survey(raw, columns={"customer_id": "respondent", "ease_1": "facilita_1"})
     with pytest.raises(cxkit.DataError, match=r"column 'facilita_1' \(ease_1\), row 2: value"):
         cxkit.load_survey(raw.assign(respondent=["r1", "r2", "r3"]),
@@ -327,7 +329,8 @@ def test_dedupe_removes_exact_duplicates_and_lists_them_as_set_aside():
     report = cxkit.load_report(events)
     assert (report.rows_read, report.rows_kept, len(events)) == (5, 3, 3)
     assert report.set_aside.to_dict("list") == {
-        "row": [3, 5], "reason": ["exact duplicate of an earlier event"] * 2}
+        "file": [str(BAD / "journeys_exact_duplicates.csv")] * 2, "row": [3, 5],
+        "line": [4, 6], "reason": ["exact duplicate of an earlier event"] * 2}
     assert events["customer_id"].tolist() == ["c1", "c1", "c2"]
     assert events["touchpoint"].tolist() == ["purchase", "web_visit", "purchase"]
     assert "2 exact duplicate event(s) removed (dedupe=True)" in report.notes
@@ -397,12 +400,15 @@ EVENT_VALUES = [59.9, np.nan, 0.1, -3.25, 1234.5678]
 @pytest.fixture
 def events():
     return pd.DataFrame({
-        "customer_id": ["007", "7", "NA", "c-4", "007"],
+        "customer_id": ["007", "7", "N-A", "c-4", "007"],
         "timestamp": pd.to_datetime(EVENT_TIMES).tz_localize("UTC"),
         "touchpoint": ["purchase", "support_call", "csr_report_view", "purchase",
                        "word_of_mouth_received"],
         "channel": ["store", "phone", "web", "web", "social"],
         "value": EVENT_VALUES,
+        # text that other readers take for missing values stays text (outside the ids, where
+        # the contract makes NA, None, nan ... placeholders that are never ids)
+        "note": ["NA", "None", "nan", "N/A", "null"],
     })
 
 
@@ -438,7 +444,8 @@ def test_events_round_trip_unchanged(events, tmp_path, fmt):
     loaded = cxkit.load_journeys(_write(events, tmp_path, fmt))
     assert loaded.columns[:5].tolist() == ["customer_id", "timestamp", "touchpoint", "channel",
                                            "value"]
-    assert loaded["customer_id"].tolist() == ["007", "7", "NA", "c-4", "007"]
+    assert loaded["customer_id"].tolist() == ["007", "7", "N-A", "c-4", "007"]
+    assert loaded["note"].tolist() == ["NA", "None", "nan", "N/A", "null"]
     assert all(isinstance(v, str) for v in loaded["customer_id"])
     assert str(loaded["timestamp"].dtype) == "datetime64[ns, UTC]"
     assert loaded["timestamp"].tolist() == [pd.Timestamp(t, tz="UTC") for t in EVENT_TIMES]
@@ -581,8 +588,12 @@ def test_microsecond_epoch_read_as_seconds_is_refused_not_overflowed():
 # property: any valid journey table loads with no row lost and no value changed
 # --------------------------------------------------------------------------------------------
 TOUCHPOINTS = cxkit.catalogue()["touchpoint"].tolist()
-ids = st.one_of(st.sampled_from(["007", "0", "00042", "NA", "nan", "None"]),
-                st.text(string.ascii_letters + string.digits + "-_.", min_size=1, max_size=8))
+# placeholders (NA, nan, None, -, ...) are never ids: the contract refuses them (tested in
+# test_io_corpus.py); every other text is an id, kept exactly
+PLACEHOLDERS = {"", "null", "none", "nan", "n/a", "na", "#n/a", "-", "undefined"}
+ids = st.one_of(st.sampled_from(["007", "0", "00042", "N-A", "nan0", "None_"]),
+                st.text(string.ascii_letters + string.digits + "-_.", min_size=1, max_size=8)
+                .filter(lambda s: s.strip().lower() not in PLACEHOLDERS))
 instants = st.datetimes(min_value=dt.datetime(1990, 1, 1), max_value=dt.datetime(2090, 12, 31),
                         timezones=st.just(UTC))
 values = st.one_of(st.just(float("nan")), st.floats(allow_infinity=False))

@@ -1,0 +1,151 @@
+"""The engine of the loaders: one private DuckDB database per load.
+
+Every load opens a :class:`Session`: an in-process DuckDB database that keeps the order in
+which rows were read (``preserve_insertion_order``), counts time in UTC, may use at most
+:data:`MEMORY_LIMIT` and spills beyond that to a private temporary folder, which also holds
+any other temporary file of the load (a file transcoded to UTF-8, a Parquet file being
+written). Closing the session — also after an error or Ctrl-C — removes that folder.
+
+DuckDB reports a Ctrl-C as ``RuntimeError("Query interrupted")`` or ``InterruptException``;
+the session turns both back into :class:`KeyboardInterrupt`. Any other engine error is an
+:class:`EngineError`, which the loaders turn into a :class:`cxkit.DataError` naming the file.
+"""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+import tempfile
+from contextlib import suppress
+from pathlib import Path
+
+#: Memory DuckDB may use before it spills to the session's temporary folder.
+MEMORY_LIMIT = "1GB"
+_NAMES = itertools.count()
+
+
+class EngineError(Exception):
+    """DuckDB could not run a query (a damaged file, most often); ``str()`` is its message."""
+
+
+def interrupted(err: BaseException) -> bool:
+    """Whether ``err`` is DuckDB's report of a Ctrl-C."""
+    import duckdb
+
+    return isinstance(err, duckdb.InterruptException) or (
+        type(err) is RuntimeError and "interrupt" in str(err).lower())
+
+
+def lit(value) -> str:
+    """``value`` as a SQL literal (text quoted, numbers as they are, ``None`` as NULL)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def ident(name) -> str:
+    """A column or table name quoted for SQL."""
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def text_list(values) -> str:
+    """A SQL list literal of text values, ``['a', 'b']``."""
+    return "[" + ", ".join(lit(str(v)) for v in values) + "]"
+
+
+class Session:
+    """A private DuckDB database for one load (use as a context manager)."""
+
+    def __init__(self, *, memory_limit: str = MEMORY_LIMIT):
+        import duckdb
+
+        self.folder = Path(tempfile.mkdtemp(prefix="cxkit-load-"))
+        try:
+            self.con = duckdb.connect(config={
+                "memory_limit": memory_limit,
+                "temp_directory": str(self.folder / "spill"),
+                "preserve_insertion_order": True,
+            })
+            self.con.execute("SET TimeZone = 'UTC'")
+        except BaseException:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def close(self) -> None:
+        with suppress(Exception):
+            self.con.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def name(self, stem: str = "t") -> str:
+        """A fresh table name for this session."""
+        return f"_cx_{stem}_{next(_NAMES)}"
+
+    def path(self, name: str) -> Path:
+        """A path for a temporary file inside the session's private folder."""
+        return self.folder / name
+
+    def run(self, query: str, params: dict | None = None, *, fetch: str | None = "rows"):
+        """Run ``query`` (with named ``params``, ``$name`` in the query); ``fetch``:
+        ``"arrow"`` (a pyarrow Table), ``"rows"`` (tuples), ``"one"`` (the first row) or
+        ``None`` (nothing, e.g. CREATE)."""
+        if params:  # only the parameters the query uses (DuckDB refuses others)
+            params = {k: v for k, v in params.items() if f"${k}" in query}
+        try:
+            if fetch == "arrow":  # a relation, not a DB-API result: no extra copy
+                return self.con.sql(query, params=params or None).to_arrow_table()
+            result = self.con.execute(query, params or None)
+            if fetch is None:
+                return None
+            rows = result.fetchall()
+            return rows[0] if fetch == "one" else rows
+        except KeyboardInterrupt:
+            raise
+        except Exception as err:  # DuckDB's own exception types, and pyarrow's
+            if interrupted(err):
+                raise KeyboardInterrupt from None
+            raise EngineError(_first_line(err)) from None
+
+    def register(self, name: str, table) -> None:
+        """Make a pyarrow Table queryable as ``name`` (no copy)."""
+        self.con.register(name, table)
+
+    def types(self, query: str) -> dict[str, str]:
+        """The column names and DuckDB types of ``query``'s result (nothing is read)."""
+        try:
+            rel = self.con.sql(f"SELECT * FROM ({query}) LIMIT 0")
+            return {name: str(kind) for name, kind in zip(rel.columns, rel.types, strict=True)}
+        except KeyboardInterrupt:
+            raise
+        except Exception as err:
+            if interrupted(err):
+                raise KeyboardInterrupt from None
+            raise EngineError(_first_line(err)) from None
+
+
+def _first_line(err: BaseException) -> str:
+    """The engine's message without its advice to change reader options (which would be the
+    wrong advice to a user of the loaders)."""
+    text = str(err).strip()
+    lines = [line for line in text.splitlines() if line.strip()]
+    keep = []
+    for line in lines:
+        if line.startswith(("Possible fixes", "  file =", "* ")) or " = " in line[:40]:
+            break
+        keep.append(line.strip())
+    message = " ".join(keep) or (lines[0] if lines else type(err).__name__)
+    for prefix in ("IO Error: ", "Invalid Input Error: ", "Conversion Error: "):
+        message = message.replace(prefix, "")
+    return message

@@ -1,0 +1,473 @@
+"""One load, from the files to the checked stage: what both loaders share.
+
+A :class:`Load` opens a private DuckDB session, reads every part of the source
+(:mod:`._sources`), maps the user's column names onto the kit's, and builds the *stage*: one
+temporary table with a row per record the engine read, its part (``__cx_file``), its position
+in the part (``__cx_ord``), its sheet row (Excel) and every checked column converted
+(:mod:`._convert`, :mod:`.times`) next to a problem code.
+
+Problems are found by queries over the stage — one query for every row check, small ones for
+the rest — and by DuckDB's rejects table (records with the wrong number of fields). Under
+``on_error="raise"`` the first check that finds anything raises one :class:`DataError` naming
+the file, the column and every row with that problem; under ``"set_aside"`` each row with a
+problem is listed once (with its first problem) in the report and dropped from the stage.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .. import _check
+from .._check import DataError
+from .._report import LoadReport, empty_set_aside
+from . import _csv
+from ._engine import EngineError, Session, ident
+from ._sources import LINE, ORD, Part, open_part, parts_of, source_label
+
+FIELDS = 0  # the order of the field-count check: before every other
+
+
+@dataclass(frozen=True)
+class Check:
+    """A problem the loader looks for: where it is in the order of checks, its column, the
+    stage's condition and text (``cond``, ``raw``; None when found otherwise), the reason of
+    a row set aside and the DataError's problem and expectation."""
+
+    order: int
+    column: object
+    cond: str | None
+    raw: str | None
+    reason: Callable[[object], str]
+    problem: Callable[[list], tuple[str, str]]
+
+
+class Load:
+    """A load in progress (use as a context manager: the session closes on exit)."""
+
+    def __init__(self, source, *, kind: str, on_error: str = "raise", tz: str = "UTC",
+                 time_format=None, dialect: _csv.Dialect | None = None, sheet=0,
+                 skiprows: int | None = None, name: str | None = None,
+                 memory_limit: str | None = None):
+        _check.one_of(on_error, ("raise", "set_aside"), "on_error")
+        if skiprows is not None and (isinstance(skiprows, bool) or not isinstance(skiprows, int)
+                                     or skiprows < 0):
+            raise ValueError(f"skiprows must be a whole number of lines, not {skiprows!r}")
+        self.parts: list[Part] = parts_of(source)
+        if name is not None:
+            for part in self.parts:
+                part.name = name
+        self.label = name if name is not None else source_label(source)
+        self.kind, self.on_error, self.tz, self.time_format = kind, on_error, tz, time_format
+        self.dialect = dialect or _csv.Dialect()
+        self.sheet, self.skiprows = sheet, skiprows
+        self.report = LoadReport(source=self.label, kind=kind)
+        self.memory_limit = memory_limit
+        self.session: Session | None = None
+        self.stage = ""
+        self.names: dict[str, str] = {}
+        self.checks: dict[int, Check] = {}
+        self.found: list[tuple] = []     # (order, part, ord, row, line, raw)
+        self.set_aside = empty_set_aside()
+
+    def __enter__(self):
+        self.session = Session(**({"memory_limit": self.memory_limit}
+                                  if self.memory_limit else {}))
+        return self
+
+    def __exit__(self, *exc):
+        self.session.close()
+        return False
+
+    # ----------------------------------------------------------------------------------------
+    # reading and naming
+    # ----------------------------------------------------------------------------------------
+    def open(self, *, expected=(), id_column: str | None = None) -> None:
+        for part in self.parts:
+            with _engine_errors(part):
+                open_part(self.session, part, self.dialect, sheet=self.sheet,
+                          skiprows=self.skiprows, expected=expected, id_column=id_column)
+
+    def rename(self, columns, *, canonical=None, required=()) -> list[dict[str, str]]:
+        """Per part, ``{name: the part's column}`` with ``columns=`` applied (the kit's name
+        → the user's); the mapped columns, the required ones and the same columns in every
+        part are checked."""
+        mapping = dict(columns or {})
+        if canonical is not None:
+            unknown = [k for k in mapping if k not in canonical]
+            if unknown:
+                raise ValueError(f"columns= maps unknown canonical name(s) {unknown}; "
+                                 "canonical names are " + ", ".join(canonical))
+        self.names = {c: user for c, user in mapping.items() if c != user}
+        out, first = [], None
+        for part in self.parts:
+            available = part.columns
+            absent = [user for user in mapping.values() if user not in available]
+            if absent:
+                raise DataError("mapped column(s) not in the data", file=part.name,
+                                column=absent, expected="columns named in columns= to exist; "
+                                "available: " + ", ".join(available))
+            clash = [c for c, user in mapping.items() if c != user and c in available]
+            if clash:
+                raise DataError("the data already have column(s) with the name(s) you mapped "
+                                "another column onto", file=part.name, column=clash,
+                                expected="rename or drop one of the two columns")
+            back = {user: c for c, user in mapping.items()}
+            named = {back.get(col, col): col for col in available}
+            missing = [c for c in required if c not in named]
+            if missing:
+                hint = ", ".join(f'"{c}": "<your column>"' for c in missing)
+                raise DataError("required column(s) missing", file=part.name, column=missing,
+                                expected=f"columns {', '.join(required)}; available: "
+                                f"{', '.join(available)}; map yours with columns={{{hint}}}")
+            if first is not None and set(named) != set(first[1]):
+                raise DataError("the files do not have the same columns", file=part.name,
+                                expected=f"the columns of {first[0]}: "
+                                + ", ".join(first[1]))
+            first = first or (part.name, list(named))
+            out.append(named)
+        return out
+
+    # ----------------------------------------------------------------------------------------
+    # the stage
+    # ----------------------------------------------------------------------------------------
+    def build(self, select: Callable[[int, Part], tuple[list, list[str]]]) -> str:
+        """Create the stage. ``select(i, part)`` gives the part's converted columns (a list
+        of :class:`Conv`, over ``__r{j}``, the part's j-th column) and its other columns
+        (``[(sql, name)]``)."""
+        self.stage = self.session.name("stage")
+        for i, part in enumerate(self.parts):
+            convs, others = select(i, part)
+            line = LINE if part.kind == "xlsx" else "CAST(NULL AS BIGINT)"
+            fields = "__cx_fields" if part.kind == "csv" else "CAST(NULL AS INTEGER)"
+            raw = ", ".join(f"{ident(c)} AS __r{j}" for j, c in enumerate(part.columns))
+            query = (f"SELECT {i} AS __cx_file, {ORD}, {line} AS __cx_line, {fields} AS "
+                     f"__cx_fields" + (f", {raw}" if raw else "") + f" FROM {part.relation}")
+            depth = max((len(c.layers) for c in convs), default=0)
+            for level in range(depth):
+                exprs = [f"{sql} AS {name}" for c in convs if level < len(c.layers)
+                         for name, sql in c.layers[level].items()]
+                if exprs:
+                    query = f"SELECT *, {', '.join(exprs)} FROM ({query})"
+            keep = [name for c in convs for name in c.keep]
+            final = ", ".join(["__cx_file", "__cx_ord", "__cx_line", "__cx_fields", *keep,
+                               *(f"{sql} AS {ident(name)}" for sql, name in others),
+                               "CAST(NULL AS BOOLEAN) AS __cx_drop"])
+            query = f"SELECT {final} FROM ({query})"
+            with _engine_errors(part):
+                try:
+                    self._insert(i, query)
+                except EngineError as err:
+                    if part.csv is None or not _csv.needs_serial(err):
+                        raise
+                    serial = _csv.relation(self.session, part.csv, parallel=False)
+                    self._insert(i, query.replace(part.relation, serial))
+                    part.relation = serial
+        counts = dict(self.session.run(f"SELECT __cx_file, count(*) FROM {self.stage} "
+                                       "GROUP BY __cx_file"))
+        for i, part in enumerate(self.parts):
+            part.n_read = int(counts.get(i, 0))
+            if part.csv is not None:
+                _csv.collect_rejects(self.session, part.csv)
+                part.rowmap = _csv.RowMap(part.csv, part.n_read)
+        self.report.rows_read = sum(p.n_read + len(p.csv.rejects if p.csv else ())
+                                    for p in self.parts)
+        if self.report.rows_read == 0:
+            raise DataError("the table has a header but no data rows", file=self.parts[0].name,
+                            expected="at least one row")
+        self._rejects()
+        return self.stage
+
+    def _insert(self, i: int, query: str) -> None:
+        if i == 0:
+            self.session.run(f"CREATE TEMP TABLE {self.stage} AS {query}", fetch=None)
+            return
+        try:
+            self.session.run(f"INSERT INTO {self.stage} BY NAME {query}", fetch=None)
+        except EngineError as err:
+            if "onversion" not in str(err) and "cast" not in str(err).lower():
+                raise
+            raise DataError(f"its columns do not have the types of the first file's ({err})",
+                            file=self.parts[i].name,
+                            expected="files with the same columns and types") from None
+
+    def _rejects(self) -> None:
+        """Records DuckDB could not split into the header's fields: problems of order 0."""
+        width = len(self.parts[0].columns)
+        self.add_checks([Check(FIELDS, None, "__cx_fields IS NOT NULL",
+                               f"'wrong number of fields: ' || __cx_fields || ' (the header has "
+                               f"{width})'", lambda raw: raw, _fields_problem)])
+        for i, part in enumerate(self.parts):
+            if part.csv is None or not part.csv.rejects:
+                continue
+            rows = part.rowmap.reject_rows()
+            if any(r.kind == "INVALID ENCODING" for r in part.csv.rejects):
+                bad = [row for row, r in zip(rows, part.csv.rejects, strict=True)
+                       if r.kind == "INVALID ENCODING"]
+                _csv.raise_encoding_error(part.csv, bad)
+            lines = part.rowmap.reject_lines() if self.on_error == "set_aside" else \
+                [None] * len(rows)
+            width = len(part.columns)
+            for reject, row, line in zip(part.csv.rejects, rows, lines, strict=True):
+                self.found.append((FIELDS, i, None, row, line,
+                                   _csv.reject_reason(reject, width)))
+
+    # ----------------------------------------------------------------------------------------
+    # checks
+    # ----------------------------------------------------------------------------------------
+    def add_checks(self, checks: list[Check]) -> None:
+        """Run the row checks of ``checks`` in one query over the stage."""
+        for check in checks:
+            self.checks[check.order] = check
+        run = [c for c in checks if c.cond is not None]
+        if not run:
+            return
+        order = " ".join(f"WHEN {c.cond} THEN {c.order}" for c in run)
+        raw = " ".join(f"WHEN {c.cond} THEN CAST({c.raw or 'NULL'} AS VARCHAR)" for c in run)
+        where = " OR ".join(f"({c.cond})" for c in run)
+        rows = self.session.run(
+            f"SELECT CASE {order} END, __cx_file, __cx_ord, __cx_line, CASE {raw} END "
+            f"FROM {self.stage} WHERE __cx_drop IS NULL AND ({where})")
+        self.found += [(o, f, d, None, line, r) for o, f, d, line, r in rows]
+
+    def add_found(self, check: Check, rows) -> None:
+        """Problems found by a query of their own: ``rows`` of ``(part, ord, raw)``."""
+        self.checks[check.order] = check
+        self.found += [(check.order, f, o, None, None, raw) for f, o, raw in rows]
+
+    def resolve(self, *, before: int | None = None) -> None:
+        """Under ``"raise"``, raise the first problem found (of an order below ``before``);
+        under ``"set_aside"`` (with ``before=None``), list every row with a problem and drop
+        it from the stage."""
+        found = [f for f in self.found if before is None or f[0] < before]
+        if not found:
+            return
+        if self.on_error == "raise":
+            self._raise(found)
+        if before is not None:
+            return
+        self._set_aside(found)
+
+    def _raise(self, found) -> None:
+        first = min(f[0] for f in found)
+        mine = [f for f in found if f[0] == first]
+        part_index = min(f[1] for f in mine)
+        mine = [f for f in mine if f[1] == part_index]
+        part = self.parts[part_index]
+        rows = self._rows(part, mine)
+        ordered = sorted(zip(rows, mine, strict=True), key=lambda t: t[0])
+        examples = list(dict.fromkeys(f[5] for _, f in ordered if f[5] is not None))
+        check = self.checks[first]
+        problem, expected = check.problem(examples)
+        raise DataError(problem, file=part.name, column=check.column,
+                        rows=sorted(set(rows)), expected=expected, names=self.names)
+
+    def _rows(self, part: Part, found) -> list[int]:
+        ords = np.array([f[2] if f[2] is not None else 0 for f in found], dtype=np.int64)
+        if part.rowmap is not None:
+            mapped = part.rowmap.rows(ords)
+        else:
+            mapped = ords
+        return [int(f[3]) if f[3] is not None else int(r) for f, r in
+                zip(found, mapped, strict=True)]
+
+    def _lines(self, part: Part, found) -> list:
+        if part.rowmap is not None:
+            ords = [f[2] for f in found if f[2] is not None]
+            lines = iter(part.rowmap.lines(ords).tolist())
+            return [f[4] if f[2] is None else next(lines) for f in found]
+        if part.kind == "xlsx":
+            return [f[4] for f in found]
+        return [None] * len(found)
+
+    def _set_aside(self, found) -> None:
+        records, drops = [], []
+        by_part: dict[int, list] = {}
+        for f in found:
+            by_part.setdefault(f[1], []).append(f)
+        for i in sorted(by_part):
+            part, items = self.parts[i], by_part[i]
+            rows, lines = self._rows(part, items), self._lines(part, items)
+            first: dict[int, tuple] = {}
+            for f, row, line in zip(items, rows, lines, strict=True):
+                if row not in first or f[0] < first[row][0][0]:
+                    first[row] = (f, line)
+            for row in sorted(first):
+                f, line = first[row]
+                records.append((part.name, row, line, self.checks[f[0]].reason(f[5])))
+                if f[2] is not None:
+                    drops.append((i, f[2]))
+        self.drop(drops)
+        self.set_aside = _aside_frame(records, self.set_aside)
+        self.found = [f for f in self.found if f not in found]
+
+    def drop(self, keys) -> None:
+        """Mark rows ``(part, ord)`` of the stage as set aside."""
+        if not keys:
+            return
+        import pyarrow as pa
+
+        table = pa.table({"f": pa.array([k[0] for k in keys], pa.int64()),
+                          "o": pa.array([k[1] for k in keys], pa.int64())})
+        name = self.session.name("drop")
+        self.session.register(name, table)
+        self.session.run(f"UPDATE {self.stage} SET __cx_drop = true FROM {name} "
+                         f"WHERE __cx_file = f AND __cx_ord = o", fetch=None)
+
+    def add_set_aside(self, keys_reasons) -> None:
+        """Rows ``(part, ord, reason)`` removed after the checks (exact duplicates)."""
+        records = []
+        by_part: dict[int, list] = {}
+        for k in keys_reasons:
+            by_part.setdefault(k[0], []).append(k)
+        for i, items in sorted(by_part.items()):
+            part = self.parts[i]
+            found = [(None, i, o, None, None, None) for _, o, _ in items]
+            rows, lines = self._rows(part, found), self._lines(part, found)
+            records += [(part.name, r, line, why) for r, line, (_, _, why) in
+                        zip(rows, lines, items, strict=True)]
+        self.drop([(f, o) for f, o, _ in keys_reasons])
+        self.set_aside = _aside_frame(records, self.set_aside)
+
+    def rows_of(self, keys) -> list[int]:
+        """Data rows of stage rows ``(part, ord)``."""
+        out = []
+        for f, o in keys:
+            out += self._rows(self.parts[f], [(None, f, o, None, None, None)])
+        return out
+
+    def finish(self, rows_kept: int) -> LoadReport:
+        report = self.report
+        report.rows_kept = int(rows_kept)
+        report.set_aside = self.set_aside
+        if report.rows_read != report.rows_kept + len(report.set_aside):
+            raise AssertionError(f"cxkit: {report.rows_read} rows read, {report.rows_kept} "
+                                 f"kept and {len(report.set_aside)} set aside")
+        return report
+
+def _fields_problem(examples) -> tuple[str, str]:
+    found = sorted({int(e.split(":")[1].split("(")[0]) for e in examples
+                    if e.startswith("wrong number")})
+    widths = {e.split("header has ")[1].rstrip(")") for e in examples if "header has" in e}
+    if found:
+        return (f"wrong number of fields: {', '.join(map(str, found))} (the header has "
+                f"{', '.join(sorted(widths))})",
+                "every row with as many fields as the header (is a separator inside an "
+                "unquoted value, or a line cut short?)")
+    return (examples[0] if examples else "unreadable record",
+            "quotes closed at the end of a quoted field")
+
+
+def _aside_frame(records, before: pd.DataFrame) -> pd.DataFrame:
+    if not records:
+        return before
+    new = pd.DataFrame({
+        "file": pd.Series([r[0] for r in records], dtype="str"),
+        "row": pd.Series([r[1] for r in records], dtype="int64"),
+        "line": pd.array([r[2] for r in records], dtype="Int64"),
+        "reason": pd.Series([r[3] for r in records], dtype="str"),
+    })
+    return new if before.empty else pd.concat([before, new], ignore_index=True)
+
+
+class _engine_errors:
+    """Turn an engine error while reading ``part`` into a DataError naming its file."""
+
+    def __init__(self, part: Part):
+        self.part = part
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, err, traceback):
+        if isinstance(err, EngineError):
+            suffix = {"csv": ".csv.gz" if self.part.name.lower().endswith(".gz") else ".csv",
+                      "parquet": ".parquet", "xlsx": ".xlsx"}.get(self.part.kind, "table")
+            raise DataError(f"cannot read the file as {suffix}: {err}", file=self.part.name,
+                            expected=f"a valid {suffix} file") from None
+        if isinstance(err, DataError) and err.file is None:
+            raise DataError(err.problem, file=self.part.name, column=err.column,
+                            rows=err.rows, expected=err.expected).with_traceback(traceback) \
+                from None
+        return False
+
+
+# --------------------------------------------------------------------------------------------
+# ids, in both loaders
+# --------------------------------------------------------------------------------------------
+def _id_kinds(load: Load, column: str) -> list[str]:
+    user = load.names.get(column, column)
+    return [p.types[user] for p in load.parts]
+
+
+def refuse_float_ids(load: Load, column: str) -> None:
+    """Refuse ids stored as floats that cannot hold every digit (``1e20`` and ``2e20`` are
+    one number in int64): a problem of the column, whatever ``on_error``."""
+    from . import _convert
+
+    if not any(_convert.is_float(k) or _convert.is_decimal(k) for k in _id_kinds(load, column)):
+        return
+    rows = _convert.float_id_check(load.session, load.stage, column)
+    if rows:
+        i = rows[0][0]
+        mine = [r for r in rows if r[0] == i]
+        shown = ", ".join(f"{v:g}" for v in list(dict.fromkeys(r[2] for r in mine))[:3])
+        raise DataError(f"ids stored as floating-point numbers too large to hold every digit "
+                        f"({shown}): different ids may have become the same number",
+                        file=load.parts[i].name, column=column,
+                        rows=load.rows_of([(f, o) for f, o, _ in mine]), names=load.names,
+                        expected="ids stored as text (export the id column as text)")
+
+
+def id_checks(column: str, base: int) -> list[Check]:
+    """The row checks of an id column (the stage's ``{column}__bad``)."""
+    return [Check(base + code, column, f"{column}__bad = {code}", f"{column}__raw",
+                  _id_reason(code, column), _id_problem(code)) for code in (1, 2, 3, 4)]
+
+
+def _id_reason(code: int, column: str):
+    def reason(raw):
+        return {1: f"empty or placeholder id {raw!r}", 2: "formula in an id",
+                3: f"Excel error cell {raw!r} in {column}",
+                4: f"id in scientific notation {raw!r} (digits lost in a spreadsheet?)"}[code]
+    return reason
+
+
+def _id_problem(code: int):
+    def problem(examples):
+        shown = ", ".join(repr(e) for e in examples[:5])
+        return {
+            1: (f"empty or placeholder id(s): {shown}", "an id in every row (NULL, N/A, -, "
+                "undefined, nan and the like are not ids)"),
+            2: ("formula in an id (a spreadsheet formula, not its value)", "ids as plain text"),
+            3: (f"Excel error cell(s) {shown}", "ids"),
+            4: (f"id(s) in scientific notation {shown}: a spreadsheet has dropped digits",
+                "ids as text, every digit"),
+        }[code]
+    return problem
+
+
+def id_notes(load: Load, column: str) -> None:
+    """The report's notes on ids: spaces around them, whole numbers stored as floats."""
+    from . import _convert
+
+    kept = f"{load.stage} WHERE __cx_drop IS NULL"
+    kinds = _id_kinds(load, column)
+    if any(_convert.is_text(k) for k in kinds):
+        n, keys = load.session.run(
+            f"SELECT count(*), list([__cx_file, __cx_ord] ORDER BY __cx_file, __cx_ord)[1:10] "
+            f"FROM {kept} AND {column} <> trim({column})", fetch="one")
+        if n:
+            rows = load.rows_of([tuple(k) for k in keys])
+            load.report.notes.append(
+                f"{n} {column} value(s) with spaces around them, kept as they are (so ' c1' "
+                "and 'c1' are different ids): rows " + ", ".join(map(str, rows)))
+    if any(_convert.is_float(k) for k in kinds):
+        first = load.session.run(f"SELECT {column}__float FROM {kept} AND {column}__float IS "
+                                 "NOT NULL LIMIT 1")
+        if first:
+            load.report.notes.append(f"{column} stored as decimals (e.g. {first[0][0]!r}); "
+                                     "read as whole-number ids")

@@ -1,0 +1,438 @@
+"""The journey loader: event exports → the canonical, classified event table (or a Parquet
+file of it), with a report of every load.
+
+The data contract (see ``DESIGN.md``): journey events have ``customer_id`` (string),
+``timestamp`` (UTC), ``touchpoint``, ``channel`` and ``value``. Column names are mapped with
+``columns=`` and labels with ``values=``; nothing is guessed, converted or dropped silently:
+problems raise :class:`cxkit.DataError` or, with ``on_error="set_aside"``, keep the row out
+and list it in the load report (:func:`cxkit.load_report`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from .. import _check
+from .._docstrings import shared_docs
+from .._read import looks_like_personal_data
+from .._report import attach_report, report_path
+from ..catalogue import CHANNELS, CLASS_COLUMNS
+from ..catalogue import catalogue as build_catalogue
+from . import _convert, times
+from ._csv import Dialect
+from ._engine import ident, lit, text_list
+from ._load import Check, Load, id_checks, id_notes, refuse_float_ids
+from ._output import LOADER_DOCS, arrow_to_pandas, frame_extras
+
+JOURNEY_COLUMNS = ("customer_id", "timestamp", "touchpoint", "channel", "value")
+REQUIRED_JOURNEY_COLUMNS = ("customer_id", "timestamp", "touchpoint")
+EPOCH_UNITS = times.EPOCH_UNITS
+_ID, _TOUCHPOINT, _CHANNEL, _VALUE, _UNKNOWN = 10, 200, 210, 300, 400
+
+
+@shared_docs(extra=LOADER_DOCS)
+def load_journeys(source, *, columns: Mapping[str, str] | None = None,
+                  values: Mapping[str, Mapping[str, str]] | None = None, tz: str = "UTC",
+                  time_format: str | None = None, catalogue=None, on_unknown: str = "keep",
+                  on_error: str = "raise", dedupe: bool = False, sep: str = ",",
+                  decimal: str = ".", thousands: str | None = None, quotechar: str = '"',
+                  encoding: str = "utf-8", sheet=0, skiprows: int | None = None, to=None):
+    """Load journey events into the canonical, classified event table.
+
+    Parameters
+    ----------
+    source : path, glob, folder, list of paths or DataFrame
+        A ``.csv``, ``.csv.gz``, ``.parquet`` or ``.xlsx`` file, a glob such as
+        ``"logs/2025-*.csv"``, a folder (its CSV and Parquet files, in name order), a list
+        of paths, or a pandas DataFrame. Row numbers count from 1 in each file.
+    columns : dict, optional
+        Canonical name → your column name, e.g. ``{"customer_id": "client", "timestamp":
+        "ts"}``. Canonical names: ``customer_id``, ``timestamp``, ``touchpoint`` (required),
+        ``channel``, ``value`` (optional). Other columns are kept after the canonical ones.
+    values : dict, optional
+        Your labels → the catalogue's, per canonical column (``touchpoint``, ``channel``),
+        e.g. ``{"channel": {"telefono": "phone", "negozio": "store"}}``. Each mapping is
+        recorded in the report with how many events it changed.
+    tz : str
+        Time zone in which *naive* timestamps (no offset) were recorded, e.g.
+        ``"Europe/Rome"``. Timestamps with an offset (``+01:00``, ``Z``) are converted to UTC.
+        A mix of naive and offset timestamps is refused.
+    time_format : str, optional
+        How to read timestamps that are not ISO 8601 text: ``"s"``, ``"ms"``, ``"us"`` or
+        ``"ns"`` for integer epochs (analytics exports), or a ``strftime`` pattern such as
+        ``"%Y%m%d"`` for compact dates like ``19970101`` or ``"%d/%m/%Y %H:%M"``.
+        Integer timestamps are never guessed: without ``time_format`` they are refused.
+    catalogue : path or DataFrame, optional
+        The touchpoint catalogue (default: :func:`cxkit.catalogue`).
+    on_unknown : {"keep", "raise"}
+        Touchpoints missing from the catalogue are kept with ``level`` NaN and counted in the
+        report, or refused (set aside with ``on_error="set_aside"``).
+    {doc:on_error}
+    dedupe : bool
+        Exact duplicate events are reported and kept (default) or removed (``True``; the
+        removed rows are listed in the report's ``set_aside``).
+    {doc:dialect}
+    sheet : int or str
+        Sheet of an Excel file.
+    skiprows : int, optional
+        Lines to skip above the header (title lines in an exported sheet or CSV).
+    to : path, optional
+        Write the validated, classified events to this Parquet file instead of returning
+        them (streamed by the engine: the table is never held in pandas; timestamps in
+        microseconds), with the report beside it as JSON (``events.parquet`` →
+        ``events.report.json``, read it with :func:`cxkit.load_report`). Every
+        :mod:`cxkit.journeys` function takes the path.
+
+    Returns
+    -------
+    DataFrame or pathlib.Path
+        One row per event: ``customer_id`` (str), ``timestamp`` (datetime64[ns, UTC]),
+        ``touchpoint`` (str), ``channel`` (str), ``value`` (float, may be NaN), and from the
+        catalogue ``level``, ``stage``, ``direction``, ``controllable`` and
+        ``moment_of_truth`` (NaN for touchpoints not in the catalogue), then any other column
+        of the source. Rows keep the source's order. The load report is available with
+        :func:`cxkit.load_report`. With ``to=``, the path of the Parquet file.
+
+    Raises
+    ------
+    DataError
+        Missing or unmapped columns; empty or placeholder customer ids (``NULL``, ``N/A``,
+        ``-``, ...), formulas or Excel error cells; empty, unparsable, mixed naive/aware or
+        non-existent local timestamps; integer timestamps without ``time_format``; values
+        that are not finite numbers or integers above 2**53; rows with more or fewer fields
+        than the header; a damaged or empty file. The error names the file, the rows (1 at
+        the first data row) and a column mapped with ``columns=`` as your file names it:
+        ``column 'Zeit' (timestamp), row 4: ...``. With ``on_error="set_aside"`` the rows
+        with such a problem are listed in the report instead; a problem of the whole file
+        or column still raises.
+
+    Examples
+    --------
+    >>> import pandas as pd, cxkit
+    >>> raw = pd.DataFrame({"client": ["c1", "c1", "c2"],
+    ...                     "when": ["2024-03-01 09:00", "2024-03-02 18:30", "2024-03-05 12:00"],
+    ...                     "what": ["email_click", "purchase", "support_call"],
+    ...                     "amount": [None, 59.9, None]})
+    >>> events = cxkit.load_journeys(raw, columns={"customer_id": "client", "timestamp": "when",
+    ...                              "touchpoint": "what", "value": "amount"}, tz="Europe/Rome")
+    >>> events[["customer_id", "timestamp", "touchpoint", "channel", "level"]]
+      customer_id                 timestamp    touchpoint channel        level
+    0          c1 2024-03-01 08:00:00+00:00   email_click   email   engagement
+    1          c1 2024-03-02 17:30:00+00:00      purchase     web  interaction
+    2          c2 2024-03-05 11:00:00+00:00  support_call   phone  interaction
+
+    A row that cannot be read is set aside with its row number and reason:
+
+    >>> raw.loc[1, "when"] = "N/D"
+    >>> events = cxkit.load_journeys(raw, columns={"customer_id": "client", "timestamp": "when",
+    ...                              "touchpoint": "what"}, on_error="set_aside")
+    >>> cxkit.load_report(events).set_aside[["row", "reason"]]
+       row                    reason
+    0    2  unreadable timestamp 'N/D'
+    """
+    _check.one_of(on_unknown, ("keep", "raise"), "on_unknown")
+    times.check_tz(tz)
+    times.check_time_format(time_format)
+    dialect = Dialect.checked(sep=sep, decimal=decimal, thousands=thousands,
+                              quotechar=quotechar, encoding=encoding)
+    labels = checked_values(values, ("touchpoint", "channel"))
+    target = _target(to)
+    cat = build_catalogue() if catalogue is None else build_catalogue(catalogue)
+    mapping = dict(columns or {})
+    with Load(source, kind="journeys", on_error=on_error, tz=tz, time_format=time_format,
+              dialect=dialect, sheet=sheet, skiprows=skiprows,
+              memory_limit="1GB" if target else "4GB") as load:
+        load.open(expected=[mapping.get(c, c) for c in REQUIRED_JOURNEY_COLUMNS],
+                  id_column=mapping.get("customer_id", "customer_id"))
+        named = load.rename(mapping, canonical=JOURNEY_COLUMNS,
+                            required=REQUIRED_JOURNEY_COLUMNS)
+        has = set(named[0])
+        extras = [c for c in named[0] if c not in JOURNEY_COLUMNS and c not in CLASS_COLUMNS]
+        replaced = [c for c in named[0] if c in CLASS_COLUMNS]
+        with _check.in_source(names=load.names):
+            load.build(lambda i, part: _select(part, named[i], extras, labels, load))
+        events = _Events(load, cat, has, extras, labels, on_unknown=on_unknown)
+        events.check()
+        events.notes(replaced)
+        events.duplicates(dedupe=dedupe)
+        if target is not None:
+            return events.write(target)
+        return events.frame()
+
+
+def checked_values(values, allowed) -> dict[str, dict[str, str]]:
+    """``values=`` as ``{column: {label: label}}``, checked."""
+    if values is None:
+        return {}
+    if not isinstance(values, Mapping):
+        raise TypeError(f"values must be a dict such as {{'channel': {{'telefono': 'phone'}}}}, "
+                        f"not {type(values).__name__}")
+    out = {}
+    for column, mapping in values.items():
+        if column not in allowed:
+            raise ValueError(f"values= maps labels of {column!r}; it can map "
+                             + ", ".join(map(repr, allowed)))
+        if not isinstance(mapping, Mapping) or not mapping:
+            raise TypeError(f"values[{column!r}] must be a non-empty dict of your label → the "
+                            f"kit's, not {mapping!r}")
+        out[column] = {str(k): str(v) for k, v in mapping.items()}
+    return out
+
+
+def _target(to):
+    if to is None:
+        return None
+    if not isinstance(to, (str, os.PathLike)):
+        raise TypeError(f"to must be a path ending in .parquet, not {type(to).__name__}")
+    path = Path(to)
+    if path.suffix.lower() != ".parquet":
+        raise ValueError(f"to= must end in .parquet, not {path.name!r}")
+    if path.is_dir():
+        raise ValueError(f"to= names a folder ({path}); give a file such as {path}/events.parquet")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _select(part, named, extras, labels, load):
+    """The stage's columns for one part."""
+    position = {c: part.columns.index(user) for c, user in named.items()}
+
+    def x(c):
+        return f"__r{position[c]}"
+
+    def kind(c):
+        return part.types[named[c]]
+
+    dialect = load.dialect if part.kind == "csv" else Dialect()
+    convs = [
+        _convert.id_columns(x("customer_id"), kind("customer_id"), "customer_id",
+                            file=part.name),
+        times.time_columns(x("timestamp"), kind("timestamp"), "timestamp", file=part.name,
+                           time_format=load.time_format,
+                           aware_ns=named["timestamp"] in getattr(part, "aware_ns", set())),
+        _convert.label_columns(x("touchpoint"), kind("touchpoint"), "touchpoint",
+                               file=part.name, mapping=labels.get("touchpoint"),
+                               required=True),
+    ]
+    if "channel" in named:
+        convs.append(_convert.label_columns(x("channel"), kind("channel"), "channel",
+                                            file=part.name, mapping=labels.get("channel")))
+    if "value" in named:
+        convs.append(_convert.number_columns(x("value"), kind("value"), "value",
+                                             file=part.name, decimal=dialect.decimal,
+                                             thousands=dialect.thousands))
+    return convs, [(x(c), c) for c in extras]
+
+
+class _Events:
+    """The checks, notes and output of a journey load, over the stage."""
+
+    def __init__(self, load: Load, cat: pd.DataFrame, has, extras, labels, *, on_unknown):
+        self.load, self.cat, self.has, self.extras = load, cat, has, extras
+        self.labels, self.on_unknown = labels, on_unknown
+        self.session, self.stage = load.session, load.stage
+        self.enum = self.session.name("touchpoints")
+        listed = ", ".join(map(lit, cat["touchpoint"]))
+        self.session.run(f"CREATE TYPE {self.enum} AS ENUM ({listed})", fetch=None)
+        self.clock = None
+
+    # ----------------------------------------------------------------------------------------
+    def check(self) -> None:
+        load = self.load
+        refuse_float_ids(load, "customer_id")
+        load.add_checks(id_checks("customer_id", _ID))
+        self.clock = times.check_times(load, "timestamp")
+        load.resolve(before=_TOUCHPOINT)
+        checks = [Check(_TOUCHPOINT + 1, "touchpoint", "touchpoint__bad = 1", None,
+                        lambda raw: "empty touchpoint",
+                        lambda ex: ("empty value", "a touchpoint in every row")),
+                  Check(_TOUCHPOINT + 4, "touchpoint", "touchpoint__bad = 4", "touchpoint__raw",
+                        lambda raw: f"Excel error cell {raw!r} in touchpoint",
+                        lambda ex: _convert.number_problem(4, ex))]
+        if "channel" in self.has:
+            checks.append(Check(_CHANNEL + 4, "channel", "channel__bad = 4", "channel__raw",
+                                lambda raw: f"Excel error cell {raw!r} in channel",
+                                lambda ex: _convert.number_problem(4, ex)))
+        if "value" in self.has:
+            checks += [Check(_VALUE + code, "value", f"value__bad = {code}", "value__raw",
+                             lambda raw, code=code: _convert.number_reason(code, raw, "value"),
+                             lambda ex, code=code: _convert.number_problem(code, ex))
+                       for code in (4, 1, 2, 3)]
+        load.add_checks(checks)
+        if self.on_unknown == "raise":
+            rows = self.session.run(
+                f"SELECT __cx_file, __cx_ord, touchpoint FROM {self.stage} WHERE __cx_drop "
+                f"IS NULL AND touchpoint__bad IS NULL AND TRY_CAST(touchpoint AS {self.enum}) "
+                "IS NULL")
+            names = sorted({r[2] for r in rows})
+            load.add_found(Check(
+                _UNKNOWN, "touchpoint", None, None,
+                lambda raw: f"touchpoint not in the catalogue: {raw!r}",
+                lambda ex: (f"touchpoint(s) not in the catalogue: {names}",
+                            "touchpoints listed in the catalogue (extend it with "
+                            "cxkit.catalogue(extend=...))")), rows)
+        load.resolve()
+
+    # ----------------------------------------------------------------------------------------
+    def kept(self) -> str:
+        return f"{self.stage} WHERE __cx_drop IS NULL"
+
+    def notes(self, replaced) -> None:
+        load, report, session = self.load, self.load.report, self.session
+        kept = self.kept()
+        id_notes(load, "customer_id")
+        note = self.clock.note()
+        if note:
+            report.notes.append(note)
+        for column, mapping in self.labels.items():
+            if column in self.has:
+                counts = dict(session.run(f"SELECT {column}__from, count(*) FROM {kept} AND "
+                                          f"{column}__from > 0 GROUP BY 1"))
+                report.notes.append(_convert.mapped_note(column, mapping, counts, "event"))
+        self._classified()
+        if replaced:
+            report.notes.append("column(s) " + ", ".join(replaced) + " of the data replaced by "
+                                "the catalogue's classification")
+
+    def _classified(self) -> None:
+        """The notes of the catalogue lookup: unknown touchpoints, channels filled in."""
+        report, session, kept = self.load.report, self.session, self.kept()
+        rows = session.run(
+            f"SELECT touchpoint, count(*) AS n, min(__cx_file * 4294967296 + __cx_ord) AS first "
+            f"FROM {kept} AND TRY_CAST(touchpoint AS {self.enum}) IS NULL GROUP BY touchpoint "
+            "ORDER BY n DESC, first")
+        if rows:
+            report.notes.append(
+                f"{sum(r[1] for r in rows)} event(s) with {len(rows)} touchpoint(s) not in the "
+                "catalogue kept with level NaN: " + ", ".join(str(r[0]) for r in rows[:10]))
+            report.details["unknown_touchpoints"] = pd.DataFrame(
+                {"touchpoint": pd.Series([r[0] for r in rows], dtype="str"),
+                 "events": pd.Series([r[1] for r in rows], dtype="int64")})
+        if "channel" not in self.has:
+            report.notes.append("channel taken from the catalogue (the data have no channel)")
+        else:
+            n, keys = session.run(
+                f"SELECT count(*), list([__cx_file, __cx_ord] ORDER BY __cx_file, __cx_ord)"
+                f"[1:10] FROM {kept} AND channel IS NULL AND TRY_CAST(touchpoint AS "
+                f"{self.enum}) IS NOT NULL", fetch="one")
+            if n:
+                rows = self.load.rows_of([tuple(k) for k in keys])
+                report.notes.append(f"channel taken from the catalogue for {n} event(s) with an "
+                                    "empty channel: rows " + ", ".join(map(str, rows)))
+        known = sorted(set(CHANNELS) | set(self.cat["channel"]))
+        odd = session.run(f"SELECT DISTINCT channel FROM ({self.select()}) WHERE channel IS NOT "
+                          f"NULL AND NOT list_contains({text_list(known)}, channel) ORDER BY 1",
+                          self.clock.named())
+        if odd:
+            report.notes.append("channels not in the catalogue's list (kept): "
+                                + ", ".join(str(r[0]) for r in odd))
+
+    # ----------------------------------------------------------------------------------------
+    def select(self, *, parquet: bool = False, where: str = "") -> str:
+        """The output columns over the kept rows of the stage, in file order."""
+        cat = self.cat
+        k = "__k"
+        columns = ["customer_id"]
+        utc = self.clock.utc_sql
+        columns.append(f"CAST(make_timestamp(CAST(({utc}) // 1000 AS BIGINT)) AS TIMESTAMPTZ) "
+                       "AS timestamp" if parquet else f"({utc}) AS timestamp")
+        columns.append("touchpoint")
+        channels = text_list(cat["channel"])
+        columns.append(f"coalesce(channel, {channels}[{k}]) AS channel" if "channel" in self.has
+                       else f"{channels}[{k}] AS channel")
+        columns.append("value" if "value" in self.has else "CAST(NULL AS DOUBLE) AS value")
+        for col in ("level", "stage", "direction"):
+            columns.append(f"{text_list(cat[col])}[{k}] AS {col}")
+        for col in ("controllable", "moment_of_truth"):
+            flags = "[" + ", ".join("true" if v else "false" for v in cat[col]) + "]"
+            columns.append(f"{flags}[{k}] AS {col}")
+        columns += [ident(c) for c in self.extras]
+        columns += ["__cx_file", "__cx_ord"]
+        inner = (f"SELECT *, CAST(enum_code(TRY_CAST(touchpoint AS {self.enum})) AS INTEGER) + 1 "
+                 f"AS {k} FROM {self.kept()}" + (f" AND ({where})" if where else ""))
+        return f"SELECT {', '.join(columns)} FROM ({inner})"
+
+    def duplicates(self, *, dedupe: bool) -> None:
+        """Exact duplicate events (every output column equal): reported, or set aside."""
+        cols = ["customer_id", "timestamp", "touchpoint", "channel", "value",
+                *(ident(c) for c in self.extras)]
+        listed = ", ".join(cols)
+        params = self.clock.named()
+        rows = self.session.run(f"""
+            WITH o AS ({self.select()}),
+                 h AS (SELECT __cx_file, __cx_ord, hash({listed}) AS k FROM o),
+                 c AS (SELECT __cx_file, __cx_ord FROM h WHERE k IN
+                       (SELECT k FROM h GROUP BY k HAVING count(*) > 1))
+            SELECT __cx_file, __cx_ord FROM (
+                SELECT o.__cx_file, o.__cx_ord, row_number() OVER (PARTITION BY {listed}
+                       ORDER BY o.__cx_file, o.__cx_ord) AS n
+                FROM o SEMI JOIN c ON o.__cx_file = c.__cx_file AND o.__cx_ord = c.__cx_ord)
+            WHERE n > 1 ORDER BY __cx_file, __cx_ord""", params)
+        if not rows:
+            return
+        keys = [(int(f), int(o)) for f, o in rows]
+        found = self.load.rows_of(keys)
+        table = self._rows_table(keys)
+        self.load.report.details["duplicates"] = table.assign(row=found)
+        if dedupe:
+            self.load.add_set_aside([(f, o, "exact duplicate of an earlier event")
+                                     for f, o in keys])
+            self.load.report.notes.append(f"{len(keys)} exact duplicate event(s) removed "
+                                          "(dedupe=True)")
+        else:
+            self.load.report.notes.append(
+                f"{len(keys)} exact duplicate event(s) kept (pass dedupe=True to remove them): "
+                "rows " + ", ".join(map(str, found[:10])) + (" ..." if len(found) > 10 else ""))
+
+    def _rows_table(self, keys) -> pd.DataFrame:
+        import pyarrow as pa
+
+        name = self.session.name("keys")
+        self.session.register(name, pa.table({"f": [k[0] for k in keys],
+                                              "o": [k[1] for k in keys]}))
+        table = self.session.run(
+            f"SELECT * FROM ({self.select()}) SEMI JOIN {name} ON __cx_file = f AND "
+            f"__cx_ord = o ORDER BY __cx_file, __cx_ord", self.clock.named(), fetch="arrow")
+        return self._pandas(table)
+
+    def _pandas(self, table) -> pd.DataFrame:
+        frame = arrow_to_pandas(table, nanoseconds=("timestamp",))
+        part = self.load.parts[0]
+        if part.kind == "frame" and self.extras:
+            frame = frame_extras(frame, part.frame, [part.columns.index(
+                self.load.names.get(c, c)) for c in self.extras], self.extras)
+        return frame.drop(columns=["__cx_file", "__cx_ord"]).reset_index(drop=True)
+
+    def frame(self) -> pd.DataFrame:
+        table = self.session.run(self.select(), self.clock.named(), fetch="arrow")
+        out = self._pandas(table)
+        report = self.load.finish(len(out))
+        report.warnings += looks_like_personal_data(out, skip=("timestamp", "value"))
+        return attach_report(out, report)
+
+    def write(self, target: Path) -> Path:
+        """Stream the output to ``target`` (through a partial file that an interruption
+        removes) and write the report beside it."""
+        partial = target.with_name(f".{target.name}.partial")
+        query = self.select(parquet=True).replace(", __cx_file, __cx_ord FROM", " FROM")
+        try:
+            count = self.session.run(
+                f"COPY ({query}) TO {lit(str(partial))} (FORMAT parquet, COMPRESSION zstd)",
+                self.clock.named(), fetch="one")[0]
+            sample = self.session.run(f"SELECT * FROM ({self.select()}) LIMIT 2000",
+                                      self.clock.named(), fetch="arrow")
+            report = self.load.finish(count)
+            report.warnings += looks_like_personal_data(self._pandas(sample),
+                                                        skip=("timestamp", "value"))
+            report.to_json(report_path(target))
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
+        return target
+
+
+__all__ = ["EPOCH_UNITS", "JOURNEY_COLUMNS", "REQUIRED_JOURNEY_COLUMNS", "load_journeys"]
