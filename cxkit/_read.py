@@ -174,8 +174,13 @@ def looks_like_personal_data(data: pd.DataFrame, skip=()) -> list[str]:
             warnings.append(f"column {col!r} looks like personal data by its name; "
                             "pseudonymise or drop it before sharing")
             continue
-        values = data[col].dropna()
-        if values.empty or not (values.dtype == object or pd.api.types.is_string_dtype(values)):
+        column = data[col]
+        if not (column.dtype == object or pd.api.types.is_string_dtype(column)):
+            continue
+        values = column.iloc[:5000].dropna()  # the first 500 values, without a full copy
+        if len(values) < 500 and len(column) > 5000:
+            values = column.dropna()
+        if values.empty:
             continue
         sample = values.astype(str).head(500)
         for label, pattern in (("e-mail addresses", _PII_EMAIL), ("phone numbers", _PII_PHONE)):

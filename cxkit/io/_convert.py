@@ -33,12 +33,14 @@ class ColumnRefused(DataError):
 class Conv:
     """The SQL of one converted column: ``layers`` of ``{name: expression}`` evaluated one
     after the other (each sees the names of the layers before), and ``keep``, the names that
-    go into the stage."""
+    go into the stage (by default all but the working columns ``__p*`` and the problem code
+    and text ``__bad``, ``__raw``, which the checks read before the stage is written)."""
 
     def __init__(self, *layers: dict, keep=None):
         self.layers = [dict(layer) for layer in layers]
         self.keep = list(keep) if keep is not None else [
-            n for layer in self.layers for n in layer if "__p" not in n]
+            n for layer in self.layers for n in layer
+            if not any(part in n for part in ("__p", "__bad", "__raw"))]
 
 
 def is_text(kind: str) -> bool:
@@ -63,7 +65,15 @@ def is_nested(kind: str) -> bool:
 
 
 def trimmed(x: str) -> str:
-    return f"trim(CAST({x} AS VARCHAR))"
+    """``x`` as text without spaces around it (``trim`` copies every string: it runs only on
+    the strings that start or end with a space)."""
+    text = f"CAST({x} AS VARCHAR)"
+    return f"CASE WHEN {text} < '!' OR ends_with({text}, ' ') THEN trim({text}) ELSE {text} END"
+
+
+def _errors(t: str) -> str:
+    """``t`` is one of Excel's error values."""
+    return f"(starts_with({t}, '#') AND {t} IN ({_in_list(EXCEL_ERRORS)}))"
 
 
 # --------------------------------------------------------------------------------------------
@@ -89,20 +99,34 @@ def id_columns(x: str, kind: str, column: str, *, file: str) -> Conv:
             f"CASE WHEN {x} IS NULL THEN 1 END"
         return Conv({column: value, f"{column}__bad": bad,
                      f"{column}__raw": f"CASE WHEN {x} IS NULL THEN '' END",
-                     f"{column}__float": f"CAST({x} AS DOUBLE)"})
+                     f"{column}__float": f"CAST({x} AS DOUBLE)",
+                     f"{column}__spaced": "CAST(NULL AS BOOLEAN)"})
     if not is_text(kind):
         text = f"CAST({x} AS VARCHAR)"
         return Conv({column: text, f"{column}__bad": f"CASE WHEN {x} IS NULL THEN 1 END",
-                     f"{column}__raw": f"CASE WHEN {x} IS NULL THEN '' END"})
-    t = f"{column}__pt"
-    bad = (f"CASE WHEN {t} IS NULL OR lower({t}) IN ({_in_list(PLACEHOLDER_IDS)}) THEN 1 "
-           f"WHEN starts_with({t}, '=') THEN 2 "
-           f"WHEN {t} IN ({_in_list(EXCEL_ERRORS)}) THEN 3 "
-           f"WHEN regexp_full_match({t}, '[+-]?[0-9]+([.,][0-9]+)?[eE][+][0-9]+') THEN 4 END")
-    return Conv({t: trimmed(x)},
-                {column: f"CAST({x} AS VARCHAR)", f"{column}__bad": bad},
+                     f"{column}__raw": f"CASE WHEN {x} IS NULL THEN '' END",
+                     f"{column}__spaced": "CAST(NULL AS BOOLEAN)"})
+    # Only an id that starts with a space, '=', '#', '-', 'n' or 'u' (in either case), ends
+    # with a space or holds a '+' can be a problem: the others skip the closer look.
+    text = f"CAST({x} AS VARCHAR)"
+    t = trimmed(x)
+    longest = max(map(len, PLACEHOLDER_IDS))
+    closer = (f"CASE WHEN length({t}) <= {longest} AND lower({t}) IN "
+              f"({_in_list(PLACEHOLDER_IDS)}) THEN 1 "
+              f"WHEN starts_with({t}, '=') THEN 2 "
+              f"WHEN {_errors(t)} THEN 3 "
+              f"WHEN contains({t}, '+') AND regexp_full_match({t}, "
+              f"'[+-]?[0-9]+([.,][0-9]+)?[eE][+][0-9]+') THEN 4 END")
+    suspect = (f"ascii({text}) IN (9, 32, 35, 45, 61, 78, 85, 110, 117) OR "
+               f"ends_with({text}, ' ') OR contains({text}, '+')")
+    bad = f"CASE WHEN {x} IS NULL OR {text} = '' THEN 1 WHEN {column}__ps THEN {closer} END"
+    padded = (f"CASE WHEN {column}__ps AND {column}__bad IS NULL THEN {text} < '!' OR "
+              f"ends_with({text}, ' ') END")
+    return Conv({f"{column}__ps": suspect},
+                {column: text, f"{column}__bad": bad},
                 {f"{column}__raw": f"CASE WHEN {column}__bad IS NOT NULL THEN "
-                                   f"coalesce({column}, '') END"})
+                                   f"coalesce({column}, '') END",
+                 f"{column}__spaced": padded})
 
 
 def float_id_check(session, stage: str, column: str):
@@ -161,18 +185,34 @@ def number_columns(x: str, kind: str, column: str, *, file: str, decimal: str = 
     plain = t if thousands is None else f"replace({t}, {lit(thousands)}, '')"
     if decimal != ".":
         plain = f"replace({plain}, {lit(decimal)}, '.')"
+    if decimal == "." and thousands is None:
+        # DuckDB's own reading of a number (spaces around it allowed), less what it accepts
+        # beyond a plain decimal number: underscores (1_000) and words (inf, nan, refused
+        # below as not finite)
+        text = f"CAST({x} AS VARCHAR)"
+        n = f"{column}__pn"
+        bad = (f"CASE WHEN {n} IS NULL THEN CASE WHEN {x} IS NULL OR trim({text}) = '' THEN NULL "
+               f"WHEN {_errors(f'trim({text})')} THEN 4 ELSE 1 END "
+               f"WHEN NOT isfinite({n}) THEN 2 "
+               f"WHEN abs({n}) >= {_EXACT} AND NOT regexp_matches({text}, '[.eE]') AND "
+               f"coalesce(abs(TRY_CAST({text} AS HUGEINT)) > {_EXACT}, true) THEN 3 END")
+        return Conv(
+            {n: f"CASE WHEN NOT contains({text}, '_') THEN TRY_CAST({text} AS DOUBLE) END"},
+            {f"{column}__bad": bad},
+            {column: f"CASE WHEN {column}__bad IS NULL THEN {n} END",
+             f"{column}__raw": f"CASE WHEN {column}__bad IS NOT NULL THEN trim({text}) END"})
     pattern = lit(number_pattern(decimal, thousands))
+    parsed = f"CASE WHEN regexp_full_match({t}, {pattern}) THEN TRY_CAST({plain} AS DOUBLE) END"
     integer = f"NOT contains({t}, {lit(decimal)}) AND NOT regexp_matches({t}, '[eE]')"
     bad = (f"CASE WHEN {t} IS NULL OR {t} = '' THEN NULL "
-           f"WHEN {t} IN ({_in_list(EXCEL_ERRORS)}) THEN 4 "
-           f"WHEN lower({t}) IN ({_in_list(_NON_FINITE)}) THEN 2 "
+           f"WHEN {_errors(t)} THEN 4 "
            f"WHEN {n} IS NULL THEN 1 "
-           f"WHEN isinf({n}) THEN 2 "
+           f"WHEN NOT isfinite({n}) THEN 2 "
            f"WHEN abs({n}) >= {_EXACT} AND {integer} AND coalesce(abs(TRY_CAST("
            f"{plain} AS HUGEINT)) > {_EXACT}, true) THEN 3 END")
     return Conv(
         {t: trimmed(x)},
-        {n: f"CASE WHEN regexp_full_match({t}, {pattern}) THEN TRY_CAST({plain} AS DOUBLE) END"},
+        {n: parsed},
         {f"{column}__bad": bad},
         {column: f"CASE WHEN {column}__bad IS NULL THEN {n} END",
          f"{column}__raw": f"CASE WHEN {column}__bad IS NOT NULL THEN {t} END"})
@@ -203,7 +243,7 @@ def number_problem(code: int, examples: list[str]) -> tuple[str, str]:
 # labels: touchpoints, channels and other text
 # --------------------------------------------------------------------------------------------
 def label_columns(x: str, kind: str, column: str, *, file: str, mapping: dict | None = None,
-                  required: bool = False) -> Conv:
+                  required: bool = False, name: str | None = None) -> Conv:
     """The stage's ``{column}`` (text, after ``values=``), ``__bad`` (1 empty, 4 Excel
     error), ``__raw`` and ``__from`` (the position of the ``values=`` label it was mapped
     from, 1-based).
@@ -221,9 +261,10 @@ def label_columns(x: str, kind: str, column: str, *, file: str, mapping: dict | 
     else:
         value = text
     t = trimmed(x)
-    empty = f"WHEN {x} IS NULL OR {t} = '' THEN 1 " if required else ""
-    bad = f"CASE {empty}WHEN {t} IN ({_in_list(EXCEL_ERRORS)}) THEN 4 END"
-    second = {column: value, f"{column}__bad": bad}
+    empty = f"WHEN {x} IS NULL OR ({text} < '!' AND trim({text}) = '') THEN 1 " if required \
+        else ""
+    bad = f"CASE {empty}WHEN {_errors(text)} THEN 4 END"
+    second = {name or column: value, f"{column}__bad": bad}
     return Conv(first, second, {f"{column}__raw": f"CASE WHEN {column}__bad IS NOT NULL THEN "
                                                f"coalesce({t}, '') END"})
 

@@ -53,12 +53,8 @@ class Dialect:
             raise ValueError(f"thousands must be a single character or None, not {thousands!r}")
         if decimal not in (".", ","):
             raise ValueError(f"decimal must be '.' or ',', not {decimal!r}")
-        if thousands is not None and thousands in (decimal, sep):
-            raise ValueError(f"thousands={thousands!r} is also the decimal mark or the "
-                             "separator")
-        if decimal == sep:
-            raise ValueError(f"decimal={decimal!r} is also the separator: a file with decimal "
-                             "commas is usually ';'-separated (sep=';')")
+        if thousands is not None and thousands == decimal:
+            raise ValueError(f"thousands={thousands!r} is also the decimal mark")
         try:
             codec = codecs.lookup(encoding).name
         except (LookupError, TypeError):

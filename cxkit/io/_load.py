@@ -34,15 +34,22 @@ FIELDS = 0  # the order of the field-count check: before every other
 @dataclass(frozen=True)
 class Check:
     """A problem the loader looks for: where it is in the order of checks, its column, the
-    stage's condition and text (``cond``, ``raw``; None when found otherwise), the reason of
-    a row set aside and the DataError's problem and expectation."""
+    reason of a row set aside (from the offending text) and the DataError's problem and
+    expectation (from up to a few offending texts)."""
 
     order: int
     column: object
-    cond: str | None
-    raw: str | None
     reason: Callable[[object], str]
     problem: Callable[[list], tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Codes:
+    """Where the stage finds a column's row problems: ``expr`` (SQL) gives the order of the
+    row's problem in that column (None when fine) and ``raw`` its text."""
+
+    expr: str
+    raw: str
 
 
 class Load:
@@ -68,6 +75,7 @@ class Load:
         self.memory_limit = memory_limit
         self.session: Session | None = None
         self.stage = ""
+        self.table = None  # the stage as a pyarrow Table (in memory), or None (a DuckDB table)
         self.names: dict[str, str] = {}
         self.checks: dict[int, Check] = {}
         self.found: list[tuple] = []     # (order, part, ord, row, line, raw)
@@ -134,11 +142,40 @@ class Load:
     # ----------------------------------------------------------------------------------------
     # the stage
     # ----------------------------------------------------------------------------------------
-    def build(self, select: Callable[[int, Part], tuple[list, list[str]]]) -> str:
+    @property
+    def kept(self) -> str:
+        """The stage's rows not set aside, as a relation (``FROM {load.kept} WHERE ...``)."""
+        if self.table is not None:
+            return self.stage
+        return f"(SELECT * FROM {self.stage} WHERE __cx_drop IS NULL) AS kept"
+
+    def build(self, select: Callable[[int, Part], tuple[list, list[str]]], checks=(),
+              codes=(), *, in_memory: bool = True,
+              post: Callable[[str], str] | None = None) -> str:
         """Create the stage. ``select(i, part)`` gives the part's converted columns (a list
         of :class:`Conv`, over ``__r{j}``, the part's j-th column) and its other columns
-        (``[(sql, name)]``)."""
+        (``[(sql, name)]``); ``post(query)`` may wrap the query of each part with columns
+        computed from those. The row problems (``codes``, in the order of their checks) are
+        found while the stage is written: ``__cx_bad`` holds the order of a row's first
+        problem (the :class:`Check` of that order says what it is) and ``__cx_raw`` its text.
+
+        In memory the stage is an Arrow table (the columns the loader returns are taken from
+        it without a copy); with ``in_memory=False`` a DuckDB temporary table, which spills
+        to disk beyond the session's memory limit.
+        """
         self.stage = self.session.name("stage")
+        width = len(self.parts[0].columns)
+        self.checks[FIELDS] = Check(FIELDS, None, lambda raw: raw, _fields_problem)
+        for check in checks:
+            self.checks[check.order] = check
+        codes = [Codes(f"CASE WHEN __cx_fields IS NOT NULL THEN {FIELDS} END",
+                       f"'wrong number of fields: ' || __cx_fields || ' (the header has "
+                       f"{width})'"), *codes]
+        bad = "coalesce(" + ", ".join(c.expr for c in codes) + ")"
+        text = ("CASE WHEN __cx_bad IS NOT NULL THEN CASE " + " ".join(
+            f"WHEN ({c.expr}) IS NOT NULL THEN CAST({c.raw} AS VARCHAR)" for c in codes)
+            + " END END")
+        tables = []
         for i, part in enumerate(self.parts):
             convs, others = select(i, part)
             line = LINE if part.kind == "xlsx" else "CAST(NULL AS BIGINT)"
@@ -152,20 +189,28 @@ class Load:
                          for name, sql in c.layers[level].items()]
                 if exprs:
                     query = f"SELECT *, {', '.join(exprs)} FROM ({query})"
+            query = f"SELECT *, CAST({bad} AS SMALLINT) AS __cx_bad FROM ({query})"
+            query = f"SELECT *, {text} AS __cx_raw FROM ({query})"
             keep = [name for c in convs for name in c.keep]
-            final = ", ".join(["__cx_file", "__cx_ord", "__cx_line", "__cx_fields", *keep,
-                               *(f"{sql} AS {ident(name)}" for sql, name in others),
-                               "CAST(NULL AS BOOLEAN) AS __cx_drop"])
+            final = ", ".join(["__cx_file", "__cx_ord", "__cx_line", "__cx_bad", "__cx_raw",
+                               *keep, *(f"{sql} AS {ident(name)}" for sql, name in others)])
             query = f"SELECT {final} FROM ({query})"
+            if post is not None:
+                query = post(query)
+            if not in_memory:
+                query = f"SELECT *, CAST(NULL AS BOOLEAN) AS __cx_drop FROM ({query})"
             with _engine_errors(part):
                 try:
-                    self._insert(i, query)
+                    tables.append(self._insert(i, query, in_memory))
                 except EngineError as err:
                     if part.csv is None or not _csv.needs_serial(err):
                         raise
                     serial = _csv.relation(self.session, part.csv, parallel=False)
-                    self._insert(i, query.replace(part.relation, serial))
+                    tables[i:] = [self._insert(i, query.replace(part.relation, serial),
+                                               in_memory)]
                     part.relation = serial
+        if in_memory:
+            self._register(self._concat(tables))
         counts = dict(self.session.run(f"SELECT __cx_file, count(*) FROM {self.stage} "
                                        "GROUP BY __cx_file"))
         for i, part in enumerate(self.parts):
@@ -181,7 +226,9 @@ class Load:
         self._rejects()
         return self.stage
 
-    def _insert(self, i: int, query: str) -> None:
+    def _insert(self, i: int, query: str, in_memory: bool):
+        if in_memory:
+            return self.session.run(query, fetch="arrow")
         if i == 0:
             self.session.run(f"CREATE TEMP TABLE {self.stage} AS {query}", fetch=None)
             return
@@ -193,13 +240,41 @@ class Load:
             raise DataError(f"its columns do not have the types of the first file's ({err})",
                             file=self.parts[i].name,
                             expected="files with the same columns and types") from None
+        return None
+
+    def _concat(self, tables):
+        import pyarrow as pa
+
+        if len(tables) == 1:
+            return tables[0]
+        try:
+            return pa.concat_tables(tables, promote_options="permissive")
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as err:
+            first = tables[0].schema
+            for i, table in enumerate(tables[1:], start=1):
+                if not table.schema.equals(first):
+                    raise DataError(f"its columns do not have the types of the first file's "
+                                    f"({err})", file=self.parts[i].name,
+                                    expected="files with the same columns and types") from None
+            raise
+
+    def _register(self, table) -> None:
+        """Make ``table`` the stage (a new name: DuckDB may have planned with the old one)."""
+        self.table = table
+        self.stage = self.session.name("stage")
+        self.session.register(self.stage, table)
+
+    def replace_column(self, name: str, values) -> None:
+        """Replace a column of the in-memory stage (the timestamps once in UTC)."""
+        i = self.table.column_names.index(name)
+        self._register(self.table.set_column(i, name, values))
 
     def _rejects(self) -> None:
-        """Records DuckDB could not split into the header's fields: problems of order 0."""
-        width = len(self.parts[0].columns)
-        self.add_checks([Check(FIELDS, None, "__cx_fields IS NOT NULL",
-                               f"'wrong number of fields: ' || __cx_fields || ' (the header has "
-                               f"{width})'", lambda raw: raw, _fields_problem)])
+        """The rows with a problem: every row check (one query) and the records DuckDB could
+        not read (its rejects table)."""
+        self.found += [(o, f, d, None, line, r) for o, f, d, line, r in self.session.run(
+            f"SELECT __cx_bad, __cx_file, __cx_ord, __cx_line, __cx_raw FROM {self.kept} "
+            "WHERE __cx_bad IS NOT NULL")]
         for i, part in enumerate(self.parts):
             if part.csv is None or not part.csv.rejects:
                 continue
@@ -218,21 +293,6 @@ class Load:
     # ----------------------------------------------------------------------------------------
     # checks
     # ----------------------------------------------------------------------------------------
-    def add_checks(self, checks: list[Check]) -> None:
-        """Run the row checks of ``checks`` in one query over the stage."""
-        for check in checks:
-            self.checks[check.order] = check
-        run = [c for c in checks if c.cond is not None]
-        if not run:
-            return
-        order = " ".join(f"WHEN {c.cond} THEN {c.order}" for c in run)
-        raw = " ".join(f"WHEN {c.cond} THEN CAST({c.raw or 'NULL'} AS VARCHAR)" for c in run)
-        where = " OR ".join(f"({c.cond})" for c in run)
-        rows = self.session.run(
-            f"SELECT CASE {order} END, __cx_file, __cx_ord, __cx_line, CASE {raw} END "
-            f"FROM {self.stage} WHERE __cx_drop IS NULL AND ({where})")
-        self.found += [(o, f, d, None, line, r) for o, f, d, line, r in rows]
-
     def add_found(self, check: Check, rows) -> None:
         """Problems found by a query of their own: ``rows`` of ``(part, ord, raw)``."""
         self.checks[check.order] = check
@@ -305,10 +365,18 @@ class Load:
         self.found = [f for f in self.found if f not in found]
 
     def drop(self, keys) -> None:
-        """Mark rows ``(part, ord)`` of the stage as set aside."""
+        """Take rows ``(part, ord)`` out of the stage (or mark them, in a DuckDB table)."""
         if not keys:
             return
         import pyarrow as pa
+
+        if self.table is not None:
+            files = self.table.column("__cx_file").to_numpy()
+            ords = self.table.column("__cx_ord").to_numpy()
+            wide = files.astype(np.int64) * (1 << 40) + ords.astype(np.int64)
+            gone = np.array([f * (1 << 40) + o for f, o in keys], dtype=np.int64)
+            self._register(self.table.filter(pa.array(~np.isin(wide, gone))))
+            return
 
         table = pa.table({"f": pa.array([k[0] for k in keys], pa.int64()),
                           "o": pa.array([k[1] for k in keys], pa.int64())})
@@ -331,6 +399,16 @@ class Load:
                         zip(rows, lines, items, strict=True)]
         self.drop([(f, o) for f, o, _ in keys_reasons])
         self.set_aside = _aside_frame(records, self.set_aside)
+
+    def first_rows(self, where: str, k: int = 10) -> tuple[int, list]:
+        """How many kept rows match ``where``, and the first ``k`` of them ``(part, ord)``."""
+        n = self.session.run(f"SELECT count(*) FILTER ({where}) FROM {self.kept}",
+                             fetch="one")[0]
+        if not n:
+            return 0, []
+        keys = self.session.run(f"SELECT __cx_file, __cx_ord FROM {self.kept} WHERE {where} "
+                                f"ORDER BY __cx_file, __cx_ord LIMIT {k}")
+        return int(n), [(int(f), int(o)) for f, o in keys]
 
     def rows_of(self, keys) -> list[int]:
         """Data rows of stage rows ``(part, ord)``."""
@@ -422,10 +500,10 @@ def refuse_float_ids(load: Load, column: str) -> None:
                         expected="ids stored as text (export the id column as text)")
 
 
-def id_checks(column: str, base: int) -> list[Check]:
+def id_checks(column: str, base: int) -> tuple[list[Check], Codes]:
     """The row checks of an id column (the stage's ``{column}__bad``)."""
-    return [Check(base + code, column, f"{column}__bad = {code}", f"{column}__raw",
-                  _id_reason(code, column), _id_problem(code)) for code in (1, 2, 3, 4)]
+    return ([Check(base + code, column, _id_reason(code, column), _id_problem(code))
+             for code in (1, 2, 3, 4)], Codes(f"{column}__bad + {base}", f"{column}__raw"))
 
 
 def _id_reason(code: int, column: str):
@@ -454,20 +532,17 @@ def id_notes(load: Load, column: str) -> None:
     """The report's notes on ids: spaces around them, whole numbers stored as floats."""
     from . import _convert
 
-    kept = f"{load.stage} WHERE __cx_drop IS NULL"
     kinds = _id_kinds(load, column)
     if any(_convert.is_text(k) for k in kinds):
-        n, keys = load.session.run(
-            f"SELECT count(*), list([__cx_file, __cx_ord] ORDER BY __cx_file, __cx_ord)[1:10] "
-            f"FROM {kept} AND {column} <> trim({column})", fetch="one")
+        n, keys = load.first_rows(f"{column}__spaced")
         if n:
-            rows = load.rows_of([tuple(k) for k in keys])
+            rows = load.rows_of(keys)
             load.report.notes.append(
                 f"{n} {column} value(s) with spaces around them, kept as they are (so ' c1' "
                 "and 'c1' are different ids): rows " + ", ".join(map(str, rows)))
     if any(_convert.is_float(k) for k in kinds):
-        first = load.session.run(f"SELECT {column}__float FROM {kept} AND {column}__float IS "
-                                 "NOT NULL LIMIT 1")
+        first = load.session.run(f"SELECT {column}__float FROM {load.kept} WHERE "
+                                 f"{column}__float IS NOT NULL LIMIT 1")
         if first:
             load.report.notes.append(f"{column} stored as decimals (e.g. {first[0][0]!r}); "
                                      "read as whole-number ids")

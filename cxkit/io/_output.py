@@ -39,7 +39,8 @@ def arrow_to_pandas(table, *, nanoseconds=()) -> pd.DataFrame:
     for name in nanoseconds:
         if name in table.column_names:
             i = table.column_names.index(name)
-            column = table.column(i).cast(pa.int64()).cast(pa.timestamp("ns", tz="UTC"))
+            kind = pa.timestamp("ns", tz="UTC")
+            column = pa.chunked_array([c.view(kind) for c in table.column(i).chunks], kind)
             table = table.set_column(i, name, column)
     mapper = {pa.bool_(): pd.BooleanDtype()}.get
     frame = table.to_pandas(types_mapper=mapper, self_destruct=True, split_blocks=True)

@@ -14,6 +14,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .. import _check
@@ -25,7 +26,7 @@ from ..catalogue import catalogue as build_catalogue
 from . import _convert, times
 from ._csv import Dialect
 from ._engine import ident, lit, text_list
-from ._load import Check, Load, id_checks, id_notes, refuse_float_ids
+from ._load import Check, Codes, Load, id_checks, id_notes, refuse_float_ids
 from ._output import LOADER_DOCS, arrow_to_pandas, frame_extras
 
 JOURNEY_COLUMNS = ("customer_id", "timestamp", "touchpoint", "channel", "value")
@@ -145,7 +146,7 @@ def load_journeys(source, *, columns: Mapping[str, str] | None = None,
     mapping = dict(columns or {})
     with Load(source, kind="journeys", on_error=on_error, tz=tz, time_format=time_format,
               dialect=dialect, sheet=sheet, skiprows=skiprows,
-              memory_limit="1GB" if target else "4GB") as load:
+              memory_limit="1GB" if target else None) as load:
         load.open(expected=[mapping.get(c, c) for c in REQUIRED_JOURNEY_COLUMNS],
                   id_column=mapping.get("customer_id", "customer_id"))
         named = load.rename(mapping, canonical=JOURNEY_COLUMNS,
@@ -153,9 +154,11 @@ def load_journeys(source, *, columns: Mapping[str, str] | None = None,
         has = set(named[0])
         extras = [c for c in named[0] if c not in JOURNEY_COLUMNS and c not in CLASS_COLUMNS]
         replaced = [c for c in named[0] if c in CLASS_COLUMNS]
-        with _check.in_source(names=load.names):
-            load.build(lambda i, part: _select(part, named[i], extras, labels, load))
         events = _Events(load, cat, has, extras, labels, on_unknown=on_unknown)
+        with _check.in_source(names=load.names):
+            load.build(lambda i, part: _select(part, named[i], extras, labels, load),
+                       *events.row_checks(), in_memory=target is None,
+                       post=events.classified)
         events.check()
         events.notes(replaced)
         events.duplicates(dedupe=dedupe)
@@ -220,7 +223,8 @@ def _select(part, named, extras, labels, load):
     ]
     if "channel" in named:
         convs.append(_convert.label_columns(x("channel"), kind("channel"), "channel",
-                                            file=part.name, mapping=labels.get("channel")))
+                                            file=part.name, mapping=labels.get("channel"),
+                                            name="channel__in"))
     if "value" in named:
         convs.append(_convert.number_columns(x("value"), kind("value"), "value",
                                              file=part.name, decimal=dialect.decimal,
@@ -229,164 +233,219 @@ def _select(part, named, extras, labels, load):
 
 
 class _Events:
-    """The checks, notes and output of a journey load, over the stage."""
+    """The catalogue lookup, checks, notes and output of a journey load."""
 
     def __init__(self, load: Load, cat: pd.DataFrame, has, extras, labels, *, on_unknown):
         self.load, self.cat, self.has, self.extras = load, cat, has, extras
         self.labels, self.on_unknown = labels, on_unknown
-        self.session, self.stage = load.session, load.stage
+        self.session = load.session
         self.enum = self.session.name("touchpoints")
         listed = ", ".join(map(lit, cat["touchpoint"]))
         self.session.run(f"CREATE TYPE {self.enum} AS ENUM ({listed})", fetch=None)
         self.clock = None
 
+    def classified(self, query: str) -> str:
+        """``query`` (one part's converted columns) with ``__k``, the touchpoint's row in the
+        catalogue (from 0; a lookup in the catalogue's touchpoints, a DuckDB ENUM: a hash lookup
+        that keeps the rows in file order), and a hash of customer, time and touchpoint (the
+        candidates for exact duplicates, which are then compared on every column). The
+        catalogue's columns are taken by ``__k`` when the table is returned."""
+        return (f"SELECT *, hash(customer_id, timestamp, touchpoint) AS __cx_hash, "
+                f"CAST(enum_code(TRY_CAST(touchpoint AS {self.enum})) AS INTEGER) AS __k "
+                f"FROM ({query})")
+
     # ----------------------------------------------------------------------------------------
-    def check(self) -> None:
+    def row_checks(self):
+        """The checks of single rows (and where the stage finds them), run while the stage
+        is written."""
         load = self.load
-        refuse_float_ids(load, "customer_id")
-        load.add_checks(id_checks("customer_id", _ID))
-        self.clock = times.check_times(load, "timestamp")
-        load.resolve(before=_TOUCHPOINT)
-        checks = [Check(_TOUCHPOINT + 1, "touchpoint", "touchpoint__bad = 1", None,
-                        lambda raw: "empty touchpoint",
-                        lambda ex: ("empty value", "a touchpoint in every row")),
-                  Check(_TOUCHPOINT + 4, "touchpoint", "touchpoint__bad = 4", "touchpoint__raw",
-                        lambda raw: f"Excel error cell {raw!r} in touchpoint",
-                        lambda ex: _convert.number_problem(4, ex))]
+        checks, ids = id_checks("customer_id", _ID)
+        more, stamps = times.time_checks("timestamp", tz=load.tz, time_format=load.time_format)
+        checks += more
+        codes = [ids, stamps, Codes(f"touchpoint__bad + {_TOUCHPOINT}", "touchpoint__raw")]
+        checks += [Check(_TOUCHPOINT + 1, "touchpoint", lambda raw: "empty touchpoint",
+                         lambda ex: ("empty value", "a touchpoint in every row")),
+                   Check(_TOUCHPOINT + 4, "touchpoint",
+                         lambda raw: f"Excel error cell {raw!r} in touchpoint",
+                         lambda ex: _convert.number_problem(4, ex))]
         if "channel" in self.has:
-            checks.append(Check(_CHANNEL + 4, "channel", "channel__bad = 4", "channel__raw",
+            codes.append(Codes(f"channel__bad + {_CHANNEL}", "channel__raw"))
+            checks.append(Check(_CHANNEL + 4, "channel",
                                 lambda raw: f"Excel error cell {raw!r} in channel",
                                 lambda ex: _convert.number_problem(4, ex)))
         if "value" in self.has:
-            checks += [Check(_VALUE + code, "value", f"value__bad = {code}", "value__raw",
+            codes.append(Codes(f"value__bad + {_VALUE}", "value__raw"))
+            checks += [Check(_VALUE + code, "value",
                              lambda raw, code=code: _convert.number_reason(code, raw, "value"),
                              lambda ex, code=code: _convert.number_problem(code, ex))
                        for code in (4, 1, 2, 3)]
-        load.add_checks(checks)
+        return checks, codes
+
+    def check(self) -> None:
+        load = self.load
+        refuse_float_ids(load, "customer_id")
+        self.clock = times.check_times(load, "timestamp")
+        load.resolve(before=_TOUCHPOINT)
         if self.on_unknown == "raise":
-            rows = self.session.run(
-                f"SELECT __cx_file, __cx_ord, touchpoint FROM {self.stage} WHERE __cx_drop "
-                f"IS NULL AND touchpoint__bad IS NULL AND TRY_CAST(touchpoint AS {self.enum}) "
-                "IS NULL")
+            empty = f"{_TOUCHPOINT + 1}, {_TOUCHPOINT + 4}"
+            rows = self.session.run(f"SELECT __cx_file, __cx_ord, touchpoint FROM {load.kept} "
+                                    f"WHERE __k IS NULL AND coalesce(__cx_bad NOT IN ({empty}), "
+                                    "true)")
             names = sorted({r[2] for r in rows})
             load.add_found(Check(
-                _UNKNOWN, "touchpoint", None, None,
+                _UNKNOWN, "touchpoint",
                 lambda raw: f"touchpoint not in the catalogue: {raw!r}",
                 lambda ex: (f"touchpoint(s) not in the catalogue: {names}",
                             "touchpoints listed in the catalogue (extend it with "
                             "cxkit.catalogue(extend=...))")), rows)
         load.resolve()
+        if load.table is not None and self.clock.utc_sql != "timestamp":
+            utc = self.session.run(f"SELECT {self.clock.utc_sql} AS t FROM {load.stage}",
+                                   self.clock.named(), fetch="arrow")["t"]
+            load.replace_column("timestamp", utc)
+            self.clock.utc_sql = "timestamp"
 
     # ----------------------------------------------------------------------------------------
-    def kept(self) -> str:
-        return f"{self.stage} WHERE __cx_drop IS NULL"
-
     def notes(self, replaced) -> None:
         load, report, session = self.load, self.load.report, self.session
-        kept = self.kept()
         id_notes(load, "customer_id")
         note = self.clock.note()
         if note:
             report.notes.append(note)
-        for column, mapping in self.labels.items():
-            if column in self.has:
-                counts = dict(session.run(f"SELECT {column}__from, count(*) FROM {kept} AND "
-                                          f"{column}__from > 0 GROUP BY 1"))
-                report.notes.append(_convert.mapped_note(column, mapping, counts, "event"))
-        self._classified()
+        filled = "channel__in IS NULL AND __k IS NOT NULL"
+        stats = ["count(*) FILTER (__k IS NULL)"]
+        if "channel" in self.has:
+            stats += [f"count(*) FILTER ({filled})"]
+        mapped = [c for c in self.labels if c in self.has]
+        stats += [f"histogram({c}__from) FILTER ({c}__from > 0)" for c in mapped]
+        found = session.run(f"SELECT {', '.join(stats)} FROM {load.kept}", fetch="one")
+        for column, counts in zip(mapped, found[len(stats) - len(mapped):], strict=True):
+            report.notes.append(_convert.mapped_note(column, self.labels[column],
+                                                     dict(counts or {}), "event"))
+        if found[0]:
+            self._unknown()
+        if "channel" not in self.has:
+            report.notes.append("channel taken from the catalogue (the data have no channel)")
+        else:
+            if found[1]:
+                n, keys = load.first_rows(filled)
+                report.notes.append(f"channel taken from the catalogue for {n} event(s) with an "
+                                    "empty channel: rows " + ", ".join(map(str, load.rows_of(
+                                        keys))))
+            known = set(CHANNELS) | set(self.cat["channel"])
+            odd = sorted(c for (c,) in session.run(f"SELECT DISTINCT channel__in FROM "
+                                                   f"{load.kept}") if c is not None
+                         and c not in known)
+            if odd:
+                report.notes.append("channels not in the catalogue's list (kept): "
+                                    + ", ".join(odd))
         if replaced:
             report.notes.append("column(s) " + ", ".join(replaced) + " of the data replaced by "
                                 "the catalogue's classification")
 
-    def _classified(self) -> None:
-        """The notes of the catalogue lookup: unknown touchpoints, channels filled in."""
-        report, session, kept = self.load.report, self.session, self.kept()
-        rows = session.run(
+    def _unknown(self) -> None:
+        report = self.load.report
+        rows = self.session.run(
             f"SELECT touchpoint, count(*) AS n, min(__cx_file * 4294967296 + __cx_ord) AS first "
-            f"FROM {kept} AND TRY_CAST(touchpoint AS {self.enum}) IS NULL GROUP BY touchpoint "
-            "ORDER BY n DESC, first")
-        if rows:
-            report.notes.append(
-                f"{sum(r[1] for r in rows)} event(s) with {len(rows)} touchpoint(s) not in the "
-                "catalogue kept with level NaN: " + ", ".join(str(r[0]) for r in rows[:10]))
-            report.details["unknown_touchpoints"] = pd.DataFrame(
-                {"touchpoint": pd.Series([r[0] for r in rows], dtype="str"),
-                 "events": pd.Series([r[1] for r in rows], dtype="int64")})
-        if "channel" not in self.has:
-            report.notes.append("channel taken from the catalogue (the data have no channel)")
-        else:
-            n, keys = session.run(
-                f"SELECT count(*), list([__cx_file, __cx_ord] ORDER BY __cx_file, __cx_ord)"
-                f"[1:10] FROM {kept} AND channel IS NULL AND TRY_CAST(touchpoint AS "
-                f"{self.enum}) IS NOT NULL", fetch="one")
-            if n:
-                rows = self.load.rows_of([tuple(k) for k in keys])
-                report.notes.append(f"channel taken from the catalogue for {n} event(s) with an "
-                                    "empty channel: rows " + ", ".join(map(str, rows)))
-        known = sorted(set(CHANNELS) | set(self.cat["channel"]))
-        odd = session.run(f"SELECT DISTINCT channel FROM ({self.select()}) WHERE channel IS NOT "
-                          f"NULL AND NOT list_contains({text_list(known)}, channel) ORDER BY 1",
-                          self.clock.named())
-        if odd:
-            report.notes.append("channels not in the catalogue's list (kept): "
-                                + ", ".join(str(r[0]) for r in odd))
-
-    # ----------------------------------------------------------------------------------------
-    def select(self, *, parquet: bool = False, where: str = "") -> str:
-        """The output columns over the kept rows of the stage, in file order."""
-        cat = self.cat
-        k = "__k"
-        columns = ["customer_id"]
-        utc = self.clock.utc_sql
-        columns.append(f"CAST(make_timestamp(CAST(({utc}) // 1000 AS BIGINT)) AS TIMESTAMPTZ) "
-                       "AS timestamp" if parquet else f"({utc}) AS timestamp")
-        columns.append("touchpoint")
-        channels = text_list(cat["channel"])
-        columns.append(f"coalesce(channel, {channels}[{k}]) AS channel" if "channel" in self.has
-                       else f"{channels}[{k}] AS channel")
-        columns.append("value" if "value" in self.has else "CAST(NULL AS DOUBLE) AS value")
-        for col in ("level", "stage", "direction"):
-            columns.append(f"{text_list(cat[col])}[{k}] AS {col}")
-        for col in ("controllable", "moment_of_truth"):
-            flags = "[" + ", ".join("true" if v else "false" for v in cat[col]) + "]"
-            columns.append(f"{flags}[{k}] AS {col}")
-        columns += [ident(c) for c in self.extras]
-        columns += ["__cx_file", "__cx_ord"]
-        inner = (f"SELECT *, CAST(enum_code(TRY_CAST(touchpoint AS {self.enum})) AS INTEGER) + 1 "
-                 f"AS {k} FROM {self.kept()}" + (f" AND ({where})" if where else ""))
-        return f"SELECT {', '.join(columns)} FROM ({inner})"
+            f"FROM {self.load.kept} WHERE __k IS NULL GROUP BY touchpoint ORDER BY n DESC, first")
+        report.notes.append(
+            f"{sum(r[1] for r in rows)} event(s) with {len(rows)} touchpoint(s) not in the "
+            "catalogue kept with level NaN: " + ", ".join(str(r[0]) for r in rows[:10]))
+        report.details["unknown_touchpoints"] = pd.DataFrame(
+            {"touchpoint": pd.Series([r[0] for r in rows], dtype="str"),
+             "events": pd.Series([r[1] for r in rows], dtype="int64")})
 
     def duplicates(self, *, dedupe: bool) -> None:
-        """Exact duplicate events (every output column equal): reported, or set aside."""
-        cols = ["customer_id", "timestamp", "touchpoint", "channel", "value",
-                *(ident(c) for c in self.extras)]
-        listed = ", ".join(cols)
-        params = self.clock.named()
+        """Exact duplicate events (every output column equal): reported, or set aside.
+
+        Rows with the same customer, time and touchpoint (found by their hash: with pandas
+        in memory, with a DuckDB aggregate otherwise) are compared on every column.
+        """
+        import pyarrow as pa
+
+        load = self.load
+        found = text_list(self.cat["channel"]) + "[__k + 1]"
+        channel = f"coalesce(channel__in, {found})" if "channel" in self.has else found
+        value = "value" if "value" in self.has else "CAST(NULL AS DOUBLE)"
+        listed = ", ".join(["customer_id", "timestamp", "touchpoint", channel, value,
+                            *(ident(c) for c in self.extras)])
+        if load.table is not None:
+            hashes = pd.Series(load.table.column("__cx_hash").to_numpy())
+            same = np.flatnonzero(hashes.duplicated(keep=False).to_numpy())
+            if len(same) == 0:
+                return
+            name = self.session.name("same")
+            self.session.register(name, load.table.select(["__cx_file", "__cx_ord"]).take(
+                pa.array(same)))
+            candidates = (f"{load.kept} SEMI JOIN {name} USING (__cx_file, __cx_ord)")
+        else:
+            candidates = (f"{load.kept} WHERE __cx_hash IN (SELECT __cx_hash FROM {load.kept} "
+                          "GROUP BY __cx_hash HAVING count(*) > 1)")
         rows = self.session.run(f"""
-            WITH o AS ({self.select()}),
-                 h AS (SELECT __cx_file, __cx_ord, hash({listed}) AS k FROM o),
-                 c AS (SELECT __cx_file, __cx_ord FROM h WHERE k IN
-                       (SELECT k FROM h GROUP BY k HAVING count(*) > 1))
             SELECT __cx_file, __cx_ord FROM (
-                SELECT o.__cx_file, o.__cx_ord, row_number() OVER (PARTITION BY {listed}
-                       ORDER BY o.__cx_file, o.__cx_ord) AS n
-                FROM o SEMI JOIN c ON o.__cx_file = c.__cx_file AND o.__cx_ord = c.__cx_ord)
-            WHERE n > 1 ORDER BY __cx_file, __cx_ord""", params)
+                SELECT __cx_file, __cx_ord, row_number() OVER (PARTITION BY {listed}
+                       ORDER BY __cx_file, __cx_ord) AS n
+                FROM {candidates})
+            WHERE n > 1 ORDER BY __cx_file, __cx_ord""")
         if not rows:
             return
         keys = [(int(f), int(o)) for f, o in rows]
-        found = self.load.rows_of(keys)
-        table = self._rows_table(keys)
-        self.load.report.details["duplicates"] = table.assign(row=found)
+        found = load.rows_of(keys)
+        load.report.details["duplicates"] = self._rows_table(keys).assign(row=found)
         if dedupe:
-            self.load.add_set_aside([(f, o, "exact duplicate of an earlier event")
-                                     for f, o in keys])
-            self.load.report.notes.append(f"{len(keys)} exact duplicate event(s) removed "
-                                          "(dedupe=True)")
+            load.add_set_aside([(f, o, "exact duplicate of an earlier event") for f, o in keys])
+            load.report.notes.append(f"{len(keys)} exact duplicate event(s) removed "
+                                     "(dedupe=True)")
         else:
-            self.load.report.notes.append(
+            load.report.notes.append(
                 f"{len(keys)} exact duplicate event(s) kept (pass dedupe=True to remove them): "
                 "rows " + ", ".join(map(str, found[:10])) + (" ..." if len(found) > 10 else ""))
+
+    # ----------------------------------------------------------------------------------------
+    def _columns(self, *, parquet: bool = False) -> list[str]:
+        """The output columns in SQL (the catalogue's by ``__k``)."""
+        cat, utc = self.cat, self.clock.utc_sql
+        stamp = (f"CAST(make_timestamp(CAST(({utc}) // 1000 AS BIGINT)) AS TIMESTAMPTZ) AS "
+                 "timestamp") if parquet else f"({utc}) AS timestamp"
+        found = text_list(cat["channel"]) + "[__k + 1]"
+        channel = f"coalesce(channel__in, {found})" if "channel" in self.has else found
+        columns = ["customer_id", stamp, "touchpoint", f"{channel} AS channel",
+                   "value" if "value" in self.has else "CAST(NULL AS DOUBLE) AS value"]
+        columns += [f"{text_list(cat[c])}[__k + 1] AS {c}"
+                    for c in ("level", "stage", "direction")]
+        for c in ("controllable", "moment_of_truth"):
+            flags = "[" + ", ".join("true" if v else "false" for v in cat[c]) + "]"
+            columns.append(f"{flags}[__k + 1] AS {c}")
+        return columns + [ident(c) for c in self.extras]
+
+    def _assembled(self):
+        """The output table from the in-memory stage, with Arrow: the catalogue's columns
+        taken by ``__k`` (no copy of the columns read)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        table, cat = self.load.table, self.cat
+        k = table.column("__k")
+
+        def taken(col, kind):
+            return pc.take(pa.array(cat[col].tolist(), type=kind), k)
+
+        found = taken("channel", pa.string())
+        channel = pc.coalesce(table.column("channel__in"), found) if "channel" in self.has \
+            else found
+        value = table.column("value") if "value" in self.has else \
+            pa.nulls(table.num_rows, pa.float64())
+        columns = {"customer_id": table.column("customer_id"),
+                   "timestamp": table.column("timestamp"),
+                   "touchpoint": table.column("touchpoint"), "channel": channel, "value": value}
+        for col in ("level", "stage", "direction"):
+            columns[col] = taken(col, pa.string())
+        for col in ("controllable", "moment_of_truth"):
+            columns[col] = taken(col, pa.bool_())
+        for col in self.extras:
+            columns[col] = table.column(col)
+        columns["__cx_ord"] = table.column("__cx_ord")
+        return pa.table(columns)
 
     def _rows_table(self, keys) -> pd.DataFrame:
         import pyarrow as pa
@@ -395,8 +454,9 @@ class _Events:
         self.session.register(name, pa.table({"f": [k[0] for k in keys],
                                               "o": [k[1] for k in keys]}))
         table = self.session.run(
-            f"SELECT * FROM ({self.select()}) SEMI JOIN {name} ON __cx_file = f AND "
-            f"__cx_ord = o ORDER BY __cx_file, __cx_ord", self.clock.named(), fetch="arrow")
+            f"SELECT {', '.join(self._columns())}, __cx_ord FROM {self.load.kept} SEMI JOIN "
+            f"{name} ON __cx_file = f AND __cx_ord = o ORDER BY __cx_file, __cx_ord",
+            self.clock.named(), fetch="arrow")
         return self._pandas(table)
 
     def _pandas(self, table) -> pd.DataFrame:
@@ -405,11 +465,10 @@ class _Events:
         if part.kind == "frame" and self.extras:
             frame = frame_extras(frame, part.frame, [part.columns.index(
                 self.load.names.get(c, c)) for c in self.extras], self.extras)
-        return frame.drop(columns=["__cx_file", "__cx_ord"]).reset_index(drop=True)
+        return frame.drop(columns=["__cx_ord"]).reset_index(drop=True)
 
     def frame(self) -> pd.DataFrame:
-        table = self.session.run(self.select(), self.clock.named(), fetch="arrow")
-        out = self._pandas(table)
+        out = self._pandas(self._assembled())
         report = self.load.finish(len(out))
         report.warnings += looks_like_personal_data(out, skip=("timestamp", "value"))
         return attach_report(out, report)
@@ -418,13 +477,14 @@ class _Events:
         """Stream the output to ``target`` (through a partial file that an interruption
         removes) and write the report beside it."""
         partial = target.with_name(f".{target.name}.partial")
-        query = self.select(parquet=True).replace(", __cx_file, __cx_ord FROM", " FROM")
+        kept, named = self.load.kept, self.clock.named()
         try:
             count = self.session.run(
-                f"COPY ({query}) TO {lit(str(partial))} (FORMAT parquet, COMPRESSION zstd)",
-                self.clock.named(), fetch="one")[0]
-            sample = self.session.run(f"SELECT * FROM ({self.select()}) LIMIT 2000",
-                                      self.clock.named(), fetch="arrow")
+                f"COPY (SELECT {', '.join(self._columns(parquet=True))} FROM {kept}) TO "
+                f"{lit(str(partial))} (FORMAT parquet, COMPRESSION zstd)", named,
+                fetch="one")[0]
+            sample = self.session.run(f"SELECT {', '.join(self._columns())}, __cx_ord FROM "
+                                      f"{kept} LIMIT 2000", named, fetch="arrow")
             report = self.load.finish(count)
             report.warnings += looks_like_personal_data(self._pandas(sample),
                                                         skip=("timestamp", "value"))

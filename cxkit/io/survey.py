@@ -14,7 +14,7 @@ from .._report import attach_report
 from . import _convert
 from ._csv import Dialect
 from ._engine import ident
-from ._load import Check, Load, id_checks, id_notes, refuse_float_ids
+from ._load import Check, Codes, Load, id_checks, id_notes, refuse_float_ids
 from ._output import LOADER_DOCS, arrow_to_pandas, frame_extras
 from .journeys import checked_values
 
@@ -128,7 +128,8 @@ def load_survey(source, *, id_column: str = "customer_id", scale: tuple[float, f
         labels = checked_values(values, [*items, *([wave] if wave else [])])
         spec = _Survey(load, id_column, wave, items, keep, labels, scale, ranges, codes)
         with _check.in_source(names=load.names):
-            load.build(lambda i, part: spec.select(part, load.rename(mapping)[i]))
+            load.build(lambda i, part: spec.select(part, load.rename(mapping)[i]),
+                       *spec.row_checks())
         return spec.finish()
 
 
@@ -163,21 +164,28 @@ class _Survey:
         return convs, [(x(c), c) for c in self.keep]
 
     # ----------------------------------------------------------------------------------------
+    def row_checks(self):
+        """The checks of single rows (and where the stage finds them), run while the stage
+        is written."""
+        checks, ids = id_checks(self.id, _ID)
+        codes = [ids]
+        if self.wave:
+            checks += _number_checks(self.wave, _WAVE)
+            checks.append(Check(_WAVE + 9, self.wave, lambda raw: "empty wave",
+                                lambda ex: ("empty wave", "a wave number in every row")))
+            codes.append(Codes(f"coalesce({self.wave}__bad, CASE WHEN {self.wave} IS NULL "
+                               f"THEN 9 END) + {_WAVE}", f"{self.wave}__raw"))
+        for i, item in enumerate(self.items):
+            checks += _number_checks(item, _ITEMS + 10 * i)
+            codes.append(Codes(f"{item}__bad + {_ITEMS + 10 * i}", f"{item}__raw"))
+        return checks, codes
+
     def finish(self) -> pd.DataFrame:
         load = self.load
         refuse_float_ids(load, self.id)
-        checks = id_checks(self.id, _ID)
-        if self.wave:
-            checks += _number_checks(self.wave, _WAVE)
-            checks.append(Check(_WAVE + 9, self.wave, f"{self.wave} IS NULL AND "
-                                f"{self.wave}__bad IS NULL", None, lambda raw: "empty wave",
-                                lambda ex: ("empty wave", "a wave number in every row")))
-        load.add_checks(checks)
         load.resolve(before=_KEY)
         if load.on_error == "raise":
             self._unique_keys()
-        load.add_checks([c for i, item in enumerate(self.items)
-                         for c in _number_checks(item, _ITEMS + 10 * i)])
         load.resolve(before=_RANGE)
         self._ranges()
         load.resolve()
@@ -192,7 +200,7 @@ class _Survey:
         rows = load.session.run(f"""
             SELECT __cx_file, __cx_ord FROM (
               SELECT __cx_file, __cx_ord, count(*) OVER (PARTITION BY {key}) AS n
-              FROM {load.stage} WHERE __cx_drop IS NULL) WHERE n > 1
+              FROM {load.kept}) WHERE n > 1
             ORDER BY __cx_file, __cx_ord""")
         if rows:
             i = rows[0][0]
@@ -211,7 +219,7 @@ class _Survey:
             lo, hi = self.ranges.get(item, self.scale)
             code = f" AND NOT list_contains({_floats(self.codes)}, {item})" if self.codes else ""
             parts.append(f"SELECT {i} AS item, __cx_file, __cx_ord, {item} AS v FROM "
-                         f"{load.stage} WHERE __cx_drop IS NULL AND {item} IS NOT NULL{code} "
+                         f"{load.kept} WHERE {item} IS NOT NULL{code} "
                          f"AND ({item} < {lo!r} OR {item} > {hi!r})")
         if not parts:
             return
@@ -245,13 +253,13 @@ class _Survey:
                 return (f"outside the item range {_check.plain(lo)}–{_check.plain(hi)}: "
                         f"{_check.plain(float(raw))} in {name}")
 
-            load.add_found(Check(order, name, None, None, reason, lambda ex: ("", "")),
+            load.add_found(Check(order, name, reason, lambda ex: ("", "")),
                            [(f, o, str(v)) for it, f, o, v in found if it == item])
 
     # ----------------------------------------------------------------------------------------
     def _output(self) -> pd.DataFrame:
         load, session = self.load, self.load.session
-        kept = f"{load.stage} WHERE __cx_drop IS NULL"
+        kept = load.kept
         codes = _floats(self.codes)
         columns = [self.id]
         if self.wave:
@@ -282,7 +290,7 @@ class _Survey:
         load, report = self.load, self.load.report
         id_notes(load, self.id)
         for column, mapping in self.labels.items():
-            counts = dict(load.session.run(f"SELECT {column}__from, count(*) FROM {kept} AND "
+            counts = dict(load.session.run(f"SELECT {column}__from, count(*) FROM {kept} WHERE "
                                            f"{column}__from > 0 GROUP BY 1"))
             report.notes.append(_convert.mapped_note(column, mapping, counts, "answer"))
         if not self.items:
@@ -314,10 +322,10 @@ class _Survey:
 
 
 def _number_checks(column: str, base: int) -> list[Check]:
-    return [Check(base + rank, column, f"{column}__bad = {code}", f"{column}__raw",
+    return [Check(base + code, column,
                   lambda raw, code=code: _convert.number_reason(code, raw, column),
                   lambda ex, code=code: _convert.number_problem(code, ex))
-            for rank, code in enumerate((4, 1, 2, 3))]
+            for code in (1, 2, 3, 4)]
 
 
 def _floats(values) -> str:

@@ -21,7 +21,7 @@ import pandas as pd
 
 from ._convert import ColumnRefused, Conv, is_decimal, is_float, is_integer, is_text, trimmed
 from ._engine import lit
-from ._load import Check, Load
+from ._load import Check, Codes, Load
 from ._sources import EXCEL_ERRORS
 
 EPOCH_UNITS = ("s", "ms", "us", "ns")
@@ -36,6 +36,8 @@ _AWARE = (r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[T ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:
           r"\s*(?:[Zz]|[Uu][Tt][Cc]|[+-][0-9]{2}(?::?[0-9]{2})?)")
 
 NAIVE, AWARE, EMPTY, EXCEL, INTEGERS, UNREADABLE, NOT_EPOCH, EPOCH_RANGE = range(8)
+_SLOW = 50  # a text that needs stripping and a pattern to be recognised
+
 MIXED, LOCAL, RANGE = 8, 9, 10
 
 INTEGER_ADVICE = ("timestamps written as whole numbers; say how to read them with time_format= "
@@ -97,20 +99,40 @@ def time_columns(x: str, kind: str, column: str = "timestamp", *, file: str,
         return _epochs(x, "VARCHAR", c, time_format)
     if time_format is not None:
         return _pattern(x, c, time_format)
-    t = f"{c}__pt"
-    first = (f"CASE WHEN {t} IS NULL OR {t} = '' THEN {EMPTY} "
-             f"WHEN {t} IN ({_texts(EXCEL_ERRORS)}) THEN {EXCEL} "
-             f"WHEN regexp_full_match({t}, {lit(_NAIVE)}) THEN {NAIVE} "
-             f"WHEN regexp_full_match({t}, {lit(_AWARE)}) THEN {AWARE} "
-             f"WHEN regexp_full_match({t}, '[+-]?[0-9]+') THEN {INTEGERS} "
-             f"ELSE {UNREADABLE} END")
-    value = (f"CASE {c}__pk WHEN {NAIVE} THEN epoch_ns(TRY_CAST(replace({t}, ',', '.') "
-             f"AS TIMESTAMP_NS)) WHEN {AWARE} THEN epoch_us(TRY_CAST(replace(upper({t}), ',', "
-             f"'.') AS TIMESTAMPTZ)) * 1000 END")
-    return Conv({t: trimmed(x)}, {f"{c}__pk": first}, {c: value},
-                {k: f"CASE WHEN {c}__pk <= {AWARE} AND {c} IS NULL THEN {UNREADABLE} "
-                    f"ELSE {c}__pk END"},
-                {raw: f"CASE WHEN {k} > {AWARE} THEN coalesce({t}, '') END"})
+    # The commonest shapes are cast directly: 19 characters with two ':' ('YYYY-MM-DD
+    # HH:MM:SS', no room for an offset) as a naive time; 20 ending in 'Z' or 25 without a '.'
+    # ('YYYY-MM-DDTHH:MM:SS+hh:mm') as an instant. Any other text, and any text that these
+    # casts refuse, is stripped and matched by a pattern first: a cast alone would drop an
+    # offset or a zone name silently.
+    text = f"CAST({x} AS VARCHAR)"
+    t, n, a = f"{c}__pt", f"{c}__pn", f"{c}__pa"
+    aware_shape = (f"CASE length({text}) WHEN 20 THEN ends_with({text}, 'Z') WHEN 25 THEN "
+                   f"NOT contains({text}, '.') END")
+    first = (f"CASE WHEN {x} IS NULL THEN {EMPTY} WHEN {n} IS NOT NULL THEN {NAIVE} "
+             f"WHEN {a} IS NOT NULL THEN {AWARE} ELSE {_SLOW} END")
+    slow = (f"CASE WHEN {t} = '' THEN {EMPTY} "
+            f"WHEN starts_with({t}, '#') AND {t} IN ({_texts(EXCEL_ERRORS)}) THEN {EXCEL} "
+            f"WHEN regexp_full_match({t}, {lit(_NAIVE)}) THEN {_SLOW + NAIVE} "
+            f"WHEN regexp_full_match({t}, {lit(_AWARE)}) THEN {_SLOW + AWARE} "
+            f"WHEN regexp_full_match({t}, '[+-]?[0-9]+') THEN {INTEGERS} "
+            f"ELSE {UNREADABLE} END")
+    value = (f"CASE {c}__pk WHEN {NAIVE} THEN epoch_us({n}) * 1000 "
+             f"WHEN {AWARE} THEN epoch_us({a}) * 1000 "
+             f"WHEN {_SLOW + NAIVE} THEN epoch_ns(TRY_CAST(replace({t}, ',', '.') "
+             f"AS TIMESTAMP_NS)) WHEN {_SLOW + AWARE} THEN epoch_us(TRY_CAST(replace(upper({t}), "
+             f"',', '.') AS TIMESTAMPTZ)) * 1000 END")
+    return Conv({n: f"CASE WHEN length({text}) = 19 AND {text} LIKE '%:%:%' THEN "
+                    f"TRY_CAST({text} AS TIMESTAMP) END",
+                 a: f"CASE WHEN {aware_shape} THEN TRY_CAST({text} AS TIMESTAMPTZ) END"},
+                {f"{c}__p0": first},
+                {t: f"CASE WHEN {c}__p0 = {_SLOW} THEN {trimmed(x)} END"},
+                {f"{c}__pk": f"CASE WHEN {c}__p0 = {_SLOW} THEN {slow} ELSE {c}__p0 END"},
+                {c: value},
+                {k: f"CASE WHEN {c}__pk IN ({NAIVE}, {_SLOW + NAIVE}) THEN CASE WHEN {c} IS "
+                    f"NULL THEN {UNREADABLE} ELSE {NAIVE} END WHEN {c}__pk IN ({AWARE}, "
+                    f"{_SLOW + AWARE}) THEN CASE WHEN {c} IS NULL THEN {UNREADABLE} ELSE "
+                    f"{AWARE} END ELSE {c}__pk END"},
+                {raw: f"CASE WHEN {k} > {AWARE} THEN coalesce({t}, {text}, '') END"})
 
 
 def _texts(values) -> str:
@@ -123,7 +145,7 @@ def _pattern(x: str, c: str, time_format: str) -> Conv:
     parsed = f"try_strptime({t}, {lit(time_format)})"
     value = f"epoch_us({parsed}) * 1000" if aware else f"epoch_ns({parsed})"
     first = (f"CASE WHEN {t} IS NULL OR {t} = '' THEN {EMPTY} "
-             f"WHEN {t} IN ({_texts(EXCEL_ERRORS)}) THEN {EXCEL} END")
+             f"WHEN starts_with({t}, '#') AND {t} IN ({_texts(EXCEL_ERRORS)}) THEN {EXCEL} END")
     k = f"{c}__kind"
     return Conv({t: trimmed(x)}, {f"{c}__pk": first},
                 {c: f"CASE WHEN {c}__pk IS NULL THEN {value} END"},
@@ -325,27 +347,26 @@ class Clock:
 # --------------------------------------------------------------------------------------------
 # the checks of a load
 # --------------------------------------------------------------------------------------------
-def time_check(code: int, column: str, *, tz, time_format, minority=None,
-               cond: str | None = None) -> Check:
+def time_check(code: int, column: str, *, tz, time_format, minority=None) -> Check:
     """The check of problem ``code`` of a timestamp column (order ``100 + code``)."""
     unit = time_format if time_format in EPOCH_UNITS else None
-    return Check(100 + code, column, cond, f"{column}__raw" if cond else None,
-                 lambda raw: reason(code, raw, tz=tz, unit=unit),
+    return Check(100 + code, column, lambda raw: reason(code, raw, tz=tz, unit=unit),
                  lambda ex: problem(code, ex, tz=tz, time_format=time_format,
                                     minority=minority))
 
 
-def time_checks(column: str, *, tz, time_format) -> list[Check]:
+def time_checks(column: str, *, tz, time_format) -> tuple[list[Check], Codes]:
     """The row checks of a timestamp column (the stage's ``{column}__kind``)."""
-    return [time_check(code, column, tz=tz, time_format=time_format,
-                       cond=f"{column}__kind = {code}")
-            for code in (EMPTY, EXCEL, INTEGERS, UNREADABLE, NOT_EPOCH, EPOCH_RANGE)]
+    return ([time_check(code, column, tz=tz, time_format=time_format)
+             for code in (EMPTY, EXCEL, INTEGERS, UNREADABLE, NOT_EPOCH, EPOCH_RANGE)],
+            Codes(f"CASE WHEN {column}__kind > {AWARE} THEN 100 + {column}__kind END",
+                  f"{column}__raw"))
 
 
 def check_times(load: Load, column: str = "timestamp") -> Clock:
-    """Every check of the timestamp column: row checks, then (past them, under "raise")
-    mixed kinds, daylight-saving gaps and dates outside 1970–2100; the :class:`Clock`."""
-    load.add_checks(time_checks(column, tz=load.tz, time_format=load.time_format))
+    """The checks of the timestamp column past its row checks (:func:`time_checks`, run
+    with the stage): mixed kinds, daylight-saving gaps and dates outside 1970–2100 (under
+    ``"raise"``, once no earlier problem was found); the :class:`Clock`."""
     load.resolve(before=100 + MIXED)
     clock = Clock(load.session, load.stage, tz=load.tz, column=column)
     for code in (MIXED, LOCAL, RANGE):
@@ -389,7 +410,8 @@ def parse_timestamps(values: pd.Series, *, tz: str = "UTC", time_format: str | N
                                  time_format=time_format,
                                  aware_ns=column in getattr(part, "aware_ns", set()))], []
 
-        load.build(select)
+        checks, codes = time_checks(column, tz=tz, time_format=time_format)
+        load.build(select, checks, [codes])
         clock = check_times(load, column)
         load.resolve()
         ns = load.session.run(f"SELECT {clock.utc_sql} AS ns FROM {load.stage}",
