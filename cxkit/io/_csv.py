@@ -287,7 +287,7 @@ def relation(session: Session, src: CsvSource, *, parallel: bool = True) -> str:
         "null_padding = true", f"nullstr = {lit(_NO_FIELD)}", "store_rejects = true",
         f"rejects_table = {lit(src.rejects_table)}",
         f"rejects_scan = {lit(session.name('scan'))}", f"encoding = {lit(src.encoding)}",
-        f"compression = {lit(compression)}", "max_line_size = 16777216",
+        f"compression = {lit(compression)}",
         f"parallel = {'true' if parallel else 'false'}",
     ]
     values = ", ".join(f"NULLIF(c{i}, '') AS {ident(name)}" for i, name in enumerate(src.names))
@@ -349,7 +349,7 @@ def reject_reason(reject: Reject, width: int) -> str:
     if reject.kind == "UNQUOTED VALUE":
         return "a quote that is not closed (or text after a closing quote)"
     if reject.kind == "LINE SIZE OVER MAXIMUM":
-        return "a record longer than 16 MB (a quote that is never closed?)"
+        return "a record longer than 2 MB (a quote that is never closed?)"
     return f"unreadable record ({reject.kind.lower()})"
 
 

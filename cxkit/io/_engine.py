@@ -71,6 +71,8 @@ class Session:
                 "memory_limit": memory_limit,
                 "temp_directory": str(self.folder / "spill"),
                 "preserve_insertion_order": True,
+                # text as Arrow large_string, which pandas' str columns hold (no copy)
+                "arrow_large_buffer_size": True,
             })
             self.con.execute("SET TimeZone = 'UTC'")
         except BaseException:

@@ -74,6 +74,7 @@ class Load:
         self.report = LoadReport(source=self.label, kind=kind)
         self.memory_limit = memory_limit
         self.session: Session | None = None
+        self.has_lines = False
         self.stage = ""
         self.table = None  # the stage as a pyarrow Table (in memory), or None (a DuckDB table)
         self.names: dict[str, str] = {}
@@ -143,6 +144,17 @@ class Load:
     # the stage
     # ----------------------------------------------------------------------------------------
     @property
+    def _line(self) -> str:
+        return "__cx_line" if self.has_lines else "NULL"
+
+    def release(self) -> None:
+        """Let go of the in-memory stage (its columns that the output does not share are
+        freed as soon as the output no longer needs them)."""
+        if self.table is not None:
+            self.session.con.unregister(self.stage)
+            self.table = None
+
+    @property
     def kept(self) -> str:
         """The stage's rows not set aside, as a relation (``FROM {load.kept} WHERE ...``)."""
         if self.table is not None:
@@ -164,6 +176,7 @@ class Load:
         to disk beyond the session's memory limit.
         """
         self.stage = self.session.name("stage")
+        self.has_lines = any(p.kind == "xlsx" for p in self.parts)
         width = len(self.parts[0].columns)
         self.checks[FIELDS] = Check(FIELDS, None, lambda raw: raw, _fields_problem)
         for check in checks:
@@ -181,8 +194,9 @@ class Load:
             line = LINE if part.kind == "xlsx" else "CAST(NULL AS BIGINT)"
             fields = "__cx_fields" if part.kind == "csv" else "CAST(NULL AS INTEGER)"
             raw = ", ".join(f"{ident(c)} AS __r{j}" for j, c in enumerate(part.columns))
-            query = (f"SELECT {i} AS __cx_file, {ORD}, {line} AS __cx_line, {fields} AS "
-                     f"__cx_fields" + (f", {raw}" if raw else "") + f" FROM {part.relation}")
+            query = (f"SELECT CAST({i} AS USMALLINT) AS __cx_file, CAST({ORD} AS UINTEGER) AS "
+                     f"__cx_ord, {line} AS __cx_line, {fields} AS __cx_fields"
+                     + (f", {raw}" if raw else "") + f" FROM {part.relation}")
             depth = max((len(c.layers) for c in convs), default=0)
             for level in range(depth):
                 exprs = [f"{sql} AS {name}" for c in convs if level < len(c.layers)
@@ -192,7 +206,8 @@ class Load:
             query = f"SELECT *, CAST({bad} AS SMALLINT) AS __cx_bad FROM ({query})"
             query = f"SELECT *, {text} AS __cx_raw FROM ({query})"
             keep = [name for c in convs for name in c.keep]
-            final = ", ".join(["__cx_file", "__cx_ord", "__cx_line", "__cx_bad", "__cx_raw",
+            lines = ["__cx_line"] if self.has_lines else []
+            final = ", ".join(["__cx_file", "__cx_ord", *lines, "__cx_bad", "__cx_raw",
                                *keep, *(f"{sql} AS {ident(name)}" for sql, name in others)])
             query = f"SELECT {final} FROM ({query})"
             if post is not None:
@@ -273,7 +288,7 @@ class Load:
         """The rows with a problem: every row check (one query) and the records DuckDB could
         not read (its rejects table)."""
         self.found += [(o, f, d, None, line, r) for o, f, d, line, r in self.session.run(
-            f"SELECT __cx_bad, __cx_file, __cx_ord, __cx_line, __cx_raw FROM {self.kept} "
+            f"SELECT __cx_bad, __cx_file, __cx_ord, {self._line}, __cx_raw FROM {self.kept} "
             "WHERE __cx_bad IS NOT NULL")]
         for i, part in enumerate(self.parts):
             if part.csv is None or not part.csv.rejects:

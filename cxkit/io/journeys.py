@@ -242,17 +242,24 @@ class _Events:
         self.enum = self.session.name("touchpoints")
         listed = ", ".join(map(lit, cat["touchpoint"]))
         self.session.run(f"CREATE TYPE {self.enum} AS ENUM ({listed})", fetch=None)
+        self.k_type = "SMALLINT" if len(cat) < 2**15 else "INTEGER"
         self.clock = None
 
     def classified(self, query: str) -> str:
         """``query`` (one part's converted columns) with ``__k``, the touchpoint's row in the
         catalogue (from 0; a lookup in the catalogue's touchpoints, a DuckDB ENUM: a hash lookup
-        that keeps the rows in file order), and a hash of customer, time and touchpoint (the
-        candidates for exact duplicates, which are then compared on every column). The
-        catalogue's columns are taken by ``__k`` when the table is returned."""
-        return (f"SELECT *, hash(customer_id, timestamp, touchpoint) AS __cx_hash, "
-                f"CAST(enum_code(TRY_CAST(touchpoint AS {self.enum})) AS INTEGER) AS __k "
-                f"FROM ({query})")
+        that keeps the rows in file order), a hash of customer, time and touchpoint (the
+        candidates for exact duplicates, which are then compared on every column) and the
+        channel, from the catalogue where the data have none. The catalogue's other columns
+        are taken by ``__k`` when the table is returned."""
+        query = (f"SELECT *, hash(customer_id, timestamp, touchpoint) AS __cx_hash, "
+                 f"CAST(enum_code(TRY_CAST(touchpoint AS {self.enum})) AS {self.k_type}) AS __k "
+                 f"FROM ({query})")
+        found = text_list(self.cat["channel"]) + "[__k + 1]"
+        if "channel" not in self.has:
+            return f"SELECT *, {found} AS channel FROM ({query})"
+        return (f"SELECT * EXCLUDE (channel__in), coalesce(channel__in, {found}) AS channel, "
+                f"(channel__in IS NULL AND __k IS NOT NULL) AS channel__filled FROM ({query})")
 
     # ----------------------------------------------------------------------------------------
     def row_checks(self):
@@ -312,7 +319,7 @@ class _Events:
         note = self.clock.note()
         if note:
             report.notes.append(note)
-        filled = "channel__in IS NULL AND __k IS NOT NULL"
+        filled = "channel__filled"
         stats = ["count(*) FILTER (__k IS NULL)"]
         if "channel" in self.has:
             stats += [f"count(*) FILTER ({filled})"]
@@ -333,7 +340,7 @@ class _Events:
                                     "empty channel: rows " + ", ".join(map(str, load.rows_of(
                                         keys))))
             known = set(CHANNELS) | set(self.cat["channel"])
-            odd = sorted(c for (c,) in session.run(f"SELECT DISTINCT channel__in FROM "
+            odd = sorted(c for (c,) in session.run(f"SELECT DISTINCT channel FROM "
                                                    f"{load.kept}") if c is not None
                          and c not in known)
             if odd:
@@ -364,10 +371,8 @@ class _Events:
         import pyarrow as pa
 
         load = self.load
-        found = text_list(self.cat["channel"]) + "[__k + 1]"
-        channel = f"coalesce(channel__in, {found})" if "channel" in self.has else found
         value = "value" if "value" in self.has else "CAST(NULL AS DOUBLE)"
-        listed = ", ".join(["customer_id", "timestamp", "touchpoint", channel, value,
+        listed = ", ".join(["customer_id", "timestamp", "touchpoint", "channel", value,
                             *(ident(c) for c in self.extras)])
         if load.table is not None:
             hashes = pd.Series(load.table.column("__cx_hash").to_numpy())
@@ -407,9 +412,7 @@ class _Events:
         cat, utc = self.cat, self.clock.utc_sql
         stamp = (f"CAST(make_timestamp(CAST(({utc}) // 1000 AS BIGINT)) AS TIMESTAMPTZ) AS "
                  "timestamp") if parquet else f"({utc}) AS timestamp"
-        found = text_list(cat["channel"]) + "[__k + 1]"
-        channel = f"coalesce(channel__in, {found})" if "channel" in self.has else found
-        columns = ["customer_id", stamp, "touchpoint", f"{channel} AS channel",
+        columns = ["customer_id", stamp, "touchpoint", "channel",
                    "value" if "value" in self.has else "CAST(NULL AS DOUBLE) AS value"]
         columns += [f"{text_list(cat[c])}[__k + 1] AS {c}"
                     for c in ("level", "stage", "direction")]
@@ -430,16 +433,14 @@ class _Events:
         def taken(col, kind):
             return pc.take(pa.array(cat[col].tolist(), type=kind), k)
 
-        found = taken("channel", pa.string())
-        channel = pc.coalesce(table.column("channel__in"), found) if "channel" in self.has \
-            else found
+        channel = table.column("channel")
         value = table.column("value") if "value" in self.has else \
             pa.nulls(table.num_rows, pa.float64())
         columns = {"customer_id": table.column("customer_id"),
                    "timestamp": table.column("timestamp"),
                    "touchpoint": table.column("touchpoint"), "channel": channel, "value": value}
         for col in ("level", "stage", "direction"):
-            columns[col] = taken(col, pa.string())
+            columns[col] = taken(col, pa.large_string())
         for col in ("controllable", "moment_of_truth"):
             columns[col] = taken(col, pa.bool_())
         for col in self.extras:
@@ -468,7 +469,10 @@ class _Events:
         return frame.drop(columns=["__cx_ord"]).reset_index(drop=True)
 
     def frame(self) -> pd.DataFrame:
-        out = self._pandas(self._assembled())
+        table = self._assembled()
+        self.load.release()
+        out = self._pandas(table)
+        del table
         report = self.load.finish(len(out))
         report.warnings += looks_like_personal_data(out, skip=("timestamp", "value"))
         return attach_report(out, report)

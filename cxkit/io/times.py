@@ -128,10 +128,10 @@ def time_columns(x: str, kind: str, column: str = "timestamp", *, file: str,
                 {t: f"CASE WHEN {c}__p0 = {_SLOW} THEN {trimmed(x)} END"},
                 {f"{c}__pk": f"CASE WHEN {c}__p0 = {_SLOW} THEN {slow} ELSE {c}__p0 END"},
                 {c: value},
-                {k: f"CASE WHEN {c}__pk IN ({NAIVE}, {_SLOW + NAIVE}) THEN CASE WHEN {c} IS "
-                    f"NULL THEN {UNREADABLE} ELSE {NAIVE} END WHEN {c}__pk IN ({AWARE}, "
+                {k: f"CAST(CASE WHEN {c}__pk IN ({NAIVE}, {_SLOW + NAIVE}) THEN CASE WHEN {c} "
+                    f"IS NULL THEN {UNREADABLE} ELSE {NAIVE} END WHEN {c}__pk IN ({AWARE}, "
                     f"{_SLOW + AWARE}) THEN CASE WHEN {c} IS NULL THEN {UNREADABLE} ELSE "
-                    f"{AWARE} END ELSE {c}__pk END"},
+                    f"{AWARE} END ELSE {c}__pk END AS UTINYINT)"},
                 {raw: f"CASE WHEN {k} > {AWARE} THEN coalesce({t}, {text}, '') END"})
 
 
