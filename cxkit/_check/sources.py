@@ -215,3 +215,99 @@ def period_alias(value, name: str) -> str:
         raise ValueError(f"{name} must be a pandas period alias such as 'M' or 'W', "
                          f"not {value!r}") from None
     return value
+
+
+# --- added for the loaders (#11) ---
+def csv_dialect(*, sep, decimal, thousands, quotechar, encoding) -> tuple:
+    """How a CSV file is written, checked: ``(sep, decimal, thousands, quotechar, codec)``
+    with the encoding as Python's codec name.
+
+    >>> csv_dialect(sep=";", decimal=",", thousands=".", quotechar='"', encoding="latin1")
+    (';', ',', '.', '"', 'iso8859-1')
+    >>> csv_dialect(sep=";", decimal=",", thousands=",", quotechar='"', encoding="utf-8")
+    Traceback (most recent call last):
+    ...
+    ValueError: thousands=',' is also the decimal mark
+    """
+    import codecs
+
+    for name, value in (("sep", sep), ("decimal", decimal), ("quotechar", quotechar)):
+        if not isinstance(value, str) or len(value) != 1:
+            raise ValueError(f"{name} must be a single character, not {value!r}")
+    if thousands is not None and (not isinstance(thousands, str) or len(thousands) != 1):
+        raise ValueError(f"thousands must be a single character or None, not {thousands!r}")
+    if decimal not in (".", ","):
+        raise ValueError(f"decimal must be '.' or ',', not {decimal!r}")
+    if thousands is not None and thousands == decimal:
+        raise ValueError(f"thousands={thousands!r} is also the decimal mark")
+    try:
+        codec = codecs.lookup(encoding).name
+    except (LookupError, TypeError):
+        raise ValueError(f"unknown encoding {encoding!r}: use a Python codec name such as "
+                         "'utf-8', 'latin-1' or 'cp1252'") from None
+    return sep, decimal, thousands, quotechar, codec
+
+
+def label_mapping(values, allowed: Sequence[str]) -> dict[str, dict[str, str]]:
+    """``values=`` of a loader: ``{column: {your label: the kit's label}}`` for columns in
+    ``allowed``, labels as text.
+
+    >>> label_mapping({"channel": {"telefono": "phone"}}, ["touchpoint", "channel"])
+    {'channel': {'telefono': 'phone'}}
+    >>> label_mapping({"value": {"x": "1"}}, ["touchpoint", "channel"])
+    Traceback (most recent call last):
+    ...
+    ValueError: values= maps labels of 'value'; it can map 'touchpoint', 'channel'
+    """
+    if values is None:
+        return {}
+    if not isinstance(values, Mapping):
+        raise TypeError("values must be a dict such as {'channel': {'telefono': 'phone'}}, "
+                        f"not {type(values).__name__}")
+    out = {}
+    for column, mapping in values.items():
+        if column not in allowed:
+            raise ValueError(f"values= maps labels of {column!r}; it can map "
+                             + ", ".join(map(repr, allowed)))
+        if not isinstance(mapping, Mapping) or not mapping:
+            raise TypeError(f"values[{column!r}] must be a non-empty dict of your label → the "
+                            f"kit's, not {mapping!r}")
+        out[column] = {str(k): str(v) for k, v in mapping.items()}
+    return out
+
+
+def parquet_target(to):
+    """``to=`` of a loader: a path ending in ``.parquet`` (its folder is created).
+
+    >>> parquet_target("events.csv")
+    Traceback (most recent call last):
+    ...
+    ValueError: to= must end in .parquet, not 'events.csv'
+    """
+    import os
+    from pathlib import Path
+
+    if to is None:
+        return None
+    if not isinstance(to, (str, os.PathLike)):
+        raise TypeError(f"to must be a path ending in .parquet, not {type(to).__name__}")
+    path = Path(to)
+    if path.suffix.lower() != ".parquet":
+        raise ValueError(f"to= must end in .parquet, not {path.name!r}")
+    if path.is_dir():
+        raise ValueError(f"to= names a folder ({path}); give a file such as "
+                         f"{path / 'events.parquet'}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def skipped_lines(skiprows) -> int | None:
+    """``skiprows=`` of a loader: None or a whole number of lines.
+
+    >>> skipped_lines(2)
+    2
+    """
+    if skiprows is not None and (isinstance(skiprows, bool) or not isinstance(skiprows, int)
+                                 or skiprows < 0):
+        raise ValueError(f"skiprows must be a whole number of lines, not {skiprows!r}")
+    return skiprows

@@ -46,21 +46,8 @@ class Dialect:
 
     @classmethod
     def checked(cls, *, sep, decimal, thousands, quotechar, encoding) -> Dialect:
-        for name, value in (("sep", sep), ("decimal", decimal), ("quotechar", quotechar)):
-            if not isinstance(value, str) or len(value) != 1:
-                raise ValueError(f"{name} must be a single character, not {value!r}")
-        if thousands is not None and (not isinstance(thousands, str) or len(thousands) != 1):
-            raise ValueError(f"thousands must be a single character or None, not {thousands!r}")
-        if decimal not in (".", ","):
-            raise ValueError(f"decimal must be '.' or ',', not {decimal!r}")
-        if thousands is not None and thousands == decimal:
-            raise ValueError(f"thousands={thousands!r} is also the decimal mark")
-        try:
-            codec = codecs.lookup(encoding).name
-        except (LookupError, TypeError):
-            raise ValueError(f"unknown encoding {encoding!r}: use a Python codec name such as "
-                             "'utf-8', 'latin-1' or 'cp1252'") from None
-        return cls(sep, decimal, thousands, quotechar, codec)
+        return cls(*_check.csv_dialect(sep=sep, decimal=decimal, thousands=thousands,
+                                       quotechar=quotechar, encoding=encoding))
 
 
 def shown_sep(sep: str) -> str:

@@ -140,8 +140,8 @@ def load_journeys(source, *, columns: Mapping[str, str] | None = None,
     times.check_time_format(time_format)
     dialect = Dialect.checked(sep=sep, decimal=decimal, thousands=thousands,
                               quotechar=quotechar, encoding=encoding)
-    labels = checked_values(values, ("touchpoint", "channel"))
-    target = _target(to)
+    labels = _check.label_mapping(values, ("touchpoint", "channel"))
+    target = _check.parquet_target(to)
     cat = build_catalogue() if catalogue is None else build_catalogue(catalogue)
     mapping = dict(columns or {})
     with Load(source, kind="journeys", on_error=on_error, tz=tz, time_format=time_format,
@@ -165,39 +165,6 @@ def load_journeys(source, *, columns: Mapping[str, str] | None = None,
         if target is not None:
             return events.write(target)
         return events.frame()
-
-
-def checked_values(values, allowed) -> dict[str, dict[str, str]]:
-    """``values=`` as ``{column: {label: label}}``, checked."""
-    if values is None:
-        return {}
-    if not isinstance(values, Mapping):
-        raise TypeError(f"values must be a dict such as {{'channel': {{'telefono': 'phone'}}}}, "
-                        f"not {type(values).__name__}")
-    out = {}
-    for column, mapping in values.items():
-        if column not in allowed:
-            raise ValueError(f"values= maps labels of {column!r}; it can map "
-                             + ", ".join(map(repr, allowed)))
-        if not isinstance(mapping, Mapping) or not mapping:
-            raise TypeError(f"values[{column!r}] must be a non-empty dict of your label → the "
-                            f"kit's, not {mapping!r}")
-        out[column] = {str(k): str(v) for k, v in mapping.items()}
-    return out
-
-
-def _target(to):
-    if to is None:
-        return None
-    if not isinstance(to, (str, os.PathLike)):
-        raise TypeError(f"to must be a path ending in .parquet, not {type(to).__name__}")
-    path = Path(to)
-    if path.suffix.lower() != ".parquet":
-        raise ValueError(f"to= must end in .parquet, not {path.name!r}")
-    if path.is_dir():
-        raise ValueError(f"to= names a folder ({path}); give a file such as {path}/events.parquet")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def _select(part, named, extras, labels, load):
@@ -485,7 +452,7 @@ class _Events:
         try:
             count = self.session.run(
                 f"COPY (SELECT {', '.join(self._columns(parquet=True))} FROM {kept}) TO "
-                f"{lit(str(partial))} (FORMAT parquet, COMPRESSION zstd)", named,
+                f"{lit(str(partial))} (FORMAT parquet)", named,
                 fetch="one")[0]
             sample = self.session.run(f"SELECT {', '.join(self._columns())}, __cx_ord FROM "
                                       f"{kept} LIMIT 2000", named, fetch="arrow")

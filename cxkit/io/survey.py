@@ -16,7 +16,6 @@ from ._csv import Dialect
 from ._engine import ident
 from ._load import Check, Codes, Load, id_checks, id_notes, refuse_float_ids
 from ._output import LOADER_DOCS, arrow_to_pandas, frame_extras
-from .journeys import checked_values
 
 _ID, _WAVE, _KEY, _ITEMS, _RANGE = 10, 20, 30, 1000, 10**7
 
@@ -125,7 +124,7 @@ def load_survey(source, *, id_column: str = "customer_id", scale: tuple[float, f
                             expected="columns " + ", ".join(first.columns))
         wave = wave_column if wave_column in named else None
         items = [c for c in named if c not in (id_column, wave) and c not in keep]
-        labels = checked_values(values, [*items, *([wave] if wave else [])])
+        labels = _check.label_mapping(values, [*items, *([wave] if wave else [])])
         spec = _Survey(load, id_column, wave, items, keep, labels, scale, ranges, codes)
         with _check.in_source(names=load.names):
             load.build(lambda i, part: spec.select(part, load.rename(mapping)[i]),
