@@ -1,7 +1,9 @@
-"""Reading a user's file into a raw table, with errors that name the file and the row.
+"""Reading a small user's file (a touchpoint catalogue) into a raw table, with errors that name
+the file and the row; and the check for columns that look like personal data.
 
 CSV cells are read as text, with only empty cells as missing: nothing is converted before the
-loaders have checked it (so an id such as ``007`` keeps its zeros and ``NA`` stays a string).
+checks (so a code such as ``007`` keeps its zeros and ``NA`` stays a string). The loaders of
+:mod:`cxkit.io` read their files with DuckDB instead (large files, several files, dialects).
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ import gzip
 import io
 import os
 import re
-import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -65,7 +66,7 @@ def read_table(source, *, encoding: str = "utf-8", sheet=0, skiprows: int | None
             _check.unique_header(data.columns)
     except DataError:
         raise
-    except (OSError, EOFError, ValueError, KeyError, zipfile.BadZipFile) as err:
+    except Exception as err:  # noqa: BLE001 - zlib, zip, XML, Arrow, pandas: a damaged file
         # A damaged file or one saved in another format under this suffix: say so, naming the
         # file, instead of letting the reader's own exception through.
         raise DataError(f"cannot read the file as {suffix}: {err}", file=name,

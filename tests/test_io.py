@@ -615,3 +615,194 @@ def test_any_valid_journey_table_loads_without_loss_or_change(fmt, rows):
     assert loaded["timestamp"].tolist() == [pd.Timestamp(t) for t in when]
     assert loaded["touchpoint"].tolist() == touchpoint
     np.testing.assert_array_equal(loaded["value"].to_numpy(), np.array(value, dtype=float))
+
+
+# --------------------------------------------------------------------------------------------
+# the engine of the loaders (#11): large files, rows and lines, Ctrl-C, dialects, sources
+# --------------------------------------------------------------------------------------------
+def test_rows_and_lines_of_a_large_file_read_in_parallel(tmp_path):
+    """DuckDB reads a large file in parallel: every row keeps its number, a wrong field count
+    is set aside (never padded), and the kept rows are the file's, in order."""
+    n = 150_000
+    bad_fields, bad_time = {1_234, 77_777, 149_999}, {5, 100_001}
+    lines = ["customer_id,timestamp,touchpoint,value"]
+    for i in range(1, n + 1):
+        when = "N/D" if i in bad_time else f"2024-01-{1 + i % 28:02d} {i % 24:02d}:00:00"
+        row = f"c{i},{when},web_visit,{i % 100}"
+        lines.append(row + (",extra" if i in bad_fields else ""))
+    path = tmp_path / "big.csv"
+    path.write_text("\n".join(lines) + "\n")
+    events = cxkit.load_journeys(path, on_error="set_aside")
+    report = cxkit.load_report(events)
+    assert (report.rows_read, report.rows_kept) == (n, n - 5)
+    assert report.set_aside["row"].tolist() == sorted(bad_fields | bad_time)
+    assert report.set_aside["line"].tolist() == [r + 1 for r in sorted(bad_fields | bad_time)]
+    kept = [i for i in range(1, n + 1) if i not in bad_fields | bad_time]
+    assert events["customer_id"].tolist() == [f"c{i}" for i in kept]
+    np.testing.assert_array_equal(events["value"].to_numpy(), [i % 100 for i in kept])
+    with pytest.raises(cxkit.DataError, match="wrong number of fields: 5 \\(the header has 4\\)"
+                       ) as info:
+        cxkit.load_journeys(path)
+    assert info.value.rows == sorted(bad_fields)
+
+
+def test_ctrl_c_in_the_engine_is_a_keyboard_interrupt_and_leaves_no_temporary_folder():
+    import signal
+    import threading
+
+    from cxkit.io._engine import Session
+
+    session = Session()
+    folder = session.folder
+    assert folder.exists()
+    timer = threading.Timer(0.3, lambda: signal.raise_signal(signal.SIGINT))
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt), session:
+            session.run("SELECT count(*) FROM range(1000000000000) r(i) WHERE hash(i) % 7 = 3")
+    finally:
+        timer.cancel()
+    assert not folder.exists()
+
+
+def test_an_interrupted_load_leaves_no_temporary_file(tmp_path, monkeypatch):
+    import cxkit.io._engine as engine
+
+    made = []
+    real = engine.Session.__init__
+
+    def spy(self, **kwargs):
+        real(self, **kwargs)
+        made.append(self.folder)
+
+    def interrupted(self, *args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(engine.Session, "__init__", spy)
+    monkeypatch.setattr(engine.Session, "register", interrupted)
+    raw = pd.DataFrame({"customer_id": ["c1"], "timestamp": ["2024-03-01"],
+                        "touchpoint": ["web_visit"]})
+    with pytest.raises(KeyboardInterrupt):
+        cxkit.load_journeys(raw, to=tmp_path / "out" / "events.parquet")
+    assert made and not any(f.exists() for f in made)
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_semicolon_file_with_decimal_commas_and_thousands_dots_loads_exactly(tmp_path):
+    path = tmp_path / "it.csv"
+    path.write_text("cliente;quando;cosa;importo\nc1;2024-03-01 10:00;purchase;1.234,56\n"
+                    "c2;2024-03-01 11:00;purchase;-0,5\nc3;2024-03-01 12:00;purchase;\n",
+                    encoding="cp1252")
+    columns = {"customer_id": "cliente", "timestamp": "quando", "touchpoint": "cosa",
+               "value": "importo"}
+    with pytest.raises(cxkit.DataError, match=r"""looks ';'-separated: pass sep=";" and """
+                                              r'''decimal=","'''):
+        cxkit.load_journeys(path, columns=columns)
+    events = cxkit.load_journeys(path, columns=columns, sep=";", decimal=",", thousands=".",
+                                 encoding="cp1252")
+    np.testing.assert_array_equal(events["value"].to_numpy(), [1234.56, -0.5, np.nan])
+    with pytest.raises(cxkit.DataError, match=r"row 1: not a number: '1.234,56'"):
+        cxkit.load_journeys(path, columns=columns, sep=";", decimal=",")
+
+
+def test_a_file_in_another_encoding_is_read_through_a_private_copy(tmp_path):
+    path = tmp_path / "cp.csv"
+    path.write_bytes("customer_id,timestamp,touchpoint,note\nc1,2024-03-01,web_visit,€ 5\n"
+                     .encode("cp1252"))
+    events = cxkit.load_journeys(path, encoding="cp1252")
+    assert events["note"].tolist() == ["€ 5"]
+    with pytest.raises(cxkit.DataError, match="byte 0x80 at line 2 is not valid utf-8") as info:
+        cxkit.load_journeys(path)
+    assert info.value.column == "note" and info.value.rows == [1]
+
+
+def test_values_maps_labels_and_the_report_says_how_many(tmp_path):
+    raw = pd.DataFrame({"customer_id": ["c1", "c2", "c3"], "timestamp": ["2024-03-01"] * 3,
+                        "touchpoint": ["acquisto", "purchase", "acquisto"],
+                        "channel": ["negozio", "telefono", None]})
+    events = cxkit.load_journeys(raw, values={"touchpoint": {"acquisto": "purchase"},
+                                              "channel": {"negozio": "store",
+                                                          "telefono": "phone", "fax": "mail"}})
+    assert events["touchpoint"].tolist() == ["purchase"] * 3
+    assert events["channel"].tolist() == ["store", "phone", "web"]
+    notes = cxkit.load_report(events).notes
+    assert "values= mapped 2 event(s) in touchpoint: 'acquisto' → 'purchase' (2)" in notes
+    assert ("values= mapped 2 event(s) in channel: 'negozio' → 'store' (1), 'telefono' → "
+            "'phone' (1); labels not in the data: 'fax'") in notes
+    survey = cxkit.load_survey(pd.DataFrame({"customer_id": ["r1", "r2"],
+                                             "nps": ["dieci", "7"]}),
+                               values={"nps": {"dieci": 10}}, ranges={"nps": (0, 10)})
+    assert survey["nps"].tolist() == [10.0, 7.0]
+    with pytest.raises(ValueError, match="values= maps labels of 'value'"):
+        cxkit.load_journeys(raw, values={"value": {"x": "1"}})
+
+
+def test_excel_rows_set_aside_name_their_sheet_row(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in [["Export"], [], ["customer_id", "timestamp", "touchpoint", "value"],
+                ["c1", "2024-03-01 09:00", "web_visit", 5], [None, None, None, None],
+                ["NULL", "2024-03-01 10:00", "purchase", 7],
+                ["c2", "2024-03-01 11:00", "purchase", "=1/0"]]:
+        sheet.append(row)
+    sheet["D7"] = "=C7*2"  # a formula whose value was never computed: an empty cell
+    path = tmp_path / "sheet.xlsx"
+    book.save(path)
+    events = cxkit.load_journeys(path, skiprows=2, on_error="set_aside")
+    report = cxkit.load_report(events)
+    assert report.set_aside[["row", "line"]].values.tolist() == [[2, 6]]
+    assert report.set_aside["reason"].tolist() == ["empty or placeholder id 'NULL'"]
+    assert events["customer_id"].tolist() == ["c1", "c2"]
+    assert events["value"].isna().tolist() == [False, True]
+
+
+def test_files_with_different_columns_are_refused_naming_the_file(tmp_path):
+    (tmp_path / "a.csv").write_text("customer_id,timestamp,touchpoint\nc1,2024-03-01,web_visit\n")
+    (tmp_path / "b.csv").write_text("customer_id,timestamp,touchpoint,store\n"
+                                    "c2,2024-03-02,purchase,Rome\n")
+    with pytest.raises(cxkit.DataError, match="b.csv: the files do not have the same columns"):
+        cxkit.load_journeys(tmp_path)
+    with pytest.raises(FileNotFoundError, match="no file matches"):
+        cxkit.load_journeys(str(tmp_path / "2025-*.csv"))
+
+
+def test_local_times_become_utc_as_zoneinfo_says_across_daylight_saving_changes():
+    from zoneinfo import ZoneInfo
+
+    rome = ZoneInfo("Europe/Rome")
+    local = pd.date_range("2023-10-28", "2024-04-02", freq="37min")
+    ok = [t for t in local.to_pydatetime()
+          if t.replace(tzinfo=rome).utcoffset() == t.replace(tzinfo=rome, fold=1).utcoffset()
+          and t.replace(tzinfo=rome).astimezone(UTC).astimezone(rome).replace(tzinfo=None) == t]
+    times = _load_times([t.strftime("%Y-%m-%d %H:%M:%S") for t in ok], tz="Europe/Rome")
+    assert times == [pd.Timestamp(t.replace(tzinfo=rome).astimezone(UTC)) for t in ok]
+
+
+def test_a_dataframes_own_columns_come_back_with_their_dtypes():
+    raw = pd.DataFrame({"customer_id": ["c1", "c2"], "timestamp": ["2024-03-01"] * 2,
+                        "touchpoint": ["web_visit", "purchase"],
+                        "segment": pd.Categorical(["a", "b"]),
+                        "visits": pd.array([1, None], dtype="Int64"),
+                        "meta": [{"device": "ios"}, {"device": "web"}]})
+    events = cxkit.load_journeys(raw)
+    for column in ("segment", "visits"):
+        assert events[column].dtype == raw[column].dtype
+        assert events[column].tolist() == raw[column].tolist()
+    assert events["meta"].tolist() == [{"device": "ios"}, {"device": "web"}]
+
+
+def test_the_report_travels_as_json_beside_a_parquet_file(tmp_path):
+    raw = pd.DataFrame({"customer_id": ["c1", "NULL"], "timestamp": ["2024-03-01"] * 2,
+                        "touchpoint": ["web_visit", "purchase"]})
+    path = cxkit.load_journeys(raw, on_error="set_aside", to=tmp_path / "events.parquet")
+    assert path == tmp_path / "events.parquet"
+    report = cxkit.load_report(path)
+    assert report is not None and report.rows_read == 2 and report.rows_kept == 1
+    assert report.set_aside.to_dict("list") == {"file": ["<DataFrame>"], "row": [2],
+                                                "line": [None],
+                                                "reason": ["empty or placeholder id 'NULL'"]}
+    assert cxkit.load_report(tmp_path / "events.report.json").rows_kept == 1
+    assert "row 2: empty or placeholder id 'NULL'" in str(report)
+    assert pd.read_parquet(path)["customer_id"].tolist() == ["c1"]
