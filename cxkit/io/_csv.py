@@ -284,6 +284,21 @@ def relation(session: Session, src: CsvSource, *, parallel: bool = True) -> str:
             f"read_csv({lit(str(src.source))}, " + ", ".join(options) + ") WITH ORDINALITY)")
 
 
+def head_rows(src: CsvSource, n: int = 20) -> list[tuple[int, list[str]]]:
+    """The first ``n`` lines of the file split into fields, as ``(line, fields)``."""
+    encoding = "utf-8-sig" if src.dialect.encoding == "utf-8" else src.dialect.encoding
+    text = _head(src.path, src.gz).decode(encoding, errors="replace")
+    lines = text.splitlines()[:n]
+    rows = []
+    for i, line in enumerate(lines, start=1):
+        try:
+            rows.append((i, next(csv.reader([line], delimiter=src.dialect.sep,
+                                            quotechar=src.dialect.quotechar), [])))
+        except csv.Error:
+            rows.append((i, []))
+    return rows
+
+
 def needs_serial(err: Exception) -> bool:
     """DuckDB's refusal to pad records of a file with quoted fields spanning lines in
     parallel."""

@@ -144,6 +144,8 @@ def open_part(session: Session, part: Part, dialect: _csv.Dialect, *, sheet=0,
             part.csv = _csv.prepare(session, part.path, dialect, skiprows=skiprows)
             part.relation = _csv.relation(session, part.csv)
             part.columns = list(part.csv.names)
+            if skiprows is None and expected and not set(expected) & set(part.columns):
+                _title_rows(_csv.head_rows(part.csv), expected, file=part.name)
             part.types = dict.fromkeys(part.columns, "VARCHAR")
     return part
 
@@ -336,13 +338,13 @@ def _worksheet(book, sheet, path):
 
 
 def _title_rows(rows, expected, *, file) -> None:
-    """A title above the header is common in exported sheets: say where the header is rather
-    than guessing which row to use."""
+    """A title above the header is common in exported sheets (and CSV files written from
+    them): say where the header is rather than guessing which row to use."""
     for i, (_, values) in enumerate(rows[:20]):
         if set(expected) & {str(v).strip() for v in values if v is not None}:
             if i > 0:
-                raise DataError(f"the header is on spreadsheet line {i + 1}, below {i} title "
+                raise DataError(f"the header is on line {i + 1}, below {i} title "
                                 f"line(s); pass skiprows={i} to read it", file=file,
                                 column=list(expected),
-                                expected="the header on the first line of the sheet")
+                                expected="the header on the first line")
             return

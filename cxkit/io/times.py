@@ -184,8 +184,12 @@ def _epochs(x: str, kind: str, c: str, unit: str) -> Conv:
 # --------------------------------------------------------------------------------------------
 # problems, as reasons and as errors
 # --------------------------------------------------------------------------------------------
-def reason(code: int, raw: str | None, *, tz: str = "UTC", unit: str | None = None) -> str:
+def reason(code: int, raw: str | None, *, tz: str = "UTC", unit: str | None = None,
+           minority: int | None = None) -> str:
     shown = repr(raw) if raw is not None else ""
+    if code == MIXED:
+        return ("timestamp without a UTC offset among times with one" if minority == NAIVE
+                else "timestamp with a UTC offset among times without one")
     return {
         EMPTY: "empty timestamp",
         EXCEL: f"Excel error cell {shown} in timestamp",
@@ -193,8 +197,6 @@ def reason(code: int, raw: str | None, *, tz: str = "UTC", unit: str | None = No
         UNREADABLE: f"unreadable timestamp {shown}",
         NOT_EPOCH: f"not an integer epoch: {shown}",
         EPOCH_RANGE: f"epoch {shown} in {unit!r} outside 1971–2100",
-        MIXED: f"timestamp {shown} among times of the other kind (with and without a UTC "
-               "offset)",
         LOCAL: f"local time {shown} that does not exist or is ambiguous in {tz}",
         RANGE: f"timestamp outside 1970–2100: {shown}",
     }[code]
@@ -350,7 +352,8 @@ class Clock:
 def time_check(code: int, column: str, *, tz, time_format, minority=None) -> Check:
     """The check of problem ``code`` of a timestamp column (order ``100 + code``)."""
     unit = time_format if time_format in EPOCH_UNITS else None
-    return Check(100 + code, column, lambda raw: reason(code, raw, tz=tz, unit=unit),
+    return Check(100 + code, column,
+                 lambda raw: reason(code, raw, tz=tz, unit=unit, minority=minority),
                  lambda ex: problem(code, ex, tz=tz, time_format=time_format,
                                     minority=minority))
 
