@@ -25,7 +25,7 @@ from .. import _check
 from .._check import DataError
 from .._report import LoadReport, empty_set_aside
 from . import _csv
-from ._engine import EngineError, Session, ident, lit
+from ._engine import EngineError, Session, ident
 from ._sources import LINE, ORD, Part, open_part, parts_of, source_label
 
 FIELDS = 0  # the order of the field-count check: before every other
@@ -243,12 +243,9 @@ class Load:
         if in_memory:
             return self.session.run(query, fetch="arrow")
         if i == 0:
-            # a database file in the session's private folder: its tables are compressed and
-            # spill to that file, so a stage larger than memory costs disk, not memory
-            self.session.run(f"ATTACH {lit(str(self.session.path('stage.duckdb')))} AS "
-                             "_cx_stage_db", fetch=None)
-            self.stage = f"_cx_stage_db.{self.stage}"
-            self.session.run(f"CREATE TABLE {self.stage} AS {query}", fetch=None)
+            # beyond the session's memory limit, DuckDB spills the table to the session's
+            # private folder: a stage larger than memory costs disk, not memory
+            self.session.run(f"CREATE TEMP TABLE {self.stage} AS {query}", fetch=None)
             return
         try:
             self.session.run(f"INSERT INTO {self.stage} BY NAME {query}", fetch=None)
