@@ -51,6 +51,7 @@ class Part:
     csv: _csv.CsvSource | None = None
     rowmap: _csv.RowMap | None = None
     n_read: int = 0                # rows the engine read (rejected records not counted)
+    aware_ns: set = field(default_factory=set)  # date-time columns held as ns since 1970
 
     @property
     def text(self) -> bool:
@@ -181,7 +182,16 @@ def _frame(session: Session, part: Part) -> None:
     names = [str(c) for c in frame.columns]
     with _check.in_source(file=part.name):
         _check.unique_header(names)
-    arrays = [_arrow_column(frame.iloc[:, i]) for i in range(frame.shape[1])]
+    arrays = []
+    for i, name in enumerate(names):
+        values = frame.iloc[:, i]
+        if isinstance(values.dtype, pd.DatetimeTZDtype) and _sub_micro(values):
+            # DuckDB holds instants in microseconds: nanoseconds since 1970 (UTC) instead
+            utc = values.dt.tz_convert("UTC").dt.tz_localize(None).astype("datetime64[ns]")
+            arrays.append(pa.array(utc.to_numpy().view("int64"), mask=utc.isna().to_numpy()))
+            part.aware_ns.add(name)
+        else:
+            arrays.append(_arrow_column(values))
     arrays.append(pa.array(np.arange(1, len(frame) + 1, dtype=np.int64)))
     table = pa.Table.from_arrays(arrays, names=[*names, ORD])
     name = session.name("frame")
@@ -189,6 +199,12 @@ def _frame(session: Session, part: Part) -> None:
     part.columns = names
     part.types = session.types(f"SELECT * EXCLUDE ({ORD}) FROM {name}")
     part.relation = name
+
+
+def _sub_micro(values: pd.Series) -> bool:
+    """Whether date-times hold nanoseconds that microseconds would lose."""
+    ns = values.dt.tz_convert("UTC").dt.tz_localize(None).astype("datetime64[ns]")
+    return bool((ns.dropna().to_numpy().view("int64") % 1000 != 0).any())
 
 
 def _arrow_column(values: pd.Series):

@@ -183,7 +183,7 @@ def _select(part, named, extras, labels, load):
                             file=part.name),
         times.time_columns(x("timestamp"), kind("timestamp"), "timestamp", file=part.name,
                            time_format=load.time_format,
-                           aware_ns=named["timestamp"] in getattr(part, "aware_ns", set())),
+                           aware_ns=named["timestamp"] in part.aware_ns),
         _convert.label_columns(x("touchpoint"), kind("touchpoint"), "touchpoint",
                                file=part.name, mapping=labels.get("touchpoint"),
                                required=True),

@@ -37,6 +37,9 @@ _AWARE = (r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[T ][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:
 
 NAIVE, AWARE, EMPTY, EXCEL, INTEGERS, UNREADABLE, NOT_EPOCH, EPOCH_RANGE = range(8)
 _SLOW = 50  # a text that needs stripping and a pattern to be recognised
+# the 7th to 9th digits of a fraction of a second, which DuckDB's instants (microseconds) drop
+_NANOS = ("CAST(rpad(regexp_extract({t}, '[.,][0-9]{{6}}([0-9]{{1,3}})', 1), 3, '0') "
+          "AS INTEGER)")
 
 MIXED, LOCAL, RANGE = 8, 9, 10
 
@@ -120,7 +123,7 @@ def time_columns(x: str, kind: str, column: str = "timestamp", *, file: str,
              f"WHEN {AWARE} THEN epoch_us({a}) * 1000 "
              f"WHEN {_SLOW + NAIVE} THEN epoch_ns(TRY_CAST(replace({t}, ',', '.') "
              f"AS TIMESTAMP_NS)) WHEN {_SLOW + AWARE} THEN epoch_us(TRY_CAST(replace(upper({t}), "
-             f"',', '.') AS TIMESTAMPTZ)) * 1000 END")
+             f"',', '.') AS TIMESTAMPTZ)) * 1000 + {_NANOS.format(t=t)} END")
     return Conv({n: f"CASE WHEN length({text}) = 19 AND {text} LIKE '%:%:%' THEN "
                     f"TRY_CAST({text} AS TIMESTAMP) END",
                  a: f"CASE WHEN {aware_shape} THEN TRY_CAST({text} AS TIMESTAMPTZ) END"},
@@ -411,7 +414,7 @@ def parse_timestamps(values: pd.Series, *, tz: str = "UTC", time_format: str | N
         def select(i, part):
             return [time_columns("__r0", part.types[column], column, file=part.name,
                                  time_format=time_format,
-                                 aware_ns=column in getattr(part, "aware_ns", set()))], []
+                                 aware_ns=column in part.aware_ns)], []
 
         checks, codes = time_checks(column, tz=tz, time_format=time_format)
         load.build(select, checks, [codes])
