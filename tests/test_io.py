@@ -806,3 +806,14 @@ def test_the_report_travels_as_json_beside_a_parquet_file(tmp_path):
     assert cxkit.load_report(tmp_path / "events.report.json").rows_kept == 1
     assert "row 2: empty or placeholder id 'NULL'" in str(report)
     assert pd.read_parquet(path)["customer_id"].tolist() == ["c1"]
+
+
+def test_nanoseconds_survive_the_engine():
+    stamps = pd.Series(pd.to_datetime(["2024-03-01 10:00:00.123456789",
+                                       "2024-03-02 10:00:00.000000001"]))
+    expected = [pd.Timestamp("2024-03-01 09:00:00.123456789", tz="UTC"),
+                pd.Timestamp("2024-03-02 09:00:00.000000001", tz="UTC")]
+    assert _load_times(stamps, tz="Europe/Rome") == expected
+    assert _load_times(stamps.dt.tz_localize("Europe/Rome")) == expected
+    assert _load_times(["2024-03-01T10:00:00.123456789+01:00",
+                        "2024-03-02 10:00:00.000000001+01:00"]) == expected
