@@ -250,9 +250,11 @@ def prepare(session: Session, path: Path, dialect: Dialect, *, skiprows: int | N
 
 
 def relation(session: Session, src: CsvSource, *, parallel: bool = True) -> str:
-    """The ``read_csv(...) WITH ORDINALITY`` relation of ``src``: the file's columns as text
-    (NULL where empty), ``__cx_ord`` and ``__cx_fields``, the number of fields of a record
-    whose number differs from the header's (NULL otherwise).
+    """The ``read_csv(...)`` relation of ``src``: the file's columns as text (NULL where
+    empty) and ``__cx_fields``, the number of fields of a record whose number differs from
+    the header's (NULL otherwise). DuckDB returns the rows in the order it read them (in
+    parallel); their place in that order numbers them (``WITH ORDINALITY`` would read the
+    file on one thread).
 
     DuckDB is given one column more than the header has and pads short records with NULL
     (while an empty field is ''): a record's fields are then counted exactly, also the one
@@ -280,8 +282,8 @@ def relation(session: Session, src: CsvSource, *, parallel: bool = True) -> str:
     values = ", ".join(f"NULLIF(c{i}, '') AS {ident(name)}" for i, name in enumerate(src.names))
     count = " + ".join(f"CAST({c} IS NOT NULL AS INTEGER)" for c in raw)
     fields = f"CASE WHEN __cx_extra IS NOT NULL OR c{width - 1} IS NULL THEN {count} END"
-    return (f"(SELECT {values}, ordinality AS __cx_ord, {fields} AS __cx_fields FROM "
-            f"read_csv({lit(str(src.source))}, " + ", ".join(options) + ") WITH ORDINALITY)")
+    return (f"(SELECT {values}, {fields} AS __cx_fields FROM "
+            f"read_csv({lit(str(src.source))}, " + ", ".join(options) + "))")
 
 
 def head_rows(src: CsvSource, n: int = 20) -> list[tuple[int, list[str]]]:

@@ -26,7 +26,7 @@ from .._check import DataError
 from .._report import LoadReport, empty_set_aside
 from . import _csv
 from ._engine import EngineError, Session, ident
-from ._sources import LINE, ORD, Part, open_part, parts_of, source_label
+from ._sources import LINE, Part, open_part, parts_of, source_label
 
 FIELDS = 0  # the order of the field-count check: before every other
 
@@ -192,9 +192,9 @@ class Load:
             line = LINE if part.kind == "xlsx" else "CAST(NULL AS BIGINT)"
             fields = "__cx_fields" if part.kind == "csv" else "CAST(NULL AS INTEGER)"
             raw = ", ".join(f"{ident(c)} AS __r{j}" for j, c in enumerate(part.columns))
-            query = (f"SELECT CAST({i} AS USMALLINT) AS __cx_file, CAST({ORD} AS UINTEGER) AS "
-                     f"__cx_ord, {line} AS __cx_line, {fields} AS __cx_fields"
-                     + (f", {raw}" if raw else "") + f" FROM {part.relation}")
+            query = (f"SELECT CAST({i} AS USMALLINT) AS __cx_file, {line} AS __cx_line, "
+                     f"{fields} AS __cx_fields" + (f", {raw}" if raw else "")
+                     + f" FROM {part.relation}")
             depth = max((len(c.layers) for c in convs), default=0)
             for level in range(depth):
                 exprs = [f"{sql} AS {name}" for c in convs if level < len(c.layers)
@@ -205,7 +205,7 @@ class Load:
             query = f"SELECT *, {text} AS __cx_raw FROM ({query})"
             keep = [name for c in convs for name in c.keep]
             lines = ["__cx_line"] if self.has_lines else []
-            final = ", ".join(["__cx_file", "__cx_ord", *lines, "__cx_bad", "__cx_raw",
+            final = ", ".join(["__cx_file", *lines, "__cx_bad", "__cx_raw",
                                *keep, *(f"{sql} AS {ident(name)}" for sql, name in others)])
             query = f"SELECT {final} FROM ({query})"
             if post is not None:
@@ -223,9 +223,12 @@ class Load:
                                                in_memory)]
                     part.relation = serial
         if in_memory:
-            self._register(self._concat(tables))
-        counts = dict(self.session.run(f"SELECT __cx_file, count(*) FROM {self.stage} "
-                                       "GROUP BY __cx_file"))
+            counts = {i: t.num_rows for i, t in enumerate(tables)}
+            self._register(self._concat([_numbered(t) for t in tables]))
+        else:
+            counts = dict(self.session.run(f"SELECT __cx_file, count(*) FROM {self.stage} "
+                                           "GROUP BY __cx_file"))
+            self._numbered_view(counts)
         for i, part in enumerate(self.parts):
             part.n_read = int(counts.get(i, 0))
             if part.csv is not None:
@@ -238,6 +241,20 @@ class Load:
                             expected="at least one row")
         self._rejects()
         return self.stage
+
+    def _numbered_view(self, counts: dict) -> None:
+        """The table stage as a view with ``__cx_ord``: a row's place in its part, from the
+        table's ``rowid`` (the order in which the rows were read)."""
+        starts, total = [], 0
+        for i in range(len(self.parts)):
+            starts.append(total)
+            total += int(counts.get(i, 0))
+        self.table_name, self.starts = self.stage, starts
+        self.stage = self.session.name("numbered")
+        first = "[" + ", ".join(map(str, starts)) + "]"
+        self.session.run(f"CREATE TEMP VIEW {self.stage} AS SELECT *, CAST(rowid + 1 - "
+                         f"{first}[__cx_file + 1] AS UINTEGER) AS __cx_ord FROM "
+                         f"{self.table_name}", fetch=None)
 
     def _insert(self, i: int, query: str, in_memory: bool):
         if in_memory:
@@ -393,12 +410,12 @@ class Load:
             self._register(self.table.filter(pa.array(~np.isin(wide, gone))))
             return
 
-        table = pa.table({"f": pa.array([k[0] for k in keys], pa.int64()),
-                          "o": pa.array([k[1] for k in keys], pa.int64())})
+        rowids = pa.table({"r": pa.array([self.starts[f] + o - 1 for f, o in keys],
+                                         pa.int64())})
         name = self.session.name("drop")
-        self.session.register(name, table)
-        self.session.run(f"UPDATE {self.stage} SET __cx_drop = true FROM {name} "
-                         f"WHERE __cx_file = f AND __cx_ord = o", fetch=None)
+        self.session.register(name, rowids)
+        self.session.run(f"UPDATE {self.table_name} SET __cx_drop = true WHERE rowid IN "
+                         f"(SELECT r FROM {name})", fetch=None)
 
     def add_set_aside(self, keys_reasons) -> None:
         """Rows ``(part, ord, reason)`` removed after the checks (exact duplicates)."""
@@ -452,6 +469,15 @@ def _fields_problem(examples) -> tuple[str, str]:
                 "unquoted value, or a line cut short?)")
     return (examples[0] if examples else "unreadable record",
             "quotes closed at the end of a quoted field")
+
+
+def _numbered(table):
+    """A part's rows with ``__cx_ord``, their place in the part (DuckDB returns them in the
+    order it read them)."""
+    import pyarrow as pa
+
+    return table.append_column("__cx_ord", pa.array(np.arange(1, table.num_rows + 1,
+                                                              dtype=np.uint32)))
 
 
 def _aside_frame(records, before: pd.DataFrame) -> pd.DataFrame:

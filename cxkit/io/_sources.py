@@ -2,8 +2,8 @@
 turned into a relation of the session's DuckDB database.
 
 Every part of a source becomes a :class:`Part` whose ``relation`` is a SQL relation with the
-file's columns (as the file names them) and ``__cx_ord``, the 1-based position of the row
-among the rows the engine read, in file order. CSV files are read as text by DuckDB
+file's columns (as the file names them), in file order (the loader numbers the rows by their
+place: ``__cx_ord``). CSV files are read as text by DuckDB
 (:mod:`._csv`); Parquet files by DuckDB with their types; Excel sheets by openpyxl (small
 files), every cell as the text it shows, error cells as their code and formulas in the id
 column as the formula; DataFrames are handed to DuckDB through Arrow, without a copy.
@@ -19,7 +19,6 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .. import _check
@@ -27,7 +26,6 @@ from .._check import DataError
 from . import _csv
 from ._engine import EngineError, Session, ident, lit
 
-ORD = "__cx_ord"
 LINE = "__cx_line"
 SUFFIXES = (".csv", ".csv.gz", ".parquet", ".xlsx")
 _FOLDER_SUFFIXES = (".csv", ".csv.gz", ".parquet")
@@ -152,19 +150,18 @@ def open_part(session: Session, part: Part, dialect: _csv.Dialect, *, sheet=0,
 
 
 def _parquet(session: Session, part: Part) -> None:
-    relation = f"read_parquet({lit(str(part.path))}, file_row_number = true)"
+    relation = f"read_parquet({lit(str(part.path))})"
     try:
         types = session.types(f"SELECT * FROM {relation}")
     except EngineError as err:
         raise DataError(f"cannot read the file as .parquet: {err}", file=part.name,
                         expected="a valid .parquet file") from None
-    types.pop("file_row_number", None)
     with _check.in_source(file=part.name):
         _check.unique_header(types)
     part.columns = list(types)
     part.types = types
     select = ", ".join(ident(c) for c in part.columns)
-    part.relation = f"(SELECT {select}, file_row_number + 1 AS {ORD} FROM {relation})"
+    part.relation = f"(SELECT {select} FROM {relation})"
 
 
 # --------------------------------------------------------------------------------------------
@@ -192,12 +189,11 @@ def _frame(session: Session, part: Part) -> None:
             part.aware_ns.add(name)
         else:
             arrays.append(_arrow_column(values))
-    arrays.append(pa.array(np.arange(1, len(frame) + 1, dtype=np.int64)))
-    table = pa.Table.from_arrays(arrays, names=[*names, ORD])
+    table = pa.Table.from_arrays(arrays, names=names)
     name = session.name("frame")
     session.register(name, table)
     part.columns = names
-    part.types = session.types(f"SELECT * EXCLUDE ({ORD}) FROM {name}")
+    part.types = session.types(f"SELECT * FROM {name}")
     part.relation = name
 
 
@@ -299,9 +295,8 @@ def _excel(session: Session, part: Part, *, sheet, skiprows, expected, id_column
                 value = formulas[(line, i)]
             cells.append(None if value is None else cell_text(value))
         columns.append(pa.array(cells, type=pa.string()))
-    columns.append(pa.array(np.arange(1, len(data) + 1, dtype=np.int64)))
     columns.append(pa.array([line for line, _ in data], type=pa.int64()))
-    table = pa.Table.from_arrays(columns, names=[*names, ORD, LINE])
+    table = pa.Table.from_arrays(columns, names=[*names, LINE])
     name = session.name("sheet")
     session.register(name, table)
     part.columns = names
