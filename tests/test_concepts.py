@@ -632,3 +632,24 @@ def test_experience_economy_refuses_a_catalogue_without_its_columns():
     with pytest.raises(DataError, match="not in the catalogue table") as err:
         experience_economy(cxkit.catalogue().drop(columns="stage"))
     assert err.value.column == ["stage"]
+
+
+def _pyramid_survey(weights, n=2000, seed=3):
+    rng = np.random.default_rng(seed)
+    latent = rng.normal(size=(n, 3))
+    answers = np.clip(np.round(4 + 1.2 * latent), 1, 7)
+    loyalty = answers @ np.asarray(weights) + rng.normal(scale=1.0, size=n)
+    return pd.DataFrame({"needs_1": answers[:, 0], "ease_1": answers[:, 1],
+                         "enjoy_1": answers[:, 2], "loy_1": loyalty})
+
+
+def test_pyramid_names_the_strongest_driver_only_when_the_data_single_it_out():
+    layers = {"needs": ["needs_1"], "ease": ["ease_1"], "enjoy": ["enjoy_1"],
+              "outcome": ["loy_1"]}
+    clear = cx_pyramid(_pyramid_survey([1.0, 0.2, 0.1]), **layers)
+    assert "the strongest driver of the outcome is meets needs" in clear.summary()
+    # two layers with the same true effect: the 95 % Wald test of their difference must not
+    # single one out (with this fixed seed its p-value is far from 0.05; a tie is a tie)
+    tie = cx_pyramid(_pyramid_survey([0.6, 0.6, 0.1]), **layers)
+    assert "no layer stands out as the strongest driver" in tie.summary()
+    assert "strongest driver of the outcome is" not in tie.summary()
