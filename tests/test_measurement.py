@@ -423,9 +423,14 @@ SIMULATED_CONSTRUCTS = {**{c: [f"{c}_{k}" for k in (1, 2, 3)]
                         "loy": ["loy_1", "loy_2", "loy_3"]}
 
 
-def test_cfa_recovers_the_simulators_true_loadings_within_three_standard_errors():
-    study = cxkit.simulate_study(8000, seed=21, invite_share=1.0, response_rate=0.9,
-                                 nonresponse=0.0)
+@pytest.fixture(scope="module")
+def large_study():
+    return cxkit.simulate_study(8000, seed=21, invite_share=1.0, response_rate=0.9,
+                                nonresponse=0.0)
+
+
+def test_cfa_recovers_the_simulators_true_loadings_within_three_standard_errors(large_study):
+    study = large_study
     wave1 = study.survey[study.survey["wave"] == 1]
     result = cfa(wave1, SIMULATED_CONSTRUCTS)
     assert result.n == len(wave1) > 4000
@@ -472,3 +477,108 @@ def test_cfa_fit_is_seminrs_model_and_conf_int_gives_wald_intervals(mobi):
     ninety = result.conf_int(conf_level=0.9)
     np.testing.assert_allclose(ninety["lower"], loading - norm.ppf(0.95) * se)
     np.testing.assert_allclose(ninety["upper"], loading + norm.ppf(0.95) * se)
+
+
+def _factor_data(loadings, n, seed, *, correlation=None, scale=None):
+    """Items with known standardized loadings: one factor, or one per group of items
+    (``loadings`` a list of lists) with factor correlation ``correlation``; normal errors."""
+    rng = np.random.default_rng(seed)
+    groups = loadings if isinstance(loadings[0], list) else [loadings]
+    k = len(groups)
+    phi = np.full((k, k), 0.0 if correlation is None else correlation)
+    np.fill_diagonal(phi, 1.0)
+    factors = rng.multivariate_normal(np.zeros(k), phi, size=n)
+    columns = {}
+    for g, group in enumerate(groups):
+        for j, lam in enumerate(group, start=1):
+            columns[f"f{g + 1}_{j}"] = (lam * factors[:, g]
+                                        + np.sqrt(1 - lam ** 2) * rng.standard_normal(n))
+    data = pd.DataFrame(columns)
+    if scale is not None:
+        data = data * scale
+    return data
+
+
+def test_cfa_of_one_factor_three_items_falls_back_to_ml_and_recovers_the_truth(large_study):
+    # the case of issue #13: seminr 0.2.1's robust (MLR) layer divides by the 0 degrees of
+    # freedom (ZeroDivisionError in seminr.cbsem.robust.robust_layer on these data)
+    small = cxkit.simulate_study(600, seed=1).survey.query("wave == 1")
+    assert cfa(small, {"needs": ["needs_1", "needs_2", "needs_3"]}).estimator == "ML"
+
+    wave1 = large_study.survey[large_study.survey["wave"] == 1]
+    truth = large_study.truth["loadings"]
+    for construct, prefix in (("needs", "needs"), ("ease", "ease"), ("loyalty", "loy")):
+        items = [f"{prefix}_{k}" for k in (1, 2, 3)]
+        result = cfa(wave1, {construct: items})  # estimator="MLR", the default
+        assert result.estimator == "ML"
+        f = result.fit_indices
+        assert f["df"] == 0 and f["chisq"] == pytest.approx(0, abs=1e-8)
+        assert f[["pvalue", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high"]].isna().all()
+        assert "chisq_scaled" not in f  # ML: no robust layer
+        assert any("instead of the requested MLR" in note for note in result.notes)
+        assert any("just-identified" in note for note in result.notes)
+        assert "fit cannot be tested" in result.summary()
+        z = (result.loadings["loading"] - result.loadings["item"].map(truth)) \
+            / result.loadings["se"]
+        assert np.abs(z).max() < 3, result.loadings.assign(z=z)
+
+
+def test_cfa_of_one_factor_recovers_known_loadings_and_ml_gives_the_same_result():
+    true = np.array([0.8, 0.7, 0.6])
+    data = _factor_data(list(true), 2000, seed=3, scale=np.array([1.0, 2.0, 0.5]))
+    robust_asked = cfa(data, {"f": ["f1_1", "f1_2", "f1_3"]})
+    ml = cfa(data, {"f": ["f1_1", "f1_2", "f1_3"]}, estimator="ML")
+    pd.testing.assert_frame_equal(robust_asked.loadings, ml.loadings)
+    assert len(robust_asked.notes) == 2 and len(ml.notes) == 1  # no fallback note when ML asked
+    z = (ml.loadings["loading"].to_numpy() - true) / ml.loadings["se"].to_numpy()
+    assert np.abs(z).max() < 3, z
+    # just-identified: the implied covariances are the sample's, so the loadings have a
+    # closed form, lambda_1^2 = r12 r13 / r23 (standardized)
+    r = data.corr().to_numpy()
+    closed = np.sqrt([r[0, 1] * r[0, 2] / r[1, 2], r[0, 1] * r[1, 2] / r[0, 2],
+                      r[0, 2] * r[1, 2] / r[0, 1]])
+    np.testing.assert_allclose(ml.loadings["loading"], closed, atol=1e-5)
+
+
+def test_cfa_with_two_items_per_factor_keeps_mlr_and_recovers_known_loadings():
+    true = [[0.8, 0.7], [0.75, 0.65]]
+    data = _factor_data(true, 3000, seed=8, correlation=0.5)
+    result = cfa(data, {"a": ["f1_1", "f1_2"], "b": ["f2_1", "f2_2"]})
+    assert result.estimator == "MLR" and result.notes == []
+    assert result.fit_indices["df"] == 1 and np.isfinite(result.fit_indices["rmsea"])
+    z = (result.loadings["loading"].to_numpy() - np.ravel(true)) / result.loadings["se"]
+    assert np.abs(z).max() < 3, z
+    assert result.correlations.loc["a", "b"] == pytest.approx(0.5, abs=0.06)
+
+
+@pytest.mark.parametrize("constructs", [
+    {"a": ["f1_1", "f1_2", "f1_3"]},
+    {"a": ["f1_1", "f1_2"], "b": ["f2_1", "f2_2"]},
+    {"a": ["f1_1", "f1_2", "f1_3"], "b": ["f2_1", "f2_2", "f2_3"]},
+    {"a": ["f1_1", "f1_2", "f1_3"], "b": "f2_1"},
+])
+def test_cfa_degrees_of_freedom_are_seminrs(constructs):
+    from cxkit.measurement._spec import _constructs
+    from cxkit.measurement.factor_analysis import _degrees_of_freedom
+
+    data = _factor_data([[0.8, 0.7, 0.6], [0.7, 0.6, 0.5]], 500, seed=4, correlation=0.4)
+    df = _degrees_of_freedom(_constructs(constructs))
+    measurement = seminr.constructs(*[seminr.reflective(c, [i] if isinstance(i, str) else i)
+                                      for c, i in constructs.items()])
+    fit = seminr.summarize(seminr.estimate_cfa(data, measurement, estimator="ML")).fit
+    assert df == fit["df"]
+    assert cfa(data, constructs).fit_indices["df"] == df
+
+
+def test_cfa_refuses_a_model_that_is_not_identified(mobi):
+    # seminr fits it and returns standard errors in the millions
+    with pytest.raises(ValueError, match=r"not identified.*df = -1.*measurement.alpha"):
+        cfa(mobi, {"Value": ["PERV1", "PERV2"]})
+
+
+def test_cfa_notes_a_heywood_case(mobi):
+    # mobi's loyalty items: CUSL2 hardly correlates with the others; CUSL3's residual
+    # variance comes out negative
+    result = cfa(mobi, {"Loyalty": ["CUSL1", "CUSL2", "CUSL3"]}, estimator="ML")
+    assert any("Heywood" in note and "'CUSL3'" in note for note in result.notes)
+    assert result.loadings.set_index("item").loc["CUSL3", "loading"] > 1
