@@ -512,3 +512,30 @@ def durations(data: pd.DataFrame, column: str) -> pd.Series:
     times = numbers(data, column, finite=True, hint="numbers of at least 0 (days, months ...)")
     refuse_rows(times < 0, "negative time", column, "times of at least 0")
     return times
+
+
+# --------------------------------------------------------------------------------------------
+# --- added for measurement (#13) ---
+# --------------------------------------------------------------------------------------------
+def distinct_columns(value, name: str, *, minimum: int = 1) -> list[str]:
+    """At least ``minimum`` column names, none given twice (the items of one scale).
+
+    >>> distinct_columns(["q1", "q2"], "items", minimum=2)
+    ['q1', 'q2']
+    >>> distinct_columns(["q1", "q1"], "items", minimum=2)
+    Traceback (most recent call last):
+    ...
+    ValueError: items lists 'q1' more than once
+    >>> distinct_columns("q1", "items", minimum=2)
+    Traceback (most recent call last):
+    ...
+    ValueError: items must name at least 2 columns, not 1 ('q1')
+    """
+    names = as_list(value, name)
+    twice = list(dict.fromkeys(c for c in names if names.count(c) > 1))
+    if twice:
+        raise ValueError(f"{name} lists {', '.join(map(repr, twice))} more than once")
+    if len(names) < minimum:
+        raise ValueError(f"{name} must name at least {minimum} columns, not {len(names)} "
+                         f"({', '.join(map(repr, names))})")
+    return names
