@@ -401,7 +401,9 @@ def cox(data: pd.DataFrame, *, duration: str, event: str, covariates, entry: str
         - ``p_value``: Wald test of :math:`\\beta = 0`.
 
         and ``.fit`` (the statsmodels ``PHRegResults``), ``.summary()``, ``.to_frame()``,
-        ``.conf_int()`` (the hazard ratios' intervals), ``.ph_test()`` and ``.plot()``.
+        ``.conf_int()`` (the hazard ratios' intervals), ``.tests`` (the global
+        likelihood-ratio, Wald and score tests, as R's ``summary(coxph(...))``),
+        ``.ph_test()`` and ``.plot()``.
 
     Raises
     ------
