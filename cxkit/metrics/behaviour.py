@@ -172,7 +172,8 @@ def retention_curve(data: pd.DataFrame, *, duration: str, event: str, by=None,
     ci : {"log-log", "log"}
         Scale of the pointwise interval (see Notes). ``"log-log"`` (the default) stays inside
         (0, 1) and keeps close to its level in small groups; ``"log"`` is the default of R's
-        ``survfit`` (``conf.type="log"``) and reproduces its output.
+        ``survfit`` (``conf.type="log"``) and reproduces its output. The median's interval
+        is read off the chosen interval.
 
     Returns
     -------
@@ -232,10 +233,11 @@ def retention_curve(data: pd.DataFrame, *, duration: str, event: str, by=None,
     with :math:`z` the :math:`1 - (1-\\text{conf\\_level})/2` normal quantile. With
     ``ci="log"`` it is :math:`\\hat S(t) \\exp(\\pm z\\, \\hat\\sigma(t))`, the upper limit cut
     at 1, as R's ``survfit`` computes it. The log–log interval is the default because it
-    needs no cut at 1 and, with the arcsine interval, keeps closest to its level in small
-    samples [4]_ (it is also the default of SAS's ``PROC LIFETEST`` and Stata's ``sts``);
-    cxkit has always used it. The intervals are pointwise: each covers its own time with the
-    stated level, the band as a whole does not. Before the first churn the estimate is 1
+    needs no cut at 1, keeps close to its level in small samples, where the untransformed
+    interval does not [4]_, and is the default of SAS's ``PROC LIFETEST`` and Stata's
+    ``sts``; cxkit has always used it, so results do not change. The intervals are
+    pointwise: each covers its own time with the stated level, the band as a whole does
+    not. Before the first churn the estimate is 1
     with interval [1, 1]; where the estimate is 0 the interval is NaN. Censoring is assumed
     independent of churn risk.
 
