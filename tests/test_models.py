@@ -304,11 +304,112 @@ def test_a_true_false_outcome_is_a_change_in_share():
     assert result.estimate == pytest.approx(0.5)
 
 
-def test_event_study_refuses_periods_that_are_not_numbers():
-    panel = pd.DataFrame({"u": [1, 1], "w": ["a", "b"], "c": [1.0, 1.0], "y": [0.0, 1.0]})
+def test_event_study_refuses_cohorts_that_are_not_numbers_when_periods_are():
+    panel = pd.DataFrame({"u": [1, 1], "w": [1, 2], "c": ["a", "a"], "y": [0.0, 1.0]})
     with pytest.raises(cxkit.DataError, match="not a number") as info:
         cxkit.event_study(panel, outcome="y", unit="u", time="w", cohort="c")
-    assert info.value.column == "w" and "integer periods" in str(info.value)
+    assert info.value.column == "c" and "integer periods" in str(info.value)
+
+
+# ------------------------------------------------------------------ periods: order, not text
+QUARTERS = ["Q42010", "Q12011", "Q22011", "Q32011", "Q42011"]  # as text, Q42010 sorts 4th
+
+
+def _quarterly(panel, kind):
+    """The staggered panel's periods 1..5 as quarter labels of one ``kind``."""
+    label = panel["w"].map(dict(enumerate(QUARTERS, start=1)))
+    if kind == "text":
+        return label
+    if kind == "ordered":
+        return pd.Categorical(label, categories=QUARTERS, ordered=True)
+    if kind == "unordered":
+        return pd.Categorical(label, categories=QUARTERS)
+    start = pd.Timestamp("2010-10-01")
+    dates = panel["w"].map(lambda w: start + pd.DateOffset(months=3 * (w - 1)))
+    return dates if kind == "date" else dates.dt.to_period("Q")
+
+
+@pytest.mark.parametrize("kind", ["text", "unordered"])
+def test_did_refuses_text_period_labels_and_says_how_to_order_them(kind):
+    panel = _staggered_panel().assign(quarter=lambda d: _quarterly(d, kind))
+    with pytest.raises(cxkit.DataError) as info:
+        cxkit.effect(panel, treatment="d", outcome="y", method="did", group="g",
+                     time="quarter")
+    message = str(info.value)
+    assert info.value.column == "quarter" and "switches off" not in message
+    assert "pandas.to_datetime" in message and "ordered=True" in message
+    if kind == "text":  # the text order it would have used, Q42010 after the 2011 quarters
+        assert "'Q12011', 'Q22011', 'Q32011', ..." in message
+
+
+@pytest.mark.parametrize("kind", ["ordered", "date", "period"])
+def test_did_takes_dates_and_ordered_categoricals_in_time_order(kind):
+    panel = _staggered_panel().assign(quarter=lambda d: _quarterly(d, kind))
+    did = cxkit.effect(panel, treatment="d", outcome="y", method="did", group="g",
+                       time="quarter", cluster="g")
+    assert did.estimate == pytest.approx((1 + 2 + 3 + 1 + 2) / 5)  # as with numbered periods
+    two_by_two = panel[panel["w"].isin([2, 3]) & panel["g"].isin(["A", "C"])]
+    classic = cxkit.effect(two_by_two, treatment="d", outcome="y", method="did", group="g",
+                           time="quarter")
+    assert classic.estimate == pytest.approx(1.0)
+
+
+def test_an_ordered_categorical_is_used_in_its_category_order_not_the_texts():
+    panel = _staggered_panel()
+    # the same labels, the categories listed in reverse time order: the policy now appears
+    # to switch off, which the kit refuses (it does not re-sort the categories)
+    backwards = pd.Categorical(_quarterly(panel, "text"), categories=QUARTERS[::-1],
+                               ordered=True)
+    with pytest.raises(cxkit.DataError, match="switches off"):
+        cxkit.effect(panel.assign(quarter=backwards), treatment="d", outcome="y",
+                     method="did", group="g", time="quarter")
+
+
+def _event_panel():
+    panel = _staggered_panel().assign(cohort=lambda d: d["g"].map({"A": 3, "B": 4}))
+    panel["unit"] = panel["g"] + panel.groupby(["g", "w"]).cumcount().astype(str)
+    panel["y"] += np.random.default_rng(2).normal(scale=0.1, size=len(panel))
+    return panel
+
+
+@pytest.mark.parametrize("kind", ["ordered", "date", "period"])
+def test_event_study_takes_dates_and_ordered_categoricals(kind):
+    panel = _event_panel()
+    numbered = cxkit.event_study(panel, outcome="y", unit="unit", time="w", cohort="cohort")
+    labelled = panel.assign(w=_quarterly(panel, kind))
+    # the cohort in the periods' own terms; never-treated units have none
+    cohorts = _quarterly(panel.assign(w=panel["cohort"].fillna(1).astype(int)), kind)
+    labelled["cohort"] = pd.Series(cohorts).where(panel["cohort"].notna())
+    result = cxkit.event_study(labelled, outcome="y", unit="unit", time="w", cohort="cohort")
+    pd.testing.assert_frame_equal(result.coefficients, numbered.coefficients)
+
+
+def test_event_study_dates_count_the_panels_periods_from_the_first_on_or_after_adoption():
+    panel = _event_panel()
+    numbered = cxkit.event_study(panel, outcome="y", unit="unit", time="w", cohort="cohort")
+    dated = panel.assign(w=_quarterly(panel, "date"))
+    # adoption in the middle of a quarter: treated from the next quarter's date on
+    dated["cohort"] = panel["cohort"].map({3: pd.Timestamp("2011-02-15"),
+                                           4: pd.Timestamp("2011-05-20")})
+    result = cxkit.event_study(dated, outcome="y", unit="unit", time="w", cohort="cohort")
+    pd.testing.assert_frame_equal(result.coefficients, numbered.coefficients)
+
+
+def test_event_study_refuses_text_periods_and_cohorts_of_another_kind():
+    panel = _event_panel()
+    with pytest.raises(cxkit.DataError, match="text labels") as info:
+        cxkit.event_study(panel.assign(w=_quarterly(panel, "text")), outcome="y", unit="unit",
+                          time="w", cohort="cohort")
+    assert info.value.column == "w" and "ordered=True" in str(info.value)
+    with pytest.raises(cxkit.DataError, match="not the same kind of date") as info:
+        cxkit.event_study(panel.assign(w=_quarterly(panel, "date")), outcome="y", unit="unit",
+                          time="w", cohort="cohort")  # cohorts still numbered
+    assert info.value.column == "cohort"
+    ordered = panel.assign(w=_quarterly(panel, "ordered"),
+                           cohort=panel["cohort"].map({3: "Q22011", 4: "Q12012"}))
+    with pytest.raises(cxkit.DataError, match="not one of the categories") as info:
+        cxkit.event_study(ordered, outcome="y", unit="unit", time="w", cohort="cohort")
+    assert info.value.column == "cohort" and "Q12012" in str(info.value)
 
 
 def test_staggered_did_conf_int_at_another_level_is_normal_from_its_standard_error():

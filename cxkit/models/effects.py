@@ -167,7 +167,11 @@ def effect(data: pd.DataFrame, *, treatment: str, outcome: str, confounders: Seq
         (``level=`` before 0.2: still accepted, with a FutureWarning.)
     group, time : str
         ``did`` only: the column of the groups the policy is assigned to (e.g. ``"region"``)
-        and of the periods (e.g. ``"wave"``); both enter as fixed effects.
+        and of the periods (e.g. ``"wave"``); both enter as fixed effects. Periods are
+        numbers, dates (or pandas Periods) or an ordered categorical, used in its
+        categories' order; text labels such as ``"Q42010"`` are refused, because their text
+        order is not their time order (make them dates, or
+        ``pd.Categorical(values, categories=[...], ordered=True)``).
     {doc:cluster}
         For every method. Without it, heteroskedasticity-robust (HC1) standard errors are used
         (for ``aipw``: the standard deviation of the doubly robust score).
@@ -186,7 +190,8 @@ def effect(data: pd.DataFrame, *, treatment: str, outcome: str, confounders: Seq
     ------
     DataError
         Missing columns, a treatment that is not 0/1, no treated or no untreated rows, missing
-        values in the columns used, or a policy that switches off again with ``did``.
+        values in the columns used; with ``did``, a policy that switches off again, or
+        periods that are text labels or an unordered categorical.
 
     Notes
     -----
