@@ -39,12 +39,26 @@ def did_effect(frame, treatment, outcome, confounders, *, group, time, cluster,
                conf_level) -> dict:
     """The fields of an :class:`~cxkit.models.effects.EffectResult` for ``method="did"`` on a
     checked frame (from :func:`cxkit.effect`, which documents the method)."""
+    frame = frame.assign(**{time: _period_order(frame, time)})
     if _staggered(frame, treatment, group, time):
         return _did2s(frame, treatment, outcome, confounders, group, time, cluster, conf_level)
     terms = [_causal.term(frame, c) for c in confounders]
     terms += [f"C(Q('{group}'))", f"C(Q('{time}'))"]
     return _causal.ols_effect(frame, treatment, outcome, terms, confounders=confounders,
                               cluster=cluster, conf_level=conf_level)
+
+
+def _period_order(frame, time) -> pd.Series:
+    """The periods as numbers in time order: numbers as they are, dates and ordered
+    categoricals as their positions (0, 1, ...) among the dates present or the categories;
+    text labels are refused (:func:`cxkit._check.period_kind`)."""
+    values = frame[time]
+    kind = _check.period_kind(frame, time)
+    if kind == "ordered":
+        return values.cat.codes.astype("int64")
+    if kind == "date":
+        return pd.Series(pd.factorize(values, sort=True)[0], index=values.index)
+    return values if pd.api.types.is_numeric_dtype(values) else values.astype("float64")
 
 
 def _staggered(frame, treatment, group, time) -> bool:
@@ -247,10 +261,15 @@ def event_study(data: pd.DataFrame, *, outcome: str, unit: str, time: str, cohor
     data : DataFrame
         A panel: one row per unit and period (e.g. from :func:`activity_panel`).
     outcome, unit, time : str
-        The outcome, the unit id and the integer period columns.
+        The outcome, the unit id and the period columns. Periods are numbers (event time is
+        their difference, e.g. months since the start), dates or pandas Periods (event time
+        counts the distinct dates of the panel), or an ordered categorical (event time counts
+        its categories, in their order). Text labels such as ``"Q42010"`` are refused: their
+        text order is not their time order.
     cohort : str
-        The period in which the unit's group adopted the policy (NaN for never or not within
-        the panel).
+        The period in which the unit's group adopted the policy (NaN or NaT for never or not
+        within the panel), of the same kind as ``time``: a number, a date (the unit is treated
+        from the first date of the panel on or after it), or one of ``time``'s categories.
     estimator : {"did2s", "twfe"}
         ``did2s``: Gardner's two-stage difference-in-differences — unit and period effects are
         estimated on not-yet-treated rows only, then the outcome net of them is regressed on
@@ -276,8 +295,9 @@ def event_study(data: pd.DataFrame, *, outcome: str, unit: str, time: str, cohor
     Raises
     ------
     DataError
-        A missing column; missing values in ``outcome``, ``unit`` or ``time``; periods or
-        cohorts that are not numbers.
+        A missing column; missing values in ``outcome``, ``unit`` or ``time``; periods that
+        are text labels or an unordered categorical; cohorts of another kind than the
+        periods.
 
     References
     ----------
@@ -340,12 +360,46 @@ def event_study(data: pd.DataFrame, *, outcome: str, unit: str, time: str, cohor
 
 
 def _panel(data, columns, cohort) -> pd.DataFrame:
-    """The panel (positional index, a copy) with complete ``columns`` and numeric periods."""
+    """The panel (positional index, a copy) with complete ``columns``; the period column
+    (``columns[2]``) and ``cohort`` as numbers in time order."""
     _check.table(data, [*columns, cohort])
     frame = data.reset_index(drop=True).copy()
     _check.complete(frame, columns)
-    for col in (columns[2], cohort):
+    time = columns[2]
+    kind = _check.period_kind(frame, time)
+    if kind != "number":
+        frame[time], frame[cohort] = _period_positions(frame, time, cohort, kind)
+        return frame
+    for col in (time, cohort):
         values = _check.numbers(frame, col, hint="integer periods (e.g. months since the start)")
         if not pd.api.types.is_numeric_dtype(frame[col]):
             frame[col] = values
     return frame
+
+
+def _period_positions(frame, time, cohort, kind) -> tuple[pd.Series, pd.Series]:
+    """Dates or ordered categories of ``time`` as positions 0, 1, ... in time order, and
+    ``cohort`` on the same scale (NaN: never treated within the panel)."""
+    values, adopted = frame[time], frame[cohort]
+    given = adopted.notna().to_numpy()
+    position = pd.Series(np.nan, index=adopted.index)
+    if kind == "ordered":
+        categories = values.cat.categories
+        codes = categories.get_indexer(pd.Index(adopted.astype(object)))
+        _check.refuse_values(given & (codes < 0), adopted, cohort,
+                             f"not one of the categories of {time!r}",
+                             f"the period of adoption: one of the categories of {time!r}, "
+                             "or missing for never")
+        position[given] = codes[given]
+        return pd.Series(values.cat.codes, dtype="int64"), position
+    periods = pd.Index(values.unique()).sort_values()
+    if given.any():
+        try:  # the unit is treated from the first period of the panel on or after adoption
+            position[given] = periods.searchsorted(adopted[given].to_numpy(), side="left")
+        except (TypeError, ValueError):
+            raise DataError(f"not the same kind of date as {time!r} (dtype {adopted.dtype} "
+                            f"against {values.dtype})", column=cohort,
+                            expected=f"dates of adoption like the periods in {time!r} "
+                                     "(the same time zone, or Periods of the same "
+                                     "frequency), NaT for never") from None
+    return pd.Series(periods.get_indexer(values), dtype="int64"), position
