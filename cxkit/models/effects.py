@@ -24,7 +24,13 @@ Each method answers the same question under different assumptions — say which 
   adoption over more periods, two-way fixed effects is biased when effects differ across groups
   or over time (Goodman-Bacon, 2021), so ``did`` then uses Gardner's two-stage estimator
   (``did2s``, through pyfixest), which compares treated rows only with not-yet-treated ones; see
-  :mod:`cxkit.models.did` and :func:`~cxkit.models.did.event_study`.
+  :mod:`cxkit.models.did` and :func:`~cxkit.models.did.event_study`. Units never untreated
+  are set aside with a warning and counted in the summary.
+- ``cs``: Callaway & Sant'Anna (2021) for staggered adoption: each cohort compared period by
+  period with never-treated (``control="never"``) or not-yet-treated units, the group-time
+  effects averaged over treated cohort-periods (the ``simple`` aggregation; ``dynamic`` and
+  ``group`` through :meth:`EffectResult.aggregate`), through moderndid
+  (:mod:`cxkit.models.cs`).
 
 How sensitive an estimate is to unmeasured confounding: :mod:`cxkit.models.sensitivity`;
 effects by group and several methods side by side: :mod:`cxkit.models.heterogeneity`.
@@ -44,12 +50,13 @@ from .._deprecated import old_keywords, renamed_attribute
 from .._docstrings import shared_docs
 from .._results import Result
 from . import _causal
-from .did import did_effect
+from . import cs as _cs
+from .did import cs_effect, did_effect
 from .sensitivity import sensitivity
 
 __all__ = ["EffectResult", "effect"]
 
-METHODS = ("naive", "regression", "ipw", "aipw", "did")
+METHODS = ("naive", "regression", "ipw", "aipw", "did", "cs")
 
 
 @dataclass(frozen=True, repr=False)
@@ -71,8 +78,9 @@ class EffectResult(Result):
         warns).
     fit : object
         The library's results object behind the estimate: statsmodels (``naive``,
-        ``regression``, ``ipw``, the 2×2 ``did``), pyfixest (staggered ``did``), ``None``
-        for ``aipw``.
+        ``regression``, ``ipw``, the 2×2 ``did``), the two stages of the staggered ``did``
+        (:class:`~cxkit.models.did.ImputationFit`), moderndid's group-time effects
+        (``cs``), ``None`` for ``aipw``.
     diagnostics : dict
         What the estimator reports beside the estimate (outcome sd, t value, trimmed
         propensities ...).
@@ -114,9 +122,26 @@ class EffectResult(Result):
         splits = self.diagnostics.get("repetitions")
         over = "" if not splits else "; one cross-fitting split" if splits == 1 else \
             f"; median over {splits} cross-fitting splits"
+        aside = self.diagnostics.get("units_set_aside", 0)
+        if aside:
+            over += (f"; {aside} unit(s) never untreated set aside, "
+                     f"{self.diagnostics['treated_share_set_aside']:.1%} of treated rows")
         return (f"{self.method}: effect of {self.treatment} on {self.outcome} = "
                 f"{self.estimate:.3f} ({self.conf_level:.0%} CI {self.ci_low:.3f} to "
                 f"{self.ci_high:.3f}; n = {self.n}{over})")
+
+    def aggregate(self, aggregation: str = "group") -> pd.DataFrame:
+        """``method="cs"`` only: the group-time effects averaged ``"simple"`` (over all
+        treated cohort-periods), ``"dynamic"`` (by event time) or ``"group"`` (by cohort,
+        labelled by its first period), with pointwise intervals at ``conf_level``.
+
+        Returns a table: ``aggregation``, ``label`` (``"overall"`` in the first row, then
+        the event time or cohort), ``estimate``, ``se``, ``ci_low``, ``ci_high``."""
+        if self.method != "cs":
+            raise ValueError(f"aggregate() needs a result of method='cs', not {self.method!r}")
+        _check.one_of(aggregation, _cs.AGGREGATIONS, "aggregation")
+        return _cs.aggregate(self.fit, aggregation, conf_level=self.conf_level,
+                             labels=self.diagnostics.get("period_labels"))
 
     def __repr__(self) -> str:
         return f"EffectResult({self.summary()})"
@@ -153,7 +178,7 @@ def effect(data: pd.DataFrame, *, treatment: str, outcome: str, confounders: Seq
            method: str = "aipw", seed: int | None = None, conf_level: float = 0.95,
            group: str | None = None, time: str | None = None, cluster: str | None = None,
            propensity_model=None, outcome_model=None, folds: int = 5,
-           repetitions: int = 20, trim: float = 0.01) -> EffectResult:
+           repetitions: int = 20, trim: float = 0.01, control: str = "never") -> EffectResult:
     """Estimate the effect of a binary treatment on an outcome, with an interval.
 
     Parameters
@@ -164,19 +189,23 @@ def effect(data: pd.DataFrame, *, treatment: str, outcome: str, confounders: Seq
     {doc:outcome}
     {doc:confounders}
         Used by every method but ``naive``.
-    method : {"aipw", "ipw", "regression", "naive", "did"}
+    method : {"aipw", "ipw", "regression", "naive", "did", "cs"}
         See the module's description for what each assumes.
     {doc:fold_seed}
         Only ``aipw`` is random.
     {doc:conf_level}
         (``level=`` before 0.2: still accepted, with a FutureWarning.)
     group, time : str
-        ``did`` only: the column of the groups the policy is assigned to (e.g. ``"region"``)
+        ``did`` and ``cs`` only: the column of the groups the policy is assigned to (e.g. ``"region"``)
         and of the periods (e.g. ``"wave"``); both enter as fixed effects. Periods are
         numbers, dates (or pandas Periods) or an ordered categorical, used in its
         categories' order; text labels such as ``"Q42010"`` are refused, because their text
         order is not their time order (make them dates, or
         ``pd.Categorical(values, categories=[...], ordered=True)``).
+    control : {"never", "notyet"}
+        ``cs`` only: the comparison group, units never treated within the panel (default),
+        or also units not yet treated. A group's cohort is its first period with the
+        treatment on.
     {doc:cluster}
         For every method. Without it, heteroskedasticity-robust (HC1) standard errors are used
         (for ``aipw``: from the spread of the doubly robust scores, see Notes).
@@ -243,8 +272,9 @@ def effect(data: pd.DataFrame, *, treatment: str, outcome: str, confounders: Seq
     conf_level = _check.conf_level(conf_level)
     confounders = list(confounders)
     extra = [c for c in (group, time, cluster) if c is not None]
-    if method == "did" and (group is None or time is None):
-        raise ValueError("method='did' needs group= (e.g. 'region') and time= (e.g. 'wave')")
+    if method in ("did", "cs") and (group is None or time is None):
+        raise ValueError(f"method={method!r} needs group= (e.g. 'region') and time= "
+                         "(e.g. 'wave')")
     if method == "aipw":
         _check.count(folds, "folds", minimum=2)
         _check.count(repetitions, "repetitions", minimum=1)
@@ -252,6 +282,9 @@ def effect(data: pd.DataFrame, *, treatment: str, outcome: str, confounders: Seq
     if method == "did":
         fields = did_effect(frame, treatment, outcome, confounders, group=group, time=time,
                             cluster=cluster, conf_level=conf_level)
+    elif method == "cs":
+        fields = cs_effect(frame, treatment, outcome, confounders, group=group, time=time,
+                           cluster=cluster, conf_level=conf_level, control=control)
     elif method in ("ipw", "aipw"):
         fields = _weighting(frame, treatment, outcome, confounders, method=method,
                             conf_level=conf_level, seed=seed, propensity_model=propensity_model,

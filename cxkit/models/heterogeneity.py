@@ -22,7 +22,7 @@ from .. import _check
 from .._deprecated import old_keywords
 from .._docstrings import shared_docs
 from . import _causal
-from .effects import effect
+from .effects import EffectResult, effect
 
 __all__ = ["cate", "compare_effects", "effects_by"]
 
@@ -48,7 +48,10 @@ def compare_effects(data: pd.DataFrame, *, treatment: str, outcome: str,
     data, treatment, outcome
         As in :func:`cxkit.effect`.
     methods : sequence of str
-        Methods of :func:`cxkit.effect` to run.
+        Methods of :func:`cxkit.effect` to run. When ``"did"`` is among them and adoption is
+        staggered (more than two periods), its row is three: ``twfe`` (the two-way
+        fixed-effects regression, biased when effects vary by cohort or over time),
+        ``did2s`` (the imputation estimator) and ``cs`` (Callaway & Sant'Anna), side by side.
     truth : float, optional
         The true effect (simulated data): added as a column for the plot.
     **options
@@ -73,12 +76,38 @@ def compare_effects(data: pd.DataFrame, *, treatment: str, outcome: str,
     >>> table["method"].tolist()
     ['naive', 'aipw']
     """
-    frames = [effect(data, treatment=treatment, outcome=outcome, method=m, **options).to_frame()
-              for m in methods]
+    frames = []
+    for m in methods:
+        result = effect(data, treatment=treatment, outcome=outcome, method=m, **options)
+        staggered = m == "did" and str(result.diagnostics.get("estimator", "")).startswith(
+            "did2s")
+        if not staggered:
+            frames.append(result.to_frame())
+            continue
+        frames.append(_twfe(data, treatment, outcome, options).to_frame())
+        frames.append(result.to_frame().assign(method="did2s"))
+        if "cs" not in methods:
+            frames.append(effect(data, treatment=treatment, outcome=outcome, method="cs",
+                                 **options).to_frame())
     table = pd.concat(frames, ignore_index=True)
     if truth is not None:
         table["truth"] = truth
     return table
+
+
+def _twfe(data, treatment, outcome, options) -> EffectResult:
+    """The static two-way fixed-effects regression (group and period indicators)."""
+    group, time = options["group"], options["time"]
+    confounders = list(options.get("confounders", ()))
+    conf_level = _check.conf_level(options.get("conf_level", 0.95))
+    frame = _causal.treatment_frame(data, treatment, outcome, confounders + [group, time])
+    terms = [_causal.term(frame, c) for c in confounders]
+    terms += [f"C(Q('{group}'))", f"C(Q('{time}'))"]
+    fields = _causal.ols_effect(frame, treatment, outcome, terms, confounders=confounders,
+                                cluster=options.get("cluster") or group,
+                                conf_level=conf_level)
+    return EffectResult(method="twfe", treatment=treatment, outcome=outcome,
+                        conf_level=conf_level, **fields)
 
 
 @old_keywords(positional_by=True)
