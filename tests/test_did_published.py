@@ -20,7 +20,6 @@ that holds; bootstrap bands themselves are not computed here (left out).
 import warnings
 
 import numpy as np
-import pandas as pd
 import pytest
 
 import cxkit

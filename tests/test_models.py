@@ -99,12 +99,28 @@ def test_event_study_did2s_recovers_dynamic_effects_and_flat_leads():
     # a unit treated in every period of the panel cannot be compared with its own past
     always = pd.DataFrame({"g": "D", "w": [1, 2, 3, 4, 5], "d": 1, "y": 9.0, "cohort": 1,
                            "unit": "D0"})
-    study = cxkit.event_study(pd.concat([panel, always]), outcome="y", unit="unit", time="w",
-                              cohort="cohort")
+    with pytest.warns(UserWarning, match="1 unit.*never untreated.*5 of 20 treated rows"):
+        study = cxkit.event_study(pd.concat([panel, always]), outcome="y", unit="unit",
+                                  time="w", cohort="cohort")
     coefs = study.coefficients.set_index("event_time")["estimate"]
     assert coefs[0] == pytest.approx(1.0) and coefs[1] == pytest.approx(2.0)
     assert coefs[2] == pytest.approx(3.0) and coefs[-2] == pytest.approx(0.0, abs=1e-9)
-    assert study.units_set_aside == 1
+    assert study.units_set_aside == 1 and "1 unit(s) never untreated" in study.summary()
+
+
+def test_staggered_did_keeps_a_unit_with_a_single_untreated_row():
+    """Group E adopts in period 2: one untreated row fixes its level (the imputation
+    estimator's first stage identifies it), so its treated rows count (no noise: exact)."""
+    panel = _staggered_panel()
+    extra = pd.DataFrame([{"g": "E", "w": w, "d": int(w >= 2), "y": 7.0 + 0.5 * w + (w >= 2)}
+                          for w in (1, 2, 3, 4, 5)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        did = cxkit.effect(pd.concat([panel, extra]), treatment="d", outcome="y",
+                           method="did", group="g", time="w", cluster="g")
+    # A, B as before (3 rows each) and E's four treated rows, each with effect 1
+    assert did.estimate == pytest.approx((3 * (1 + 2 + 3 + 1 + 2) + 4 * 1) / (3 * 5 + 4))
+    assert did.diagnostics["units_set_aside"] == 0 and did.n == 3 * 15 + 5
 
 
 def test_did_refuses_a_policy_that_switches_off():

@@ -196,8 +196,8 @@ def effect(data: pd.DataFrame, *, treatment: str, outcome: str, confounders: Seq
     {doc:conf_level}
         (``level=`` before 0.2: still accepted, with a FutureWarning.)
     group, time : str
-        ``did`` and ``cs`` only: the column of the groups the policy is assigned to (e.g. ``"region"``)
-        and of the periods (e.g. ``"wave"``); both enter as fixed effects. Periods are
+        ``did`` and ``cs`` only: the column of the groups the policy is assigned to (e.g.
+        ``"region"``) and of the periods (e.g. ``"wave"``); both enter as fixed effects. Periods are
         numbers, dates (or pandas Periods) or an ordered categorical, used in its
         categories' order; text labels such as ``"Q42010"`` are refused, because their text
         order is not their time order (make them dates, or
