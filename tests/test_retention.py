@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from scipy.stats import chi2  # noqa: E402
 
 import cxkit  # noqa: E402
 from cxkit import _check  # noqa: E402
@@ -260,6 +261,122 @@ def test_cox_result_is_a_result_with_its_table_in_html():
     assert isinstance(fit, Result)
     assert repr(fit) == fit.summary()
     assert "hazard_ratio" in fit._repr_html_()
+
+
+# Remission of acute leukaemia in weeks, Freireich et al. (1963) as given by Gehan (1965): the
+# 6-MP arm (relapsed 1, still in remission 0) and the placebo arm (all relapsed).
+LEUKAEMIA = pd.DataFrame({
+    "weeks": [6, 6, 6, 6, 7, 9, 10, 10, 11, 13, 16, 17, 19, 20, 22, 23, 25, 32, 32, 34, 35,
+              1, 1, 2, 2, 3, 4, 4, 5, 5, 8, 8, 8, 8, 11, 11, 12, 12, 15, 17, 22, 23],
+    "relapsed": [1, 1, 1, 0, 1, 0, 1, 0, 0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0] + [1] * 21,
+    "group": pd.Categorical(["6-MP"] * 21 + ["placebo"] * 21, ["placebo", "6-MP"])})
+
+
+def test_global_tests_reproduce_r_summary_coxph_on_the_leukaemia_trial():
+    # R: summary(coxph(Surv(time, cens) ~ group)) (Efron ties), printed as
+    #   group6 MP -1.5721 0.2076 0.4124 -3.812 0.000138
+    #   Likelihood ratio test= 16.35  on 1 df,   p=5.261e-05
+    #   Wald test            = 14.53  on 1 df,   p=0.0001378
+    #   Score (logrank) test = 17.25  on 1 df,   p=3.283e-05
+    fit = cox(LEUKAEMIA, duration="weeks", event="relapsed", covariates="group")
+    row = fit.hazard_ratios.iloc[0]
+    assert (round(row["coef"], 4), round(row["hazard_ratio"], 4), round(row["se"], 4)) == (
+        -1.5721, 0.2076, 0.4124)
+    tests = fit.tests.set_index("test")
+    assert tests.index.tolist() == ["likelihood ratio", "Wald", "score"]
+    assert tests["statistic"].round(2).tolist() == [16.35, 14.53, 17.25]
+    assert tests["df"].tolist() == [1, 1, 1]
+    np.testing.assert_allclose(tests["p_value"], [5.261e-05, 0.0001378, 3.283e-05], rtol=1e-3)
+    summary = fit.summary()
+    assert "global tests that every hazard ratio is 1:" in summary
+    assert "likelihood ratio     16.35 on 1 df, p < 0.001" in summary
+    assert "score                17.25 on 1 df, p < 0.001" in summary
+
+
+def _partial_likelihood(time, status, x, beta, ties, strata):
+    """Log partial likelihood, its gradient and minus its Hessian at ``beta``, by the textbook
+    sums over event times (Therneau & Grambsch 2000, section 3.3), without statsmodels: at a
+    time with m tied events, Breslow uses the whole risk set m times, Efron removes k/m of
+    each tied event's weight from the k-th of them."""
+    loglik, score, information = 0.0, np.zeros(len(beta)), np.zeros((len(beta), len(beta)))
+    for stratum in np.unique(strata):
+        t, d, z = time[strata == stratum], status[strata == stratum], x[strata == stratum]
+        risk = np.exp(z @ beta)
+        for u in np.unique(t[d == 1]):
+            at_risk, tied = (t >= u).astype(float), ((t == u) & (d == 1)).astype(float)
+            m = int(tied.sum())
+            loglik += tied @ z @ beta
+            score += tied @ z
+            for k in range(m):
+                w = risk * (at_risk - (k / m if ties == "efron" else 0.0) * tied)
+                mean = w @ z / w.sum()
+                loglik -= np.log(w.sum())
+                score -= mean
+                information += (z * w[:, None]).T @ z / w.sum() - np.outer(mean, mean)
+    return loglik, score, information
+
+
+@pytest.mark.parametrize("ties", ["efron", "breslow"])
+@pytest.mark.parametrize("stratified", [False, True])
+def test_global_tests_equal_an_independent_computation_of_the_partial_likelihood(ties,
+                                                                                 stratified):
+    data = _exponential_survival(300, seed=12)
+    data["time"] = np.ceil(data["time"])  # whole months: many tied churn times
+    data["segment"] = np.random.default_rng(3).choice(["budget", "mid", "premium"], 300)
+    data["region"] = np.where(np.arange(300) % 3 == 0, "north", "south")
+    strata = "region" if stratified else None
+    fit = cox(data, duration="time", event="churned", covariates=["arm", "score", "segment"],
+              ties=ties, strata=strata)
+    x = np.column_stack([data["arm"], data["score"], data["segment"] == "mid",
+                         data["segment"] == "premium"]).astype(float)
+    groups = data["region"].to_numpy() if stratified else np.zeros(300)
+    args = (data["time"].to_numpy(), data["churned"].to_numpy(), x)
+    beta = fit.hazard_ratios["coef"].to_numpy()
+    ll_hat, _, info_hat = _partial_likelihood(*args, beta, ties, groups)
+    ll_0, score_0, info_0 = _partial_likelihood(*args, np.zeros(4), ties, groups)
+    expected = [2 * (ll_hat - ll_0), beta @ info_hat @ beta,
+                score_0 @ np.linalg.solve(info_0, score_0)]
+    tests = fit.tests
+    np.testing.assert_allclose(tests["statistic"], expected, rtol=1e-6)
+    assert (tests["df"] == 4).all()
+    np.testing.assert_allclose(tests["p_value"], chi2.sf(expected, 4), rtol=1e-5)
+    assert tests["statistic"].min() > 20  # arm (hazard ratio 2) and score matter
+
+
+def test_score_test_of_one_group_without_tied_times_is_the_log_rank_test():
+    data = _exponential_survival(200, seed=15)  # continuous times: no ties
+    fit = cox(data, duration="time", event="churned", covariates="arm", ties="breslow")
+    observed = expected = variance = 0.0
+    for u in np.sort(data.loc[data["churned"] == 1, "time"].to_numpy()):
+        at_risk = data["time"] >= u
+        n, n_arm = at_risk.sum(), (at_risk & (data["arm"] == 1)).sum()
+        observed += data.loc[data["time"] == u, "arm"].item()
+        expected += n_arm / n
+        variance += n_arm / n * (1 - n_arm / n)
+    score = fit.tests.set_index("test").loc["score", "statistic"]
+    assert score == pytest.approx((observed - expected) ** 2 / variance, rel=1e-9)
+
+
+def test_global_tests_are_unchanged_by_splitting_rows_into_periods():
+    data = _exponential_survival(400, seed=13)
+    data["time"] = np.ceil(data["time"])
+    split_at = np.floor(data["time"] / 2)
+    first = data[split_at > 0].assign(entry=0.0, exit=split_at[split_at > 0], churned=0)
+    second = data.assign(entry=split_at, exit=data["time"])
+    periods = pd.concat([first, second], ignore_index=True)
+    whole = cox(data, duration="time", event="churned", covariates=["arm", "score"])
+    split = cox(periods, duration="exit", entry="entry", event="churned",
+                covariates=["arm", "score"])
+    pd.testing.assert_frame_equal(split.tests, whole.tests, rtol=1e-8)
+
+
+def test_global_tests_find_nothing_where_no_covariate_matters():
+    data = _exponential_survival(500, seed=14, beta=(0.0, 0.0))
+    fit = cox(data, duration="time", event="churned", covariates=["arm", "score"])
+    tests = fit.tests
+    assert (tests["p_value"] > 0.05).all()
+    tests.loc[0, "statistic"] = -1.0  # a copy: the result is not changed
+    assert (fit.tests["statistic"] >= 0).all()
 
 
 def test_durations_are_numbers_of_at_least_zero():

@@ -512,3 +512,75 @@ def durations(data: pd.DataFrame, column: str) -> pd.Series:
     times = numbers(data, column, finite=True, hint="numbers of at least 0 (days, months ...)")
     refuse_rows(times < 0, "negative time", column, "times of at least 0")
     return times
+
+
+# --------------------------------------------------------------------------------------------
+# --- added for measurement (#13) ---
+# --------------------------------------------------------------------------------------------
+def distinct_columns(value, name: str, *, minimum: int = 1) -> list[str]:
+    """At least ``minimum`` column names, none given twice (the items of one scale).
+
+    >>> distinct_columns(["q1", "q2"], "items", minimum=2)
+    ['q1', 'q2']
+    >>> distinct_columns(["q1", "q1"], "items", minimum=2)
+    Traceback (most recent call last):
+    ...
+    ValueError: items lists 'q1' more than once
+    >>> distinct_columns("q1", "items", minimum=2)
+    Traceback (most recent call last):
+    ...
+    ValueError: items must name at least 2 columns, not 1 ('q1')
+    """
+    names = as_list(value, name)
+    twice = list(dict.fromkeys(c for c in names if names.count(c) > 1))
+    if twice:
+        raise ValueError(f"{name} lists {', '.join(map(repr, twice))} more than once")
+    if len(names) < minimum:
+        raise ValueError(f"{name} must name at least {minimum} columns, not {len(names)} "
+                         f"({', '.join(map(repr, names))})")
+    return names
+
+
+# --------------------------------------------------------------------------------------------
+# --- added for AIPW, periods and multiplicity (#13) ---
+# --------------------------------------------------------------------------------------------
+_ORDER_PERIODS = ("numbers, dates, or an ordered categorical: convert text labels with "
+                  "pandas.to_datetime (or to pandas Periods, e.g. quarters), or give their "
+                  "order with pandas.Categorical(values, categories=[...in time order...], "
+                  "ordered=True)")
+
+
+def period_kind(data: pd.DataFrame, column: str) -> str:
+    """How a column of periods is ordered: ``"number"``, ``"date"`` (datetimes or pandas
+    Periods) or ``"ordered"`` (an ordered categorical, in its categories' order). Text labels
+    and unordered categories are refused: sorted as text, ``'Q12011'`` would come before
+    ``'Q42010'``.
+
+    >>> period_kind(pd.DataFrame({"wave": [1, 2]}), "wave")
+    'number'
+    >>> period_kind(pd.DataFrame({"quarter": ["Q42010", "Q12011", "Q22011"]}), "quarter")
+    Traceback (most recent call last):
+    ...
+    cxkit.DataError: column 'quarter': text labels, whose order would be the text's \
+('Q12011', 'Q22011', 'Q42010'), not time's (expected numbers, dates, or an ordered \
+categorical: convert text labels with pandas.to_datetime (or to pandas Periods, e.g. \
+quarters), or give their order with pandas.Categorical(values, categories=[...in time \
+order...], ordered=True))
+    """
+    values = data[column]
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        if values.cat.ordered:
+            return "ordered"
+        raise DataError("a categorical without an order (ordered=False): its categories' "
+                        "order is not a time order", column=column, expected=_ORDER_PERIODS)
+    if pd.api.types.is_datetime64_any_dtype(values) or isinstance(values.dtype, pd.PeriodDtype):
+        return "date"
+    if pd.api.types.is_numeric_dtype(values):
+        return "number"
+    present = values.dropna()
+    if len(present) and present.map(is_number).all():
+        return "number"  # numbers stored as objects
+    labels = sorted(map(str, pd.unique(present)))
+    order = ", ".join(map(repr, labels[:3])) + (", ..." if len(labels) > 3 else "")
+    raise DataError(f"text labels, whose order would be the text's ({order}), not time's",
+                    column=column, expected=_ORDER_PERIODS)

@@ -18,11 +18,13 @@ into seminr's, and returns tidy tables; seminr's own objects stay reachable in `
 Missing answers. ``NaN`` cells and values declared in ``missing_codes=`` are missing; PLS
 (``pls_sem``, ``reliability``, ``validity``) replaces them by the item's mean, seminr's default
 (as SmartPLS), and says how many it replaced; ``cfa`` drops incomplete respondents (lavaan's
-default) and lists them. A value that looks like an undeclared "no answer" code (``-99`` on a 1–7
+default) and lists them; ``alpha`` refuses them unless told ``missing="listwise"`` or
+``"pairwise"``. A value that looks like an undeclared "no answer" code (``-99`` on a 1–7
 scale, ``99`` or ``999``) is refused with :class:`cxkit.DataError` naming its column and rows —
 it would otherwise enter the estimation as an answer.
 
-Modules: :mod:`~cxkit.measurement.quality` (reliability, discriminant validity),
+Modules: :mod:`~cxkit.measurement.scales` (alpha and omega of one scale),
+:mod:`~cxkit.measurement.quality` (reliability, discriminant validity),
 :mod:`~cxkit.measurement.factor_analysis` (confirmatory factor analysis),
 :mod:`~cxkit.measurement.pls` (PLS path models), :mod:`~cxkit.measurement.pyramid` and
 :mod:`~cxkit.measurement.engagement` (scores from survey items); the private ``_spec`` (the
@@ -38,10 +40,11 @@ from .factor_analysis import CFAResult, cfa
 from .pls import PLSResult, pls_sem
 from .pyramid import PYRAMID_LABELS, PYRAMID_LAYERS, Pyramid, cx_pyramid
 from .quality import ValidityResult, reliability, validity
+from .scales import AlphaResult, alpha
 
 __all__ = [
     # measurement quality
-    "ValidityResult", "reliability", "validity",
+    "AlphaResult", "ValidityResult", "alpha", "reliability", "validity",
     "CFAResult", "cfa",
     # construct models
     "Formative", "PLSResult", "formative", "pls_sem",

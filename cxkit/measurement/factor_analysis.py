@@ -48,13 +48,17 @@ class CFAResult(Result):
     rows_dropped : list of int
         1-based rows left out because an item was missing (listwise deletion).
     estimator : str
-        ``"MLR"`` or ``"ML"``.
+        The estimator used: ``"MLR"`` or ``"ML"`` (``"ML"`` for a just-identified model even
+        when ``"MLR"`` was asked for; ``notes`` says so).
     fit : seminr.CfaModel
         seminr's model (its ``estimation`` holds every fit measure and the parameter table).
         In cxkit 0.1 ``fit`` held the fit indices, now in ``fit_indices``; ``model`` is a
         deprecated alias of ``fit``.
     conf_level : float
         Confidence level of the loadings' Wald intervals (0.95, seminr's and lavaan's).
+    notes : list of str
+        What the reader must know: the estimator fallback and the untestable fit of a
+        just-identified model, improper solutions (Heywood cases).
     """
 
     loadings: pd.DataFrame
@@ -66,6 +70,7 @@ class CFAResult(Result):
     estimator: str
     fit: object = field(repr=False)
     conf_level: float = 0.95
+    notes: list[str] = field(default_factory=list)
 
     _label_columns = ("construct", "item")
     _estimate_column = "loading"
@@ -83,17 +88,25 @@ class CFAResult(Result):
     def summary(self) -> str:
         """Fit indices, loadings and reliability as text."""
         f = self.fit_indices
+        if f["df"] == 0:
+            fit_line = (f"  chi2(0) = {f['chisq']:.2f}: just-identified, the model reproduces "
+                        "the item covariances exactly; its fit cannot be tested (p-value, CFI, "
+                        "TLI and RMSEA undefined)")
+        else:
+            fit_line = (f"  chi2({f['df']:.0f}) = {f['chisq']:.2f}, p = {f['pvalue']:.3g}; "
+                        f"CFI = {f['cfi']:.3f}, TLI = {f['tli']:.3f}, RMSEA = {f['rmsea']:.3f} "
+                        f"[{f['rmsea_ci_low']:.3f}, {f['rmsea_ci_high']:.3f}], "
+                        f"SRMR = {f['srmr']:.3f}")
         lines = [f"CFA ({self.estimator}, seminr): {self.n} respondents"
                  + (f", {len(self.rows_dropped)} incomplete left out" if self.rows_dropped
                     else ""),
-                 f"  chi2({f['df']:.0f}) = {f['chisq']:.2f}, p = {f['pvalue']:.3g}; "
-                 f"CFI = {f['cfi']:.3f}, TLI = {f['tli']:.3f}, RMSEA = {f['rmsea']:.3f} "
-                 f"[{f['rmsea_ci_low']:.3f}, {f['rmsea_ci_high']:.3f}], SRMR = {f['srmr']:.3f}",
+                 fit_line,
                  "Standardized loadings:",
                  self.loadings[["construct", "item", "loading", "se", "ci_low", "ci_high"]]
                  .to_string(index=False, float_format=lambda v: f"{v:.3f}"),
                  "Reliability:",
                  self.reliability.to_string(index=False, float_format=lambda v: f"{v:.3f}")]
+        lines += [f"Note: {note}" for note in self.notes]
         return "\n".join(lines)
 
     def __repr__(self) -> str:
@@ -117,7 +130,11 @@ def cfa(survey: pd.DataFrame, constructs: Mapping[str, Sequence[str]], *,
     estimator : {"MLR", "ML"}
         ``"MLR"`` (seminr's default): ML estimates with robust (Huber–White) standard errors
         and the Yuan–Bentler scaled test, suited to Likert items that are not normal;
-        ``"ML"``: classical standard errors and test.
+        ``"ML"``: classical standard errors and test. A just-identified model (0 degrees of
+        freedom, e.g. one factor with three items) is always fitted by ML: it has no test to
+        scale, and seminr's robust layer divides by the degrees of freedom (it crashed with
+        ``ZeroDivisionError``). The loadings are the same; their standard errors are then the
+        classical ones, and ``notes`` says so.
 
     Returns
     -------
@@ -133,11 +150,17 @@ def cfa(survey: pd.DataFrame, constructs: Mapping[str, Sequence[str]], *,
           ``rmsea_ci_low``, ``rmsea_ci_high`` (90% interval), ``srmr``, ``aic``, ``bic`` and,
           under MLR, ``chisq_scaled``, ``df_scaled``, ``pvalue_scaled``, ``scaling_factor``,
           ``cfi_robust``, ``tli_robust``, ``rmsea_robust``, ``rmsea_robust_ci_low``,
-          ``rmsea_robust_ci_high``;
+          ``rmsea_robust_ci_high``. For a just-identified model (``df`` = 0) ``chisq`` is 0
+          and ``srmr`` about 0 by construction, and ``pvalue``, ``cfi``, ``tli``, ``rmsea``
+          and its interval are NaN: with nothing left to test they are undefined (RMSEA,
+          TLI and the p-value divide by or test on 0 degrees of freedom; CFI would be 1 by
+          construction), and ``notes`` says so;
         - ``reliability``: one row per construct: ``construct``, ``rho_c`` and ``ave`` from the
           standardized loadings (formulas in :func:`reliability`);
         - ``correlations``: factor correlations (constructs × constructs);
-        - ``n``, ``rows_dropped``, ``estimator``, ``conf_level``; ``fit``, seminr's model;
+        - ``n``, ``rows_dropped``, ``estimator`` (the one used), ``conf_level``, ``notes``
+          (estimator fallback, just-identified model, improper solutions); ``fit``, seminr's
+          model;
           ``.summary()``, ``.to_frame()`` (the loadings), ``.conf_int()``.
 
         In cxkit 0.1 ``.fit`` held the fit indices; they are now ``.fit_indices``.
@@ -146,6 +169,10 @@ def cfa(survey: pd.DataFrame, constructs: Mapping[str, Sequence[str]], *,
     ------
     DataError
         Item columns absent, not numeric, constant, or holding undeclared missing codes.
+    ValueError
+        A model that is not identified: more parameters than item variances and covariances
+        (one factor with two items; use :func:`cxkit.measurement.alpha` for a two-item
+        scale).
 
     Notes
     -----
@@ -155,6 +182,14 @@ def cfa(survey: pd.DataFrame, constructs: Mapping[str, Sequence[str]], *,
     ≥ 0.95, RMSEA ≤ 0.06, SRMR ≤ 0.08; standardized loadings ≥ 0.708 (Hair et al., 2022).
     Respondents with a missing item are left out (listwise deletion, lavaan's default) and
     listed in ``rows_dropped``; seminr's CFA has no full-information ML for missing data.
+
+    Degrees of freedom: :math:`p(p+1)/2` item variances and covariances minus the free
+    parameters (a loading and a residual variance per item — none for a single-item
+    construct — and a correlation per pair of factors). At 0 the model is just-identified:
+    it reproduces the covariances exactly, so only its loadings are informative. Below 0
+    it is not identified and is refused (seminr would return meaningless standard errors).
+    A negative residual variance (a standardized loading above 1) is an improper solution,
+    a *Heywood case*; ``notes`` names the item.
 
     References
     ----------
@@ -195,6 +230,7 @@ def cfa(survey: pd.DataFrame, constructs: Mapping[str, Sequence[str]], *,
     _check.one_of(estimator, ("MLR", "ML"), "estimator")
     spec = _constructs(constructs, allow_formative=False)
     columns = [i for c in spec for i in c.items]
+    df = _degrees_of_freedom(spec)
     items = _items(survey, columns, missing_codes,
                    hint=_PLS_HINT.replace(" and are mean-replaced", ""))
     incomplete = items.values.isna().any(axis=1)
@@ -203,13 +239,19 @@ def cfa(survey: pd.DataFrame, constructs: Mapping[str, Sequence[str]], *,
         raise DataError(f"only {len(complete)} respondents answered every item, fewer than "
                         f"the {len(columns) + 1} a CFA of {len(columns)} items needs",
                         expected="more complete answers")
+    used = "ML" if df == 0 else estimator
     measurement = seminr.constructs(*[seminr.reflective(c.name, list(c.items)) for c in spec])
-    model = seminr.estimate_cfa(complete, measurement, estimator=estimator)
-    summary = seminr.summarize(model)
+    with np.errstate(invalid="ignore"):  # a Heywood case: seminr's sqrt of a negative variance
+        model = seminr.estimate_cfa(complete, measurement, estimator=used)
+        summary = seminr.summarize(model)
     names = [c.name for c in spec]
     fit_indices = pd.Series({"n": float(len(complete))}
                     | {ours: float(summary.fit[theirs]) for theirs, ours in _FIT_MEASURES.items()
                        if theirs in summary.fit}, name="value")
+    notes = []
+    if df == 0:
+        notes += _just_identified(fit_indices, requested=estimator)
+    notes += _heywood_notes(summary, spec)
     rel = summary.reliability
     return CFAResult(
         loadings=_cfa_loadings(summary, spec), fit_indices=fit_indices,
@@ -217,7 +259,63 @@ def cfa(survey: pd.DataFrame, constructs: Mapping[str, Sequence[str]], *,
                                   "rho_c": [rel.get(c, "rhoC") for c in names],
                                   "ave": [rel.get(c, "AVE") for c in names]}),
         correlations=_cfa_correlations(summary, names), n=len(complete),
-        rows_dropped=_check.rows(incomplete), estimator=estimator, fit=model)
+        rows_dropped=_check.rows(incomplete), estimator=used, fit=model, notes=notes)
+
+
+#: Fit measures undefined when the model has 0 degrees of freedom.
+_UNDEFINED_AT_DF_0 = ("pvalue", "cfi", "tli", "rmsea", "rmsea_ci_low", "rmsea_ci_high",
+                      "chisq_scaled", "pvalue_scaled", "scaling_factor", "cfi_robust",
+                      "tli_robust", "rmsea_robust", "rmsea_robust_ci_low",
+                      "rmsea_robust_ci_high")
+
+
+def _degrees_of_freedom(spec) -> int:
+    """Item variances and covariances minus free parameters (lavaan's ``std.lv = TRUE``)."""
+    p = sum(len(c.items) for c in spec)
+    k = len(spec)
+    residuals = sum(len(c.items) for c in spec if c.mode != "single item")
+    free = p + residuals + k * (k - 1) // 2
+    df = p * (p + 1) // 2 - free
+    if df < 0:
+        raise ValueError(
+            f"the CFA model is not identified: its {p} items give {p * (p + 1) // 2} variances "
+            f"and covariances, fewer than the {free} parameters to estimate (df = {df}). A "
+            "factor needs three items, or two when it correlates with another factor; for the "
+            "reliability of a two-item scale use cxkit.measurement.alpha")
+    return df
+
+
+def _just_identified(fit_indices: pd.Series, *, requested: str) -> list[str]:
+    """Blank the fit measures a model with 0 degrees of freedom cannot have; say why."""
+    for key in _UNDEFINED_AT_DF_0:
+        if key in fit_indices:
+            fit_indices[key] = math.nan
+    notes = ["the model is just-identified (0 degrees of freedom): it reproduces the item "
+             "covariances exactly (chi-square 0, SRMR 0), so its fit cannot be tested; the "
+             "p-value, CFI, TLI and RMSEA are undefined and set to NaN (CFI would be 1 by "
+             "construction). Judge the loadings, not the fit"]
+    if requested == "MLR":
+        notes.append("estimated by ML instead of the requested MLR: with 0 degrees of freedom "
+                     "there is no test to scale, and seminr's robust (MLR) layer divides by "
+                     "the degrees of freedom. The loadings are the same as MLR's; their "
+                     "standard errors are the classical ML ones, not robust ones")
+    return notes
+
+
+def _heywood_notes(summary, spec) -> list[str]:
+    from seminr.cbsem.lavaan_syntax import lavaanify_name
+
+    item_of = {lavaanify_name(i): (c.name, i) for c in spec for i in c.items}
+    notes = []
+    for row in summary.solution:
+        if row.op == "~~" and row.lhs == row.rhs and row.lhs in item_of and row.est < 0:
+            construct, item = item_of[row.lhs]
+            notes.append(f"improper solution (Heywood case): item {item!r} of {construct!r} "
+                         f"has a negative residual variance (standardized {row.est:.3f}), so "
+                         "its standardized loading exceeds 1; do not interpret the loadings "
+                         f"and reliability of {construct!r} — its items may not measure one "
+                         "factor, or the sample is too small")
+    return notes
 
 
 def _cfa_loadings(summary, spec) -> pd.DataFrame:

@@ -91,9 +91,26 @@ class Pyramid(Result):
                 f"{idx['estimate']:.1f} ({self.conf_level:.0%} CI {idx['ci_low']:.1f} to "
                 f"{idx['ci_high']:.1f}; n = {int(idx['n'])})")
         if len(self.drivers):
-            top = self.drivers.loc[self.drivers["std_estimate"].idxmax(), "layer"]
-            text += f"; the strongest driver of the outcome is {PYRAMID_LABELS[top]}"
+            text += "; " + self._strongest_driver()
         return text + "."
+
+    def _strongest_driver(self) -> str:
+        """Name the strongest driver only when the data single it out: a Wald test that its
+        standardised effect exceeds the runner-up's (the outcome's SD cancels), at the
+        result's confidence level."""
+        order = self.drivers.sort_values("std_estimate", ascending=False)["layer"].tolist()
+        top, second = order[0], order[1]
+        exog = pd.DataFrame(self.fit.model.exog, columns=self.fit.model.exog_names)
+        contrast = np.zeros(len(exog.columns))
+        contrast[exog.columns.get_loc(top)] = exog[top].std(ddof=1)
+        contrast[exog.columns.get_loc(second)] = -exog[second].std(ddof=1)
+        p = float(self.fit.t_test(contrast).pvalue)
+        p_text = f"p = {p:.3f}" if p >= 0.001 else "p < 0.001"
+        if p < 1 - self.conf_level:
+            return (f"the strongest driver of the outcome is {PYRAMID_LABELS[top]} (its "
+                    f"standardised effect exceeds {PYRAMID_LABELS[second]}'s, {p_text})")
+        return (f"no layer stands out as the strongest driver: {PYRAMID_LABELS[top]} and "
+                f"{PYRAMID_LABELS[second]} cannot be told apart ({p_text})")
 
     def plot(self, ax=None):
         """Draw the pyramid (see :func:`cxkit.plots.pyramid`)."""

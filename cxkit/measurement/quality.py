@@ -38,8 +38,9 @@ def _measurement_only_model(items: _Items, constructs: list[_Construct]):
 
     names = [c.name for c in constructs]
     if len(names) < 2:
-        raise ValueError("PLS needs at least two constructs; with one construct use cfa() for "
-                         "rho_C and AVE (Cronbach's alpha needs no model)")
+        raise ValueError("PLS needs at least two constructs; for one scale use "
+                         "cxkit.measurement.alpha (Cronbach's alpha and McDonald's omega with "
+                         "intervals) or cxkit.measurement.cfa (rho_C and AVE)")
     # With every pair linked, the factorial scheme's inner weights are the construct-score
     # correlations of all pairs: symmetric, so the loadings depend neither on a structural
     # model nor on the order of the constructs.

@@ -12,8 +12,9 @@ is not a valid answer (a value off the scale, text, an infinite number) raises
 
 Shares (CSAT, top box, churn, repeat purchase) come with Wilson score intervals, NPS with the
 normal interval of a difference of multinomial proportions, CES with a t interval, retention
-with the Kaplan–Meier estimate of statsmodels and pointwise log–log intervals. The confidence
-level is ``conf_level=`` (``level=`` still works, with a ``FutureWarning``, until cxkit 0.3.0).
+with the Kaplan–Meier estimate of statsmodels, pointwise log–log (default) or log intervals and
+the median retention time with its interval. The confidence level is ``conf_level=``
+(``level=`` still works, with a ``FutureWarning``, until cxkit 0.3.0).
 
 Modules: :mod:`~cxkit.metrics.survey` (survey scores), :mod:`~cxkit.metrics.behaviour` (churn,
 repeat purchase, retention). May import :mod:`cxkit.journeys`, :mod:`cxkit.io`,

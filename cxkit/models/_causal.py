@@ -5,7 +5,11 @@
 - :func:`ols_effect`: the treatment coefficient of a statsmodels OLS with robust or clustered
   standard errors (``naive``, ``regression`` and the 2×2 ``did``);
 - :func:`term`, :func:`design`, :func:`nuisances`, :func:`dr_scores`: formula terms, the
-  confounders as a matrix, cross-fitted nuisance models and the doubly robust scores;
+  confounders as a matrix, nuisance models (in sample or cross-fitted) and the doubly robust
+  scores;
+- :func:`repeated_scores`, :func:`split_median`: cross-fitting repeated over random splits
+  and the median aggregation of Chernozhukov et al. (2018) that makes the estimate (nearly)
+  independent of the seed;
 - (the deprecated spellings ``level=`` and a positional ``by`` are kept working by
   :func:`cxkit._deprecated.old_keywords`)
   for one minor version;
@@ -32,18 +36,33 @@ DOCS = {
     ),
     "nuisance_models": (
         "propensity_model, outcome_model : scikit-learn estimators, optional\n"
-        "        ``ipw`` / ``aipw`` only. Defaults: ``LogisticRegression(max_iter=1000)`` for the\n"
-        "        propensity and ``LinearRegression()`` for the outcome (fitted separately for\n"
-        "        treated and untreated rows). Any estimator with ``fit`` and ``predict_proba`` /\n"
-        "        ``predict`` works (a random forest lets the outcome model find interactions)."
+        "        ``ipw`` / ``aipw`` only. Defaults: an unpenalised logistic regression on\n"
+        "        standardised confounders for the propensity\n"
+        "        (``make_pipeline(StandardScaler(), LogisticRegression(C=np.inf, tol=1e-8,\n"
+        "        max_iter=1000))``: maximum likelihood, so the coefficients are not shrunk and\n"
+        "        do not depend on the confounders' units) and ordinary least squares on\n"
+        "        standardised confounders for the outcome, fitted separately for treated and\n"
+        "        untreated rows. Any estimator with ``fit`` and ``predict_proba`` / ``predict``\n"
+        "        works (a random forest lets the outcome model find interactions)."
     ),
     "fold_seed": (
-        "seed : int, optional\n"
-        "        Seed of the cross-fitting split into folds: the same seed gives the same numbers."
+        "seed : int or numpy.random.Generator, optional\n"
+        "        Seed of the random cross-fitting splits into folds: the same seed gives the same\n"
+        "        numbers; with the default ``repetitions`` another seed moves the estimate by a\n"
+        "        small fraction of its standard error."
     ),
     "folds": (
         "folds : int\n"
         "        Cross-fitting folds (``aipw`` and the DR-learner)."
+    ),
+    "repetitions": (
+        "repetitions : int\n"
+        "        ``aipw`` and the DR-learner: how many random splits into folds the cross-fitting\n"
+        "        is repeated over (default 20). The estimate is the median of the splits'\n"
+        "        estimates and its variance the median of each split's variance plus its squared\n"
+        "        distance from that median (Chernozhukov et al., 2018), so that the result does\n"
+        "        not hang on one split. ``repetitions=1`` is a single split (quicker with slow\n"
+        "        learners, but the seed then moves the estimate)."
     ),
     "trim": (
         "trim : float\n"
@@ -119,27 +138,80 @@ def design(frame: pd.DataFrame, confounders: list[str]) -> np.ndarray:
     return x.to_numpy(dtype=float)
 
 
-def nuisances(x, t, y, *, cross_fit, seed, folds, propensity_model, outcome_model):
-    """Propensity and outcome predictions; out of fold (cross-fitted) when ``cross_fit``."""
-    from sklearn.base import clone
+def default_models(propensity_model=None, outcome_model=None):
+    """The nuisance learners: the user's, or the kit's defaults (unpenalised logistic regression
+    and OLS, both on standardised columns, so neither shrinkage nor the optimiser depends on
+    the confounders' units)."""
     from sklearn.linear_model import LinearRegression, LogisticRegression
-    from sklearn.model_selection import StratifiedKFold
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
 
-    ps_model = propensity_model if propensity_model is not None else \
-        LogisticRegression(max_iter=1000)
-    out_model = outcome_model if outcome_model is not None else LinearRegression()
+    if propensity_model is None:
+        # C=inf: no penalty (maximum likelihood; scikit-learn's spelling since 1.8), solved to
+        # a tight tolerance so that it agrees with statsmodels' Logit
+        logit = LogisticRegression(C=np.inf, tol=1e-8, max_iter=1000)
+        propensity_model = make_pipeline(StandardScaler(), logit)
+    if outcome_model is None:
+        outcome_model = make_pipeline(StandardScaler(), LinearRegression())
+    return propensity_model, outcome_model
+
+
+def nuisances(x, t, y, *, split=None, propensity_model=None, outcome_model=None):
+    """Propensity and outcome predictions: out of fold over ``split`` (an iterable of
+    ``(train, test)`` row positions), or the propensity alone fitted and predicted in sample
+    when ``split`` is None (``ipw``; the outcome predictions are then NaN)."""
+    from sklearn.base import clone
+
+    ps_model, out_model = default_models(propensity_model, outcome_model)
     n = len(t)
     e, mu1, mu0 = np.empty(n), np.full(n, np.nan), np.full(n, np.nan)
-    if not cross_fit:
+    if split is None:
         e[:] = clone(ps_model).fit(x, t).predict_proba(x)[:, 1]
         return e, mu1, mu0
-    split = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
-    for train, test in split.split(x, t):
+    for train, test in split:
         e[test] = clone(ps_model).fit(x[train], t[train]).predict_proba(x[test])[:, 1]
         for arm, mu in ((1, mu1), (0, mu0)):
             rows = train[t[train] == arm]
             mu[test] = clone(out_model).fit(x[rows], y[rows]).predict(x[test])
     return e, mu1, mu0
+
+
+def repeated_scores(x, t, y, *, folds, repetitions, seed, trim, propensity_model=None,
+                    outcome_model=None):
+    """Cross-fitted doubly robust scores over ``repetitions`` random splits into ``folds``.
+
+    Returns ``(psi, e)``: arrays of shape (repetitions, n), the scores of each split and its
+    out-of-fold propensities before clipping to [trim, 1 - trim]. The splits are stratified by
+    treatment; their seeds are drawn from ``numpy.random.default_rng(seed)``.
+    """
+    from sklearn.model_selection import StratifiedKFold
+
+    states = np.random.default_rng(seed).integers(0, 2**31 - 1, size=repetitions)
+    psi, raw = np.empty((repetitions, len(t))), np.empty((repetitions, len(t)))
+    for r, state in enumerate(states):
+        split = StratifiedKFold(n_splits=folds, shuffle=True, random_state=int(state))
+        e, mu1, mu0 = nuisances(x, t, y, split=split.split(x, t),
+                                propensity_model=propensity_model, outcome_model=outcome_model)
+        raw[r] = e
+        psi[r] = dr_scores(t, y, np.clip(e, trim, 1 - trim), mu1, mu0)
+    return psi, raw
+
+
+def split_median(estimates, variances) -> tuple[float, float]:
+    """The median aggregation over cross-fitting splits (Chernozhukov et al., 2018, sec. 3.4).
+
+    With :math:`\\hat\\theta_s` and :math:`\\hat\\sigma^2_s` the estimate and the variance
+    of split :math:`s`, the estimate is :math:`\\tilde\\theta = \\mathrm{median}_s\\,
+    \\hat\\theta_s` and its variance :math:`\\mathrm{median}_s\\,(\\hat\\sigma^2_s +
+    (\\hat\\theta_s - \\tilde\\theta)^2)`: the spread between splits is added to the
+    sampling variance, so the interval allows for the choice of split.
+
+    >>> split_median([1.0, 2.0, 4.0], [0.5, 0.5, 0.5])
+    (2.0, 1.5)
+    """
+    estimates, variances = np.asarray(estimates, float), np.asarray(variances, float)
+    middle = float(np.median(estimates))
+    return middle, float(np.median(variances + (estimates - middle) ** 2))
 
 
 def dr_scores(t, y, e, mu1, mu0) -> np.ndarray:

@@ -15,7 +15,8 @@ Each method answers the same question under different assumptions — say which 
   ``regression`` (no unmeasured confounding) but with the model on the treatment side.
 - ``aipw``: augmented IPW, doubly robust and cross-fitted (Chernozhukov et al., 2018): outcome
   and propensity models are fitted on other folds than the rows they predict; the estimate is
-  consistent if either model is right. The default.
+  consistent if either model is right. The cross-fitting is repeated over 20 random splits and
+  the median taken, so that the answer does not depend on the seed. The default.
 - ``did``: difference-in-differences with group and time fixed effects (two-way fixed effects),
   for a dated policy switched on in some groups. An effect if, without the policy, treated and
   untreated groups would have moved in parallel. With two periods (policy off everywhere in the
@@ -23,7 +24,13 @@ Each method answers the same question under different assumptions — say which 
   adoption over more periods, two-way fixed effects is biased when effects differ across groups
   or over time (Goodman-Bacon, 2021), so ``did`` then uses Gardner's two-stage estimator
   (``did2s``, through pyfixest), which compares treated rows only with not-yet-treated ones; see
-  :mod:`cxkit.models.did` and :func:`~cxkit.models.did.event_study`.
+  :mod:`cxkit.models.did` and :func:`~cxkit.models.did.event_study`. Units never untreated
+  are set aside with a warning and counted in the summary.
+- ``cs``: Callaway & Sant'Anna (2021) for staggered adoption: each cohort compared period by
+  period with never-treated (``control="never"``) or not-yet-treated units, the group-time
+  effects averaged over treated cohort-periods (the ``simple`` aggregation; ``dynamic`` and
+  ``group`` through :meth:`EffectResult.aggregate`), through moderndid
+  (:mod:`cxkit.models.cs`).
 
 How sensitive an estimate is to unmeasured confounding: :mod:`cxkit.models.sensitivity`;
 effects by group and several methods side by side: :mod:`cxkit.models.heterogeneity`.
@@ -43,12 +50,13 @@ from .._deprecated import old_keywords, renamed_attribute
 from .._docstrings import shared_docs
 from .._results import Result
 from . import _causal
-from .did import did_effect
+from . import cs as _cs
+from .did import cs_effect, did_effect
 from .sensitivity import sensitivity
 
 __all__ = ["EffectResult", "effect"]
 
-METHODS = ("naive", "regression", "ipw", "aipw", "did")
+METHODS = ("naive", "regression", "ipw", "aipw", "did", "cs")
 
 
 @dataclass(frozen=True, repr=False)
@@ -70,8 +78,9 @@ class EffectResult(Result):
         warns).
     fit : object
         The library's results object behind the estimate: statsmodels (``naive``,
-        ``regression``, ``ipw``, the 2×2 ``did``), pyfixest (staggered ``did``), ``None``
-        for ``aipw``.
+        ``regression``, ``ipw``, the 2×2 ``did``), the two stages of the staggered ``did``
+        (:class:`~cxkit.models.did.ImputationFit`), moderndid's group-time effects
+        (``cs``), ``None`` for ``aipw``.
     diagnostics : dict
         What the estimator reports beside the estimate (outcome sd, t value, trimmed
         propensities ...).
@@ -108,10 +117,31 @@ class EffectResult(Result):
                               "ci_low": self.ci_low, "ci_high": self.ci_high, "n": self.n}])
 
     def summary(self) -> str:
-        """The estimate and interval in one sentence."""
+        """The estimate and interval in one sentence (for ``aipw``, over how many
+        cross-fitting splits)."""
+        splits = self.diagnostics.get("repetitions")
+        over = "" if not splits else "; one cross-fitting split" if splits == 1 else \
+            f"; median over {splits} cross-fitting splits"
+        aside = self.diagnostics.get("units_set_aside", 0)
+        if aside:
+            over += (f"; {aside} unit(s) never untreated set aside, "
+                     f"{self.diagnostics['treated_share_set_aside']:.1%} of treated rows")
         return (f"{self.method}: effect of {self.treatment} on {self.outcome} = "
                 f"{self.estimate:.3f} ({self.conf_level:.0%} CI {self.ci_low:.3f} to "
-                f"{self.ci_high:.3f}; n = {self.n})")
+                f"{self.ci_high:.3f}; n = {self.n}{over})")
+
+    def aggregate(self, aggregation: str = "group") -> pd.DataFrame:
+        """``method="cs"`` only: the group-time effects averaged ``"simple"`` (over all
+        treated cohort-periods), ``"dynamic"`` (by event time) or ``"group"`` (by cohort,
+        labelled by its first period), with pointwise intervals at ``conf_level``.
+
+        Returns a table: ``aggregation``, ``label`` (``"overall"`` in the first row, then
+        the event time or cohort), ``estimate``, ``se``, ``ci_low``, ``ci_high``."""
+        if self.method != "cs":
+            raise ValueError(f"aggregate() needs a result of method='cs', not {self.method!r}")
+        _check.one_of(aggregation, _cs.AGGREGATIONS, "aggregation")
+        return _cs.aggregate(self.fit, aggregation, conf_level=self.conf_level,
+                             labels=self.diagnostics.get("period_labels"))
 
     def __repr__(self) -> str:
         return f"EffectResult({self.summary()})"
@@ -148,7 +178,7 @@ def effect(data: pd.DataFrame, *, treatment: str, outcome: str, confounders: Seq
            method: str = "aipw", seed: int | None = None, conf_level: float = 0.95,
            group: str | None = None, time: str | None = None, cluster: str | None = None,
            propensity_model=None, outcome_model=None, folds: int = 5,
-           trim: float = 0.01) -> EffectResult:
+           repetitions: int = 20, trim: float = 0.01, control: str = "never") -> EffectResult:
     """Estimate the effect of a binary treatment on an outcome, with an interval.
 
     Parameters
@@ -159,22 +189,32 @@ def effect(data: pd.DataFrame, *, treatment: str, outcome: str, confounders: Seq
     {doc:outcome}
     {doc:confounders}
         Used by every method but ``naive``.
-    method : {"aipw", "ipw", "regression", "naive", "did"}
+    method : {"aipw", "ipw", "regression", "naive", "did", "cs"}
         See the module's description for what each assumes.
     {doc:fold_seed}
         Only ``aipw`` is random.
     {doc:conf_level}
         (``level=`` before 0.2: still accepted, with a FutureWarning.)
     group, time : str
-        ``did`` only: the column of the groups the policy is assigned to (e.g. ``"region"``)
-        and of the periods (e.g. ``"wave"``); both enter as fixed effects.
+        ``did`` and ``cs`` only: the column of the groups the policy is assigned to (e.g.
+        ``"region"``) and of the periods (e.g. ``"wave"``); both enter as fixed effects. Periods are
+        numbers, dates (or pandas Periods) or an ordered categorical, used in its
+        categories' order; text labels such as ``"Q42010"`` are refused, because their text
+        order is not their time order (make them dates, or
+        ``pd.Categorical(values, categories=[...], ordered=True)``).
+    control : {"never", "notyet"}
+        ``cs`` only: the comparison group, units never treated within the panel (default),
+        or also units not yet treated. A group's cohort is its first period with the
+        treatment on.
     {doc:cluster}
         For every method. Without it, heteroskedasticity-robust (HC1) standard errors are used
-        (for ``aipw``: the standard deviation of the doubly robust score).
+        (for ``aipw``: from the spread of the doubly robust scores, see Notes).
     {doc:nuisance_models}
     {doc:folds}
+    {doc:repetitions}
     {doc:trim}
-        How many were trimmed is in ``result.diagnostics``.
+        How many were trimmed is in ``result.diagnostics`` (for ``aipw``: the median over the
+        splits).
 
     Returns
     -------
@@ -186,14 +226,21 @@ def effect(data: pd.DataFrame, *, treatment: str, outcome: str, confounders: Seq
     ------
     DataError
         Missing columns, a treatment that is not 0/1, no treated or no untreated rows, missing
-        values in the columns used, or a policy that switches off again with ``did``.
+        values in the columns used; with ``did``, a policy that switches off again, or
+        periods that are text labels or an unordered categorical.
 
     Notes
     -----
     ``aipw`` averages, over rows, the doubly robust score
     :math:`\\psi_i = \\hat\\mu_1(X_i) - \\hat\\mu_0(X_i) + T_i (Y_i - \\hat\\mu_1(X_i))/\\hat e(X_i)
     - (1 - T_i)(Y_i - \\hat\\mu_0(X_i))/(1 - \\hat e(X_i))`, with nuisance models predicted out of
-    fold; its standard error is :math:`\\mathrm{sd}(\\psi)/\\sqrt{n}`. ``ipw`` fits a weighted
+    fold; within one split :math:`s` into folds the estimate :math:`\\hat\\theta_s` is the mean
+    score and its variance :math:`\\hat\\sigma^2_s = \\mathrm{var}(\\psi)/n` (with ``cluster``:
+    the sum of squared cluster sums of :math:`\\psi_i - \\hat\\theta_s` over :math:`n^2`). Over
+    ``repetitions`` random splits the estimate is :math:`\\tilde\\theta =
+    \\mathrm{median}_s \\hat\\theta_s` and its variance :math:`\\mathrm{median}_s(\\hat\\sigma^2_s
+    + (\\hat\\theta_s - \\tilde\\theta)^2)` (Chernozhukov et al., 2018, sec. 3.4); the range
+    of the splits' estimates is in ``result.diagnostics``. ``ipw`` fits a weighted
     regression of the outcome on the treatment with weights :math:`T/\\hat e + (1-T)/(1-\\hat e)`
     and robust standard errors (conservative: they ignore that the propensity is estimated).
 
@@ -225,19 +272,24 @@ def effect(data: pd.DataFrame, *, treatment: str, outcome: str, confounders: Seq
     conf_level = _check.conf_level(conf_level)
     confounders = list(confounders)
     extra = [c for c in (group, time, cluster) if c is not None]
-    if method == "did" and (group is None or time is None):
-        raise ValueError("method='did' needs group= (e.g. 'region') and time= (e.g. 'wave')")
+    if method in ("did", "cs") and (group is None or time is None):
+        raise ValueError(f"method={method!r} needs group= (e.g. 'region') and time= "
+                         "(e.g. 'wave')")
     if method == "aipw":
         _check.count(folds, "folds", minimum=2)
+        _check.count(repetitions, "repetitions", minimum=1)
     frame = _causal.treatment_frame(data, treatment, outcome, confounders + extra)
     if method == "did":
         fields = did_effect(frame, treatment, outcome, confounders, group=group, time=time,
                             cluster=cluster, conf_level=conf_level)
+    elif method == "cs":
+        fields = cs_effect(frame, treatment, outcome, confounders, group=group, time=time,
+                           cluster=cluster, conf_level=conf_level, control=control)
     elif method in ("ipw", "aipw"):
         fields = _weighting(frame, treatment, outcome, confounders, method=method,
                             conf_level=conf_level, seed=seed, propensity_model=propensity_model,
-                            outcome_model=outcome_model, folds=folds, trim=trim,
-                            cluster=cluster)
+                            outcome_model=outcome_model, folds=folds,
+                            repetitions=repetitions, trim=trim, cluster=cluster)
     else:
         terms = [] if method == "naive" else [_causal.term(frame, c) for c in confounders]
         fields = _causal.ols_effect(frame, treatment, outcome, terms, confounders=confounders,
@@ -250,27 +302,18 @@ def effect(data: pd.DataFrame, *, treatment: str, outcome: str, confounders: Seq
 # weighting estimators
 # ------------------------------------------------------------------------------------------
 def _weighting(frame, treatment, outcome, confounders, *, method, conf_level, seed,
-               propensity_model, outcome_model, folds, trim, cluster=None) -> dict:
+               propensity_model, outcome_model, folds, repetitions, trim, cluster=None) -> dict:
     x = _causal.design(frame, confounders)
     t = frame[treatment].to_numpy(dtype=int)
     y = frame[outcome].to_numpy(dtype=float)
     n = len(frame)
-    e, mu1, mu0 = _causal.nuisances(x, t, y, cross_fit=method == "aipw", seed=seed,
-                                    folds=folds, propensity_model=propensity_model,
-                                    outcome_model=outcome_model)
-    trimmed = int(((e < trim) | (e > 1 - trim)).sum())
-    if trimmed > 0.05 * n:
-        # stacklevel: the user's call of effect(), through old_keywords' wrapper
-        warnings.warn(f"{trimmed} of {n} propensities ({trimmed / n:.0%}) fall outside "
-                      f"[{trim}, {1 - trim}]: treated and untreated rows barely overlap in the "
-                      "confounders (positivity fails), so the estimate leans on extrapolation",
-                      UserWarning, stacklevel=4)
-    e = np.clip(e, trim, 1 - trim)
-    diagnostics = {"outcome_sd": float(np.std(y, ddof=1)), "propensity_trimmed": trimmed,
-                   "propensity_min": float(e.min()), "propensity_max": float(e.max())}
+    diagnostics = {"outcome_sd": float(np.std(y, ddof=1))}
     if method == "ipw":
         import statsmodels.api as sm
 
+        e = _causal.nuisances(x, t, y, propensity_model=propensity_model)[0]
+        trimmed = int(((e < trim) | (e > 1 - trim)).sum())
+        e = np.clip(e, trim, 1 - trim)
         weights = t / e + (1 - t) / (1 - e)
         model = sm.WLS(y, sm.add_constant(t.astype(float)), weights=weights)
         fit = model.fit(cov_type="cluster", cov_kwds={"groups": _causal.cluster_codes(
@@ -278,14 +321,32 @@ def _weighting(frame, treatment, outcome, confounders, *, method, conf_level, se
         estimate, se = float(fit.params[1]), float(fit.bse[1])
     else:
         fit = None
-        psi = _causal.dr_scores(t, y, e, mu1, mu0)
-        estimate = float(psi.mean())
+        psi, e = _causal.repeated_scores(x, t, y, folds=folds, repetitions=repetitions,
+                                         seed=seed, trim=trim,
+                                         propensity_model=propensity_model,
+                                         outcome_model=outcome_model)
+        trimmed = int(round(np.median(((e < trim) | (e > 1 - trim)).sum(axis=1))))
+        estimates = psi.mean(axis=1)
         if cluster is not None:  # rows of one cluster (e.g. a customer's waves) are not independent
-            sums = pd.Series(psi - estimate).groupby(_causal.cluster_codes(frame, cluster)).sum()
-            se = float(np.sqrt((sums ** 2).sum()) / n)
+            codes = _causal.cluster_codes(frame, cluster)
+            variances = [(pd.Series(p - m).groupby(codes).sum() ** 2).sum() / n ** 2
+                         for p, m in zip(psi, estimates, strict=True)]
         else:
-            se = float(psi.std(ddof=1) / np.sqrt(n))
-        diagnostics["folds"] = folds
+            variances = psi.var(axis=1, ddof=1) / n
+        estimate, variance = _causal.split_median(estimates, variances)
+        se = float(np.sqrt(variance))
+        diagnostics.update(folds=folds, repetitions=repetitions,
+                           split_estimate_min=float(estimates.min()),
+                           split_estimate_max=float(estimates.max()))
+        e = np.clip(e, trim, 1 - trim)
+    if trimmed > 0.05 * n:
+        # stacklevel: the user's call of effect(), through old_keywords' wrapper
+        warnings.warn(f"{trimmed} of {n} propensities ({trimmed / n:.0%}) fall outside "
+                      f"[{trim}, {1 - trim}]: treated and untreated rows barely overlap in the "
+                      "confounders (positivity fails), so the estimate leans on extrapolation",
+                      UserWarning, stacklevel=4)
+    diagnostics.update(propensity_trimmed=trimmed, propensity_min=float(e.min()),
+                       propensity_max=float(e.max()))
     z = _causal.z_value(conf_level)
     return {"estimate": estimate, "ci_low": estimate - z * se, "ci_high": estimate + z * se,
             "se": se, "n": n, "fit": fit, "diagnostics": diagnostics}

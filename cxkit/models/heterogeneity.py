@@ -22,7 +22,7 @@ from .. import _check
 from .._deprecated import old_keywords
 from .._docstrings import shared_docs
 from . import _causal
-from .effects import effect
+from .effects import EffectResult, effect
 
 __all__ = ["cate", "compare_effects", "effects_by"]
 
@@ -48,7 +48,10 @@ def compare_effects(data: pd.DataFrame, *, treatment: str, outcome: str,
     data, treatment, outcome
         As in :func:`cxkit.effect`.
     methods : sequence of str
-        Methods of :func:`cxkit.effect` to run.
+        Methods of :func:`cxkit.effect` to run. When ``"did"`` is among them and adoption is
+        staggered (more than two periods), its row is three: ``twfe`` (the two-way
+        fixed-effects regression, biased when effects vary by cohort or over time),
+        ``did2s`` (the imputation estimator) and ``cs`` (Callaway & Sant'Anna), side by side.
     truth : float, optional
         The true effect (simulated data): added as a column for the plot.
     **options
@@ -73,12 +76,38 @@ def compare_effects(data: pd.DataFrame, *, treatment: str, outcome: str,
     >>> table["method"].tolist()
     ['naive', 'aipw']
     """
-    frames = [effect(data, treatment=treatment, outcome=outcome, method=m, **options).to_frame()
-              for m in methods]
+    frames = []
+    for m in methods:
+        result = effect(data, treatment=treatment, outcome=outcome, method=m, **options)
+        staggered = m == "did" and str(result.diagnostics.get("estimator", "")).startswith(
+            "did2s")
+        if not staggered:
+            frames.append(result.to_frame())
+            continue
+        frames.append(_twfe(data, treatment, outcome, options).to_frame())
+        frames.append(result.to_frame().assign(method="did2s"))
+        if "cs" not in methods:
+            frames.append(effect(data, treatment=treatment, outcome=outcome, method="cs",
+                                 **options).to_frame())
     table = pd.concat(frames, ignore_index=True)
     if truth is not None:
         table["truth"] = truth
     return table
+
+
+def _twfe(data, treatment, outcome, options) -> EffectResult:
+    """The static two-way fixed-effects regression (group and period indicators)."""
+    group, time = options["group"], options["time"]
+    confounders = list(options.get("confounders", ()))
+    conf_level = _check.conf_level(options.get("conf_level", 0.95))
+    frame = _causal.treatment_frame(data, treatment, outcome, confounders + [group, time])
+    terms = [_causal.term(frame, c) for c in confounders]
+    terms += [f"C(Q('{group}'))", f"C(Q('{time}'))"]
+    fields = _causal.ols_effect(frame, treatment, outcome, terms, confounders=confounders,
+                                cluster=options.get("cluster") or group,
+                                conf_level=conf_level)
+    return EffectResult(method="twfe", treatment=treatment, outcome=outcome,
+                        conf_level=conf_level, **fields)
 
 
 @old_keywords(positional_by=True)
@@ -133,8 +162,8 @@ def effects_by(data: pd.DataFrame, *, by: str, treatment: str, outcome: str,
 @shared_docs(extra=_DOCS)
 def cate(data: pd.DataFrame, *, by: str, treatment: str, outcome: str,
          confounders: Sequence[str] = (), seed: int | None = None, folds: int = 5,
-         trim: float = 0.01, conf_level: float = 0.95, propensity_model=None,
-         outcome_model=None) -> pd.DataFrame:
+         repetitions: int = 20, trim: float = 0.01, conf_level: float = 0.95,
+         propensity_model=None, outcome_model=None) -> pd.DataFrame:
     """Conditional average effects by group with a DR-learner (Kennedy, 2023).
 
     Nuisance models (propensity, and the outcome under each arm) are fitted on *all* rows with
@@ -143,6 +172,11 @@ def cate(data: pd.DataFrame, *, by: str, treatment: str, outcome: str,
     is the mean of its pseudo-outcomes — the DR-learner with the group indicators as its second
     stage. Unlike :func:`effects_by`, which refits everything inside each group, the models
     borrow strength across groups, which helps small groups.
+
+    As in :func:`cxkit.effect`, the cross-fitting is repeated over ``repetitions`` random splits:
+    a group's estimate is the median of its estimates over the splits, and its variance the
+    median of each split's variance (:math:`\\mathrm{var}(\\psi)/n_g`) plus its squared distance
+    from that median (Chernozhukov et al., 2018).
 
     Parameters
     ----------
@@ -154,6 +188,7 @@ def cate(data: pd.DataFrame, *, by: str, treatment: str, outcome: str,
     {doc:confounders}
     {doc:fold_seed}
     {doc:folds}
+    {doc:repetitions}
     {doc:trim}
     {doc:conf_level}
         (``level=`` before 0.2: still accepted, with a FutureWarning.)
@@ -168,6 +203,8 @@ def cate(data: pd.DataFrame, *, by: str, treatment: str, outcome: str,
 
     References
     ----------
+    Chernozhukov, V., et al. (2018). Double/debiased machine learning for treatment and
+    structural parameters. *The Econometrics Journal*, 21(1), C1–C68.
     Kennedy, E. H. (2023). Towards optimal doubly robust estimation of heterogeneous causal
     effects. *Electronic Journal of Statistics*, 17(2), 3008–3049.
     Künzel, S. R., et al. (2019). Metalearners for estimating heterogeneous treatment effects
@@ -189,21 +226,28 @@ def cate(data: pd.DataFrame, *, by: str, treatment: str, outcome: str,
     """
     conf_level = _check.conf_level(conf_level)
     _check.count(folds, "folds", minimum=2)
+    _check.count(repetitions, "repetitions", minimum=1)
     columns = list(dict.fromkeys([*confounders, by]))
     frame = _causal.treatment_frame(data, treatment, outcome, columns)
     x = _causal.design(frame, columns)
     t = frame[treatment].to_numpy(dtype=int)
     y = frame[outcome].to_numpy(dtype=float)
-    e, mu1, mu0 = _causal.nuisances(x, t, y, cross_fit=True, seed=seed, folds=folds,
-                                    propensity_model=propensity_model,
-                                    outcome_model=outcome_model)
-    e = np.clip(e, trim, 1 - trim)
-    psi = _causal.dr_scores(t, y, e, mu1, mu0)
+    psi, _ = _causal.repeated_scores(x, t, y, folds=folds, repetitions=repetitions, seed=seed,
+                                     trim=trim, propensity_model=propensity_model,
+                                     outcome_model=outcome_model)
+    codes, groups = pd.factorize(frame[by], sort=True)
+    size = np.bincount(codes)
+    # per split (rows) and group (columns): the mean pseudo-outcome and its variance
+    means = np.stack([np.bincount(codes, weights=p) / size for p in psi])
+    squares = np.stack([np.bincount(codes, weights=(p - m[codes]) ** 2)
+                        for p, m in zip(psi, means, strict=True)])
+    with np.errstate(divide="ignore", invalid="ignore"):  # a group of one has no variance
+        variances = squares / (size - 1) / size
+    pooled = [_causal.split_median(means[:, g], variances[:, g]) for g in range(len(groups))]
+    estimate = np.array([m for m, _ in pooled])
+    se = np.sqrt([v for _, v in pooled])
     z = _causal.z_value(conf_level)
-    table = pd.Series(psi).groupby(frame[by].to_numpy()).agg(["mean", "std", "size"])
-    se = table["std"] / np.sqrt(table["size"])
-    return pd.DataFrame({by: table.index, "estimate": table["mean"].to_numpy(),
-                         "se": se.to_numpy(), "ci_low": (table["mean"] - z * se).to_numpy(),
-                         "ci_high": (table["mean"] + z * se).to_numpy(),
-                         "n": table["size"].to_numpy(), "method": "dr-learner",
+    return pd.DataFrame({by: np.asarray(groups), "estimate": estimate, "se": se,
+                         "ci_low": estimate - z * se, "ci_high": estimate + z * se,
+                         "n": size, "method": "dr-learner",
                          "treatment": treatment, "outcome": outcome})

@@ -1,4 +1,5 @@
-"""Moments of truth: touchpoints after which an outcome (satisfaction, churn) shifts."""
+"""Moments of truth: touchpoints after which an outcome (satisfaction, churn) shifts, with
+p-values adjusted for scanning many touchpoints at once."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def moments_of_truth(events: pd.DataFrame, outcomes: pd.DataFrame, *, outcome: s
                      date: str = "survey_date", window="30D", touchpoints=None,
                      controls=(), min_exposed: int = 10,
                      catalogue: pd.DataFrame | None = None,
-                     conf_level: float = 0.95) -> pd.DataFrame:
+                     conf_level: float = 0.95, adjust: str | None = "holm") -> pd.DataFrame:
     """Touchpoints after which an outcome shifts: met vs comparable customers who never met it.
 
     Parameters
@@ -57,7 +58,15 @@ def moments_of_truth(events: pd.DataFrame, outcomes: pd.DataFrame, *, outcome: s
     {doc:catalogue}
     {doc:conf_level}
         (``level=`` before 0.2: still accepted, with a FutureWarning. The ``level`` column
-        of the result is the touchpoint's catalogue level.)
+        of the result is the touchpoint's catalogue level.) ``1 - conf_level`` is also the
+        level of the adjusted tests behind ``significant``.
+    adjust : {"holm", "fdr_bh", None}
+        How the p-values are adjusted for testing every touchpoint at once (statsmodels'
+        ``multipletests``): ``"holm"`` (the default; Holm's step-down method, which keeps the
+        chance of flagging *any* touchpoint without a shift below ``1 - conf_level``),
+        ``"fdr_bh"`` (Benjamini–Hochberg: keeps the expected *share* of flagged touchpoints
+        without a shift below it; more lenient when many touchpoints shift) or ``None`` (no
+        adjustment: ``p_adjusted`` is ``p_value``).
 
     Returns
     -------
@@ -68,7 +77,13 @@ def moments_of_truth(events: pd.DataFrame, outcomes: pd.DataFrame, *, outcome: s
         - ``estimate``: change in the outcome for measurements with the touchpoint met in the
           window vs measurements of customers who had not met it before ``date``, adjusted for
           ``controls`` (outcome units);
-        - ``se``, ``ci_low``, ``ci_high``: its standard error and interval;
+        - ``se``, ``ci_low``, ``ci_high``: its standard error and interval (for this
+          touchpoint alone: not adjusted for the others);
+        - ``p_value``: the two-sided p-value of no shift, for this touchpoint alone;
+        - ``p_adjusted``: the p-value adjusted for the number of touchpoints with an estimate
+          (``adjust``);
+        - ``significant``: ``p_adjusted < 1 - conf_level`` — the shift is told apart from
+          zero after allowing for the scan (False without an estimate);
         - ``n_exposed``: measurements with the touchpoint met in the window;
         - ``n_excluded``: measurements left out because the touchpoint was met only before
           the window (see Notes);
@@ -76,7 +91,9 @@ def moments_of_truth(events: pd.DataFrame, outcomes: pd.DataFrame, *, outcome: s
         - ``rank``: 1 for the largest absolute estimate (missing when there is none).
 
         ``result.attrs`` holds ``outcome`` and ``window`` (used by
-        :func:`cxkit.plots.moments_of_truth`).
+        :func:`cxkit.plots.moments_of_truth`), ``adjust`` (the method, or ``None``),
+        ``tests`` (how many touchpoints were tested) and ``multiplicity``, a sentence saying
+        how the p-values were adjusted.
 
     Raises
     ------
@@ -115,6 +132,13 @@ def moments_of_truth(events: pd.DataFrame, outcomes: pd.DataFrame, *, outcome: s
     :math:`n_s p_s (1 - p_s)` (:math:`p_s` the exposed share in stratum :math:`s`). Each
     touchpoint is examined on its own: touchpoints that travel together share their effect.
 
+    *Multiplicity*: among touchpoints without any shift, a share ``1 - conf_level`` (one in
+    twenty at 95 %) has an interval that excludes zero by chance, so a scan of dozens of
+    touchpoints turns up a few. The adjusted p-values allow for the number scanned (Holm,
+    1979; Benjamini & Hochberg, 1995; over the touchpoints with an estimate): read
+    ``significant`` (or ``p_adjusted``) rather than whether an interval excludes zero. The
+    intervals stay those of each touchpoint alone.
+
     *Survivorship*: an outcome measured only on customers still there (a survey) reflects the
     exposed customers who stayed. When a touchpoint also drives customers away — unresolved
     service failures raise churn — the exposed who remain are a selected group (more of them
@@ -129,6 +153,12 @@ def moments_of_truth(events: pd.DataFrame, outcomes: pd.DataFrame, *, outcome: s
     Angrist, J. D., & Pischke, J.-S. (2009). *Mostly Harmless Econometrics*, ch. 3
     (regression adjustment and its weighting of heterogeneous effects).
 
+    Holm, S. (1979). A simple sequentially rejective multiple test procedure. *Scandinavian
+    Journal of Statistics*, 6(2), 65–70.
+
+    Benjamini, Y., & Hochberg, Y. (1995). Controlling the false discovery rate: a practical
+    and powerful approach to multiple testing. *JRSS B*, 57(1), 289–300.
+
     Examples
     --------
     >>> import cxkit
@@ -137,12 +167,15 @@ def moments_of_truth(events: pd.DataFrame, outcomes: pd.DataFrame, *, outcome: s
     >>> mot = moments_of_truth(study.events, study.survey, outcome="csat", window="365D",
     ...                        touchpoints=["service_failure", "delivery"], controls=["wave"])
     >>> mot.columns.tolist()
-    ['touchpoint', 'level', 'estimate', 'se', 'ci_low', 'ci_high', 'n_exposed', 'n_excluded', \
-'n', 'rank']
+    ['touchpoint', 'level', 'estimate', 'se', 'ci_low', 'ci_high', 'p_value', 'p_adjusted', \
+'significant', 'n_exposed', 'n_excluded', 'n', 'rank']
     >>> mot.set_index("touchpoint").loc["service_failure", "level"]
     'experience'
+    >>> mot.attrs["multiplicity"]
+    "p_adjusted: Holm's method over the 2 touchpoints tested (family-wise error rate 5%)"
     """
     conf_level = _check.conf_level(conf_level)
+    _check.one_of(adjust, tuple(_ADJUSTMENTS), "adjust")
     window = _check.timedelta(window, "window")
     controls = list(controls)
     ev = checked_events(events, [CUSTOMER, TIME, "touchpoint"], classify_by=["level"],
@@ -177,16 +210,17 @@ def moments_of_truth(events: pd.DataFrame, outcomes: pd.DataFrame, *, outcome: s
         frame = out.loc[keep].assign(**{treatment: exposed[keep].astype(int)})
         n_exposed = int(exposed.sum())
         row = {"touchpoint": tp, "level": level_of.get(tp, np.nan), "estimate": np.nan,
-               "se": np.nan, "ci_low": np.nan, "ci_high": np.nan, "n_exposed": n_exposed,
-               "n_excluded": int(excluded.sum()), "n": int(keep.sum())}
+               "se": np.nan, "ci_low": np.nan, "ci_high": np.nan, "p_value": np.nan,
+               "n_exposed": n_exposed, "n_excluded": int(excluded.sum()),
+               "n": int(keep.sum())}
         if min(n_exposed, int(keep.sum()) - n_exposed) >= max(min_exposed, 1):
             fit = effect(frame, treatment=treatment, outcome=outcome, confounders=controls,
                          method="regression", conf_level=conf_level,
                          cluster=CUSTOMER if repeated else None)
             row.update(estimate=fit.estimate, se=fit.se, ci_low=fit.ci_low,
-                       ci_high=fit.ci_high)
+                       ci_high=fit.ci_high, p_value=float(fit.fit.pvalues[f"Q('{treatment}')"]))
         rows.append(row)
-    result = pd.DataFrame(rows)
+    result = _adjusted(pd.DataFrame(rows), adjust, alpha=1 - conf_level)
     order = result["estimate"].abs().sort_values(ascending=False, na_position="last").index
     result = result.loc[order].reset_index(drop=True)
     ranked = result["estimate"].notna().to_numpy()  # estimates come first after the sort
@@ -194,8 +228,41 @@ def moments_of_truth(events: pd.DataFrame, outcomes: pd.DataFrame, *, outcome: s
                               dtype="Int64")
     days = window / pd.Timedelta(days=1)
     result.attrs.update(outcome=outcome,
-                        window=f"{days:g} days" if days == int(days) else str(window))
+                        window=f"{days:g} days" if days == int(days) else str(window),
+                        **_multiplicity(result, adjust, alpha=1 - conf_level))
     return result
+
+
+#: adjust= → its name and the error rate it controls, for the table's ``multiplicity`` note
+_ADJUSTMENTS = {"holm": ("Holm's method", "family-wise error rate"),
+                "fdr_bh": ("Benjamini-Hochberg", "false discovery rate"),
+                None: ("no adjustment", "error rate per touchpoint")}
+
+
+def _adjusted(result: pd.DataFrame, adjust, *, alpha: float) -> pd.DataFrame:
+    """Add ``p_adjusted`` (over the touchpoints with an estimate, statsmodels'
+    ``multipletests``) and ``significant`` after ``p_value``."""
+    p = result["p_value"].to_numpy(dtype=float)
+    tested = ~np.isnan(p)
+    adjusted = p.copy()
+    if adjust is not None and tested.any():
+        from statsmodels.stats.multitest import multipletests
+
+        adjusted[tested] = multipletests(p[tested], alpha=alpha, method=adjust)[1]
+    at = result.columns.get_loc("p_value") + 1
+    result.insert(at, "p_adjusted", adjusted)
+    result.insert(at + 1, "significant", tested & (adjusted < alpha))
+    return result
+
+
+def _multiplicity(result: pd.DataFrame, adjust, *, alpha: float) -> dict:
+    """The table's attrs on multiplicity: the method, how many were tested, one sentence."""
+    tests = int(result["p_value"].notna().sum())
+    name, error = _ADJUSTMENTS[adjust]
+    family = f"the {tests} touchpoint{'' if tests == 1 else 's'} tested"
+    sentence = (f"p_adjusted: {name} over {family} ({error} {alpha:.0%})" if adjust else
+                f"p_adjusted: not adjusted for {family} ({error} {alpha:.0%})")
+    return {"adjust": adjust, "tests": tests, "multiplicity": sentence}
 
 
 def _exposure(measurements: pd.DataFrame, met: pd.DataFrame, at: np.ndarray,

@@ -49,7 +49,7 @@ def plot_drivers(table: pd.DataFrame, *, ax=None):
     >>> [t.get_text() for t in ax.texts][:3]
     ['needs', 'ease', 'enjoy']
     >>> ax.get_title()
-    'needs matters most'
+    'needs has the highest importance (no intervals to compare)'
     """
     import matplotlib.pyplot as plt
 
@@ -58,10 +58,13 @@ def plot_drivers(table: pd.DataFrame, *, ax=None):
         _, ax = plt.subplots(figsize=(6.5, 5))
     x = table["performance"].to_numpy(dtype=float)
     y = table["importance"].to_numpy(dtype=float)
-    if {"ci_low", "ci_high"} <= set(table.columns) and table["ci_low"].notna().all():
-        ax.errorbar(x, y, yerr=[y - table["ci_low"].to_numpy(dtype=float),
-                                table["ci_high"].to_numpy(dtype=float) - y],
-                    fmt="none", ecolor="grey", elinewidth=1, capsize=2)
+    has_ci = ({"ci_low", "ci_high"} <= set(table.columns)
+              and table[["ci_low", "ci_high"]].notna().all().all())
+    if has_ci:
+        # lines from bound to bound, not error bars: a bootstrap percentile interval need not
+        # contain the estimate (importance measures are biased), and the plot shows it as it is
+        ax.vlines(x, table["ci_low"].to_numpy(dtype=float),
+                  table["ci_high"].to_numpy(dtype=float), color="grey", lw=1)
     ax.scatter(x, y, color="tab:blue", zorder=3)
     for name, xi, yi in zip(table["driver"], x, y, strict=True):
         ax.annotate(str(name), (xi, yi), xytext=(5, 4), textcoords="offset points")
@@ -78,10 +81,26 @@ def plot_drivers(table: pd.DataFrame, *, ax=None):
     ax.set_xlabel("performance (mean score)")
     method = table.attrs.get("method", "")
     ax.set_ylabel("importance" + (f" ({method.replace('_', ' ')})" if method else ""))
-    top = table["driver"].iloc[int(np.argmax(y))]
     outcome = table.attrs.get("outcome")
-    ax.set_title(f"{top} matters most" + (f" for {outcome}" if outcome else ""))
+    ax.set_title(_leader(table, y, has_ci) + (f" for {outcome}" if outcome else ""))
     return ax
+
+
+def _leader(table: pd.DataFrame, importance: np.ndarray, has_ci: bool) -> str:
+    """The title's claim: a driver "matters most" only when its interval lies above every
+    other driver's interval; otherwise the chart says who leads and that it is not clear."""
+    order = np.argsort(-importance, kind="stable")
+    names = table["driver"].astype(str).to_numpy()
+    top = names[order[0]]
+    if len(order) == 1:
+        return f"{top} is the only driver"
+    if not has_ci:
+        return f"{top} has the highest importance (no intervals to compare)"
+    low = table["ci_low"].to_numpy(dtype=float)
+    high = table["ci_high"].to_numpy(dtype=float)
+    if low[order[0]] > high[order[1:]].max():
+        return f"{top} matters most"
+    return f"{top} leads, but its interval overlaps {names[order[1]]}'s"
 
 
 @shared_docs
