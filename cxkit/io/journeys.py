@@ -14,7 +14,6 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .. import _check
@@ -332,27 +331,15 @@ class _Events:
     def duplicates(self, *, dedupe: bool) -> None:
         """Exact duplicate events (every output column equal): reported, or set aside.
 
-        Rows with the same customer, time and touchpoint (found by their hash: with pandas
-        in memory, with a DuckDB aggregate otherwise) are compared on every column.
+        Rows with the same customer, time and touchpoint (found by their hash, in parallel
+        by DuckDB) are compared on every column.
         """
-        import pyarrow as pa
-
         load = self.load
         value = "value" if "value" in self.has else "CAST(NULL AS DOUBLE)"
         listed = ", ".join(["customer_id", "timestamp", "touchpoint", "channel", value,
                             *(ident(c) for c in self.extras)])
-        if load.table is not None:
-            hashes = pd.Series(load.table.column("__cx_hash").to_numpy())
-            same = np.flatnonzero(hashes.duplicated(keep=False).to_numpy())
-            if len(same) == 0:
-                return
-            name = self.session.name("same")
-            self.session.register(name, load.table.select(["__cx_file", "__cx_ord"]).take(
-                pa.array(same)))
-            candidates = (f"{load.kept} SEMI JOIN {name} USING (__cx_file, __cx_ord)")
-        else:
-            candidates = (f"{load.kept} WHERE __cx_hash IN (SELECT __cx_hash FROM {load.kept} "
-                          "GROUP BY __cx_hash HAVING count(*) > 1)")
+        candidates = (f"{load.kept} WHERE __cx_hash IN (SELECT __cx_hash FROM {load.kept} "
+                      "GROUP BY __cx_hash HAVING count(*) > 1)")
         rows = self.session.run(f"""
             SELECT __cx_file, __cx_ord FROM (
                 SELECT __cx_file, __cx_ord, row_number() OVER (PARTITION BY {listed}
@@ -391,6 +378,8 @@ class _Events:
     def _assembled(self):
         """The output table from the in-memory stage, with Arrow: the catalogue's columns
         taken by ``__k`` (no copy of the columns read)."""
+        from concurrent.futures import ThreadPoolExecutor
+
         import pyarrow as pa
         import pyarrow.compute as pc
 
@@ -400,16 +389,20 @@ class _Events:
         def taken(col, kind):
             return pc.take(pa.array(cat[col].tolist(), type=kind), k)
 
+        kinds = {"level": pa.large_string(), "stage": pa.large_string(),
+                 "direction": pa.large_string(), "controllable": pa.bool_(),
+                 "moment_of_truth": pa.bool_()}
+        with ThreadPoolExecutor(2) as pool:  # Arrow's take releases the GIL
+            looked_up = dict(zip(kinds, pool.map(lambda c: taken(c, kinds[c]), kinds),
+                                 strict=True))
+
         channel = table.column("channel")
         value = table.column("value") if "value" in self.has else \
             pa.nulls(table.num_rows, pa.float64())
         columns = {"customer_id": table.column("customer_id"),
                    "timestamp": table.column("timestamp"),
                    "touchpoint": table.column("touchpoint"), "channel": channel, "value": value}
-        for col in ("level", "stage", "direction"):
-            columns[col] = taken(col, pa.large_string())
-        for col in ("controllable", "moment_of_truth"):
-            columns[col] = taken(col, pa.bool_())
+        columns.update(looked_up)
         for col in self.extras:
             columns[col] = table.column(col)
         columns["__cx_ord"] = table.column("__cx_ord")
