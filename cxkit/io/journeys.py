@@ -282,17 +282,19 @@ class _Events:
     def notes(self, replaced) -> None:
         load, report, session = self.load, self.load.report, self.session
         id_notes(load, "customer_id")
-        note = self.clock.note()
-        if note:
-            report.notes.append(note)
         filled = "channel__filled"
         stats = ["count(*) FILTER (__k IS NULL)"]
         if "channel" in self.has:
             stats += [f"count(*) FILTER ({filled})"]
         mapped = [c for c in self.labels if c in self.has]
         stats += [f"histogram({c}__from) FILTER ({c}__from > 0)" for c in mapped]
-        found = session.run(f"SELECT {', '.join(stats)} FROM {load.kept}", fetch="one")
-        for column, counts in zip(mapped, found[len(stats) - len(mapped):], strict=True):
+        stats.append(f"count(*) FILTER (timestamp__kind = {times.NAIVE})")
+        *found, naive = session.run(f"SELECT {', '.join(stats)} FROM {load.kept}",
+                                    fetch="one")
+        note = self.clock.note(naive)
+        if note:
+            report.notes.append(note)
+        for column, counts in zip(mapped, found[len(found) - len(mapped):], strict=True):
             report.notes.append(_convert.mapped_note(column, self.labels[column],
                                                      dict(counts or {}), "event"))
         if found[0]:
