@@ -14,6 +14,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .. import _check
@@ -24,7 +25,7 @@ from ..catalogue import CHANNELS, CLASS_COLUMNS
 from ..catalogue import catalogue as build_catalogue
 from . import _convert, times
 from ._csv import Dialect
-from ._engine import ident, lit, text_list
+from ._engine import Background, ident, lit, text_list
 from ._load import Check, Codes, Load, id_checks, id_notes, refuse_float_ids
 from ._output import LOADER_DOCS, arrow_to_pandas, frame_extras
 
@@ -160,6 +161,8 @@ def load_journeys(source, *, columns: Mapping[str, str] | None = None,
                        post=events.classified)
         events.check()
         events.notes(replaced)
+        if target is None and not dedupe:  # duplicates are looked for while pandas works
+            return events.frame(duplicates=True)
         events.duplicates(dedupe=dedupe)
         if target is not None:
             return events.write(target)
@@ -337,22 +340,29 @@ class _Events:
         by DuckDB) are compared on every column.
         """
         load = self.load
+        rows = self.session.run(self._duplicates_sql(load.kept))
+        if rows:
+            keys = [(int(f), int(o)) for f, o in rows]
+            self._duplicates_found(keys, self._rows_table(keys), dedupe=dedupe)
+
+    def _duplicates_sql(self, rows: str) -> str:
+        """The duplicates among ``rows`` (a relation), every one after its first, as
+        ``(part, ord)``."""
         value = "value" if "value" in self.has else "CAST(NULL AS DOUBLE)"
         listed = ", ".join(["customer_id", "timestamp", "touchpoint", "channel", value,
                             *(ident(c) for c in self.extras)])
-        candidates = (f"{load.kept} WHERE __cx_hash IN (SELECT __cx_hash FROM {load.kept} "
-                      "GROUP BY __cx_hash HAVING count(*) > 1)")
-        rows = self.session.run(f"""
+        return f"""
             SELECT __cx_file, __cx_ord FROM (
                 SELECT __cx_file, __cx_ord, row_number() OVER (PARTITION BY {listed}
                        ORDER BY __cx_file, __cx_ord) AS n
-                FROM {candidates})
-            WHERE n > 1 ORDER BY __cx_file, __cx_ord""")
-        if not rows:
-            return
-        keys = [(int(f), int(o)) for f, o in rows]
+                FROM {rows} WHERE __cx_hash IN (SELECT __cx_hash FROM {rows}
+                                                GROUP BY __cx_hash HAVING count(*) > 1))
+            WHERE n > 1 ORDER BY __cx_file, __cx_ord"""
+
+    def _duplicates_found(self, keys, table: pd.DataFrame, *, dedupe: bool) -> None:
+        load = self.load
         found = load.rows_of(keys)
-        load.report.details["duplicates"] = self._rows_table(keys).assign(row=found)
+        load.report.details["duplicates"] = table.assign(row=found)
         if dedupe:
             load.add_set_aside([(f, o, "exact duplicate of an earlier event") for f, o in keys])
             load.report.notes.append(f"{len(keys)} exact duplicate event(s) removed "
@@ -430,12 +440,26 @@ class _Events:
                 self.load.names.get(c, c)) for c in self.extras], self.extras)
         return frame.drop(columns=["__cx_ord"]).reset_index(drop=True)
 
-    def frame(self) -> pd.DataFrame:
+    def frame(self, *, duplicates: bool = False) -> pd.DataFrame:
+        """The returned table; with ``duplicates=True`` the exact duplicates are looked for
+        meanwhile (by DuckDB, on a second connection, while Arrow and pandas build the
+        table)."""
+        load = self.load
+        search = None
+        if duplicates:
+            search = Background(self.session, load.table, self._duplicates_sql("{rows}"))
+            stage_keys = (load.table.column("__cx_file").to_numpy().astype(np.int64) << 32) \
+                + load.table.column("__cx_ord").to_numpy()
         table = self._assembled()
-        self.load.release()
+        load.release()
         out = self._pandas(table)
         del table
-        report = self.load.finish(len(out))
+        if search is not None:
+            keys = [(int(f), int(o)) for f, o in search.result()]
+            if keys:
+                at = np.searchsorted(stage_keys, [(f << 32) + o for f, o in keys])
+                self._duplicates_found(keys, out.iloc[at].reset_index(drop=True), dedupe=False)
+        report = load.finish(len(out))
         report.warnings += looks_like_personal_data(out, skip=("timestamp", "value"))
         return attach_report(out, report)
 
