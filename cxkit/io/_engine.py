@@ -174,6 +174,14 @@ class Background:
         except BaseException as err:  # noqa: BLE001 - handed to the caller by result()
             self.error = err
 
+    def cancel(self) -> None:
+        """Stop the query (the caller failed meanwhile)."""
+        with suppress(Exception):
+            self.cursor.interrupt()
+        self.thread.join()
+        with suppress(Exception):
+            self.cursor.close()
+
     def result(self) -> list:
         try:
             while self.thread.is_alive():

@@ -450,10 +450,15 @@ class _Events:
             search = Background(self.session, load.table, self._duplicates_sql("{rows}"))
             stage_keys = (load.table.column("__cx_file").to_numpy().astype(np.int64) << 32) \
                 + load.table.column("__cx_ord").to_numpy()
-        table = self._assembled()
-        load.release()
-        out = self._pandas(table)
-        del table
+        try:
+            table = self._assembled()
+            load.release()
+            out = self._pandas(table)
+            del table
+        except BaseException:
+            if search is not None:
+                search.cancel()
+            raise
         if search is not None:
             keys = [(int(f), int(o)) for f, o in search.result()]
             if keys:
