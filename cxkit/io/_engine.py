@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import shutil
 import tempfile
+import threading
 from contextlib import suppress
 from pathlib import Path
 
@@ -151,3 +152,50 @@ def _first_line(err: BaseException) -> str:
     for prefix in ("IO Error: ", "Invalid Input Error: ", "Conversion Error: "):
         message = message.replace(prefix, "")
     return message
+
+
+class Background:
+    """A query run on a second connection of the session's database, in a thread, while the
+    caller goes on (DuckDB and Arrow release the GIL). ``query`` names the Arrow ``table`` it
+    reads as ``{rows}``; :meth:`result` waits for the rows."""
+
+    def __init__(self, session: Session, table, query: str):
+        self.cursor = session.con.cursor()
+        name = session.name("rows")
+        self.cursor.register(name, table)
+        self.query = query.replace("{rows}", name)
+        self.rows, self.error = None, None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.rows = self.cursor.execute(self.query).fetchall()
+        except BaseException as err:  # noqa: BLE001 - handed to the caller by result()
+            self.error = err
+
+    def cancel(self) -> None:
+        """Stop the query (the caller failed meanwhile)."""
+        with suppress(Exception):
+            self.cursor.interrupt()
+        self.thread.join()
+        with suppress(Exception):
+            self.cursor.close()
+
+    def result(self) -> list:
+        try:
+            while self.thread.is_alive():
+                self.thread.join(0.05)
+        except KeyboardInterrupt:
+            self.cursor.interrupt()
+            self.thread.join()
+            raise
+        finally:
+            if not self.thread.is_alive():
+                with suppress(Exception):
+                    self.cursor.close()
+        if self.error is not None:
+            if interrupted(self.error):
+                raise KeyboardInterrupt from None
+            raise EngineError(_first_line(self.error)) from None
+        return self.rows

@@ -1,16 +1,20 @@
 """One load, from the files to the checked stage: what both loaders share.
 
 A :class:`Load` opens a private DuckDB session, reads every part of the source
-(:mod:`._sources`), maps the user's column names onto the kit's, and builds the *stage*: one
-temporary table with a row per record the engine read, its part (``__cx_file``), its position
-in the part (``__cx_ord``), its sheet row (Excel) and every checked column converted
-(:mod:`._convert`, :mod:`.times`) next to a problem code.
+(:mod:`._sources`), maps the user's column names onto the kit's, and builds the *stage* in one
+parallel pass per file: a row per record the engine read, its part (``__cx_file``), its place
+in the part (``__cx_ord``), its sheet row (Excel), every checked column converted
+(:mod:`._convert`, :mod:`.times`) and, for each row, the order of its first problem
+(``__cx_bad``) and the text it quotes (``__cx_raw``). The stage is an Arrow table (the
+returned columns are taken from it without a copy) or, for ``to=``, a DuckDB temporary table
+that spills to the session's private folder.
 
-Problems are found by queries over the stage — one query for every row check, small ones for
-the rest — and by DuckDB's rejects table (records with the wrong number of fields). Under
-``on_error="raise"`` the first check that finds anything raises one :class:`DataError` naming
-the file, the column and every row with that problem; under ``"set_aside"`` each row with a
-problem is listed once (with its first problem) in the report and dropped from the stage.
+Problems are then one query away (``__cx_bad``), with small queries for the rest (mixed time
+zones, daylight-saving gaps, duplicates) and DuckDB's rejects table (records it could not
+read). Under ``on_error="raise"`` the first check that finds anything raises one
+:class:`DataError` naming the file, the column and every row with that problem; under
+``"set_aside"`` each row with a problem is listed once (with its first problem) in the report
+and dropped from the stage.
 """
 
 from __future__ import annotations

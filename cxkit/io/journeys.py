@@ -25,7 +25,7 @@ from ..catalogue import CHANNELS, CLASS_COLUMNS
 from ..catalogue import catalogue as build_catalogue
 from . import _convert, times
 from ._csv import Dialect
-from ._engine import ident, lit, text_list
+from ._engine import Background, ident, lit, text_list
 from ._load import Check, Codes, Load, id_checks, id_notes, refuse_float_ids
 from ._output import LOADER_DOCS, arrow_to_pandas, frame_extras
 
@@ -161,6 +161,8 @@ def load_journeys(source, *, columns: Mapping[str, str] | None = None,
                        post=events.classified)
         events.check()
         events.notes(replaced)
+        if target is None and not dedupe:  # duplicates are looked for while pandas works
+            return events.frame(duplicates=True)
         events.duplicates(dedupe=dedupe)
         if target is not None:
             return events.write(target)
@@ -283,17 +285,19 @@ class _Events:
     def notes(self, replaced) -> None:
         load, report, session = self.load, self.load.report, self.session
         id_notes(load, "customer_id")
-        note = self.clock.note()
-        if note:
-            report.notes.append(note)
         filled = "channel__filled"
         stats = ["count(*) FILTER (__k IS NULL)"]
         if "channel" in self.has:
             stats += [f"count(*) FILTER ({filled})"]
         mapped = [c for c in self.labels if c in self.has]
         stats += [f"histogram({c}__from) FILTER ({c}__from > 0)" for c in mapped]
-        found = session.run(f"SELECT {', '.join(stats)} FROM {load.kept}", fetch="one")
-        for column, counts in zip(mapped, found[len(stats) - len(mapped):], strict=True):
+        stats.append(f"count(*) FILTER (timestamp__kind = {times.NAIVE})")
+        *found, naive = session.run(f"SELECT {', '.join(stats)} FROM {load.kept}",
+                                    fetch="one")
+        note = self.clock.note(naive)
+        if note:
+            report.notes.append(note)
+        for column, counts in zip(mapped, found[len(found) - len(mapped):], strict=True):
             report.notes.append(_convert.mapped_note(column, self.labels[column],
                                                      dict(counts or {}), "event"))
         if found[0]:
@@ -332,38 +336,33 @@ class _Events:
     def duplicates(self, *, dedupe: bool) -> None:
         """Exact duplicate events (every output column equal): reported, or set aside.
 
-        Rows with the same customer, time and touchpoint (found by their hash: with pandas
-        in memory, with a DuckDB aggregate otherwise) are compared on every column.
+        Rows with the same customer, time and touchpoint (found by their hash, in parallel
+        by DuckDB) are compared on every column.
         """
-        import pyarrow as pa
-
         load = self.load
+        rows = self.session.run(self._duplicates_sql(load.kept))
+        if rows:
+            keys = [(int(f), int(o)) for f, o in rows]
+            self._duplicates_found(keys, self._rows_table(keys), dedupe=dedupe)
+
+    def _duplicates_sql(self, rows: str) -> str:
+        """The duplicates among ``rows`` (a relation), every one after its first, as
+        ``(part, ord)``."""
         value = "value" if "value" in self.has else "CAST(NULL AS DOUBLE)"
         listed = ", ".join(["customer_id", "timestamp", "touchpoint", "channel", value,
                             *(ident(c) for c in self.extras)])
-        if load.table is not None:
-            hashes = pd.Series(load.table.column("__cx_hash").to_numpy())
-            same = np.flatnonzero(hashes.duplicated(keep=False).to_numpy())
-            if len(same) == 0:
-                return
-            name = self.session.name("same")
-            self.session.register(name, load.table.select(["__cx_file", "__cx_ord"]).take(
-                pa.array(same)))
-            candidates = (f"{load.kept} SEMI JOIN {name} USING (__cx_file, __cx_ord)")
-        else:
-            candidates = (f"{load.kept} WHERE __cx_hash IN (SELECT __cx_hash FROM {load.kept} "
-                          "GROUP BY __cx_hash HAVING count(*) > 1)")
-        rows = self.session.run(f"""
+        return f"""
             SELECT __cx_file, __cx_ord FROM (
                 SELECT __cx_file, __cx_ord, row_number() OVER (PARTITION BY {listed}
                        ORDER BY __cx_file, __cx_ord) AS n
-                FROM {candidates})
-            WHERE n > 1 ORDER BY __cx_file, __cx_ord""")
-        if not rows:
-            return
-        keys = [(int(f), int(o)) for f, o in rows]
+                FROM {rows} WHERE __cx_hash IN (SELECT __cx_hash FROM {rows}
+                                                GROUP BY __cx_hash HAVING count(*) > 1))
+            WHERE n > 1 ORDER BY __cx_file, __cx_ord"""
+
+    def _duplicates_found(self, keys, table: pd.DataFrame, *, dedupe: bool) -> None:
+        load = self.load
         found = load.rows_of(keys)
-        load.report.details["duplicates"] = self._rows_table(keys).assign(row=found)
+        load.report.details["duplicates"] = table.assign(row=found)
         if dedupe:
             load.add_set_aside([(f, o, "exact duplicate of an earlier event") for f, o in keys])
             load.report.notes.append(f"{len(keys)} exact duplicate event(s) removed "
@@ -391,6 +390,8 @@ class _Events:
     def _assembled(self):
         """The output table from the in-memory stage, with Arrow: the catalogue's columns
         taken by ``__k`` (no copy of the columns read)."""
+        from concurrent.futures import ThreadPoolExecutor
+
         import pyarrow as pa
         import pyarrow.compute as pc
 
@@ -400,16 +401,20 @@ class _Events:
         def taken(col, kind):
             return pc.take(pa.array(cat[col].tolist(), type=kind), k)
 
+        kinds = {"level": pa.large_string(), "stage": pa.large_string(),
+                 "direction": pa.large_string(), "controllable": pa.bool_(),
+                 "moment_of_truth": pa.bool_()}
+        with ThreadPoolExecutor(2) as pool:  # Arrow's take releases the GIL
+            looked_up = dict(zip(kinds, pool.map(lambda c: taken(c, kinds[c]), kinds),
+                                 strict=True))
+
         channel = table.column("channel")
         value = table.column("value") if "value" in self.has else \
             pa.nulls(table.num_rows, pa.float64())
         columns = {"customer_id": table.column("customer_id"),
                    "timestamp": table.column("timestamp"),
                    "touchpoint": table.column("touchpoint"), "channel": channel, "value": value}
-        for col in ("level", "stage", "direction"):
-            columns[col] = taken(col, pa.large_string())
-        for col in ("controllable", "moment_of_truth"):
-            columns[col] = taken(col, pa.bool_())
+        columns.update(looked_up)
         for col in self.extras:
             columns[col] = table.column(col)
         columns["__cx_ord"] = table.column("__cx_ord")
@@ -435,12 +440,31 @@ class _Events:
                 self.load.names.get(c, c)) for c in self.extras], self.extras)
         return frame.drop(columns=["__cx_ord"]).reset_index(drop=True)
 
-    def frame(self) -> pd.DataFrame:
-        table = self._assembled()
-        self.load.release()
-        out = self._pandas(table)
-        del table
-        report = self.load.finish(len(out))
+    def frame(self, *, duplicates: bool = False) -> pd.DataFrame:
+        """The returned table; with ``duplicates=True`` the exact duplicates are looked for
+        meanwhile (by DuckDB, on a second connection, while Arrow and pandas build the
+        table)."""
+        load = self.load
+        search = None
+        if duplicates:
+            search = Background(self.session, load.table, self._duplicates_sql("{rows}"))
+            stage_keys = (load.table.column("__cx_file").to_numpy().astype(np.int64) << 32) \
+                + load.table.column("__cx_ord").to_numpy()
+        try:
+            table = self._assembled()
+            load.release()
+            out = self._pandas(table)
+            del table
+        except BaseException:
+            if search is not None:
+                search.cancel()
+            raise
+        if search is not None:
+            keys = [(int(f), int(o)) for f, o in search.result()]
+            if keys:
+                at = np.searchsorted(stage_keys, [(f << 32) + o for f, o in keys])
+                self._duplicates_found(keys, out.iloc[at].reset_index(drop=True), dedupe=False)
+        report = load.finish(len(out))
         report.warnings += looks_like_personal_data(out, skip=("timestamp", "value"))
         return attach_report(out, report)
 

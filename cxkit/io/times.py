@@ -342,11 +342,13 @@ class Clock:
         self.problems += [(f, o, RANGE, str(pd.Timestamp(int(u), tz="UTC")))
                           for f, o, u in rows]
 
-    def note(self) -> str | None:
-        if not self.n_naive or self.minority == NAIVE:
+    def note(self, kept: int | None = None) -> str | None:
+        """The report's note on local times (``kept``: how many of the rows kept have one,
+        when rows were set aside)."""
+        n = self.n_naive if kept is None else kept
+        if not n or self.minority == NAIVE:
             return None
-        return (f"{self.n_naive} timestamp(s) without a UTC offset read as local time in "
-                f"{self.tz} (tz=)")
+        return f"{n} timestamp(s) without a UTC offset read as local time in {self.tz} (tz=)"
 
 
 # --------------------------------------------------------------------------------------------
