@@ -17,4 +17,5 @@ Conventions
 
 from .core import *  # noqa: F403
 from .core import DataError, column_label, format_rows  # noqa: F401
+from .formulas import *  # noqa: F403  (the formula allow-list, #12)
 from .sources import *  # noqa: F403

@@ -91,7 +91,7 @@ def term(frame: pd.DataFrame, column: str) -> str:
     """A formula term: numeric columns linear, text, booleans and categories as indicators."""
     numeric = pd.api.types.is_numeric_dtype(frame[column]) and \
         not pd.api.types.is_bool_dtype(frame[column])
-    return f"Q('{column}')" if numeric else f"C(Q('{column}'))"
+    return f"Q({column!r})" if numeric else f"C(Q({column!r}))"
 
 
 def cluster_codes(frame: pd.DataFrame, cluster: str) -> np.ndarray:
@@ -107,7 +107,8 @@ def ols_effect(frame, treatment, outcome, terms, *, confounders, cluster, conf_l
     clustered errors), as the fields of an :class:`~cxkit.models.effects.EffectResult`."""
     import statsmodels.formula.api as smf
 
-    formula = f"Q('{outcome}') ~ Q('{treatment}')" + "".join(f" + {t}" for t in terms)
+    formula = f"Q({outcome!r}) ~ Q({treatment!r})" + "".join(f" + {t}" for t in terms)
+    _check.formula(formula)  # column names reach the formula: no Python beyond the allow-list
     model = smf.ols(formula, data=frame)
     if np.linalg.matrix_rank(model.exog) < model.exog.shape[1]:
         raise DataError("the effect is not identified: the treatment (or a confounder) is a "
@@ -119,7 +120,7 @@ def ols_effect(frame, treatment, outcome, terms, *, confounders, cluster, conf_l
         fit = model.fit(cov_type="cluster", cov_kwds={"groups": cluster_codes(frame, cluster)})
     else:
         fit = model.fit(cov_type="HC1")
-    name = f"Q('{treatment}')"
+    name = f"Q({treatment!r})"
     low, high = fit.conf_int(alpha=1 - conf_level).loc[name]
     return {"estimate": float(fit.params[name]), "ci_low": float(low), "ci_high": float(high),
             "se": float(fit.bse[name]), "n": int(fit.nobs), "fit": fit,

@@ -79,6 +79,7 @@ def _ols(frame, dependent, terms, cluster, expected):
     import statsmodels.formula.api as smf
 
     formula = f"{_q(dependent)} ~ " + " + ".join(terms)
+    _check.formula(formula)  # column names reach the formula: no Python beyond the allow-list
     model = smf.ols(formula, frame, missing="raise")
     exog = np.asarray(model.exog)
     if np.linalg.matrix_rank(exog) < exog.shape[1]:

@@ -49,7 +49,7 @@ def did_effect(frame, treatment, outcome, confounders, *, group, time, cluster,
     if _staggered(frame, treatment, group, time):
         return _did2s(frame, treatment, outcome, confounders, group, time, cluster, conf_level)
     terms = [_causal.term(frame, c) for c in confounders]
-    terms += [f"C(Q('{group}'))", f"C(Q('{time}'))"]
+    terms += [f"C(Q({group!r}))", f"C(Q({time!r}))"]
     return _causal.ols_effect(frame, treatment, outcome, terms, confounders=confounders,
                               cluster=cluster, conf_level=conf_level)
 

@@ -102,7 +102,7 @@ def _twfe(data, treatment, outcome, options) -> EffectResult:
     conf_level = _check.conf_level(options.get("conf_level", 0.95))
     frame = _causal.treatment_frame(data, treatment, outcome, confounders + [group, time])
     terms = [_causal.term(frame, c) for c in confounders]
-    terms += [f"C(Q('{group}'))", f"C(Q('{time}'))"]
+    terms += [f"C(Q({group!r}))", f"C(Q({time!r}))"]
     fields = _causal.ols_effect(frame, treatment, outcome, terms, confounders=confounders,
                                 cluster=options.get("cluster") or group,
                                 conf_level=conf_level)

@@ -142,7 +142,12 @@ def loyalty_model(data: pd.DataFrame, formula: str, *, kind: str = "auto",
         category, ``a:b`` or ``a * b`` for interactions, ``np.log(x)``, ``I(x ** 2)``,
         ``Q("odd name")`` for a column name that is not an identifier. The formula sees the
         columns of ``data``, numpy as ``np`` and patsy's built-ins (``C``, ``Q``, ``I``,
-        ``center``, ``standardize``), nothing else.
+        ``center``, ``standardize``), nothing else. Before anything is evaluated the terms
+        are checked against an allow-list: column names, numbers, operators, ``C()``,
+        ``I()``, ``Q("...")``, ``center()``, ``standardize()``, ``scale()``, the contrasts
+        of ``C()`` and ``np.log``, ``np.log1p``, ``np.log2``, ``np.log10``, ``np.exp``,
+        ``np.sqrt``, ``np.abs``, ``np.square``; anything else (a name starting with
+        ``__``, another attribute or call, a subscript, a lambda) raises a ``DataError``.
 
         Before cxkit 0.2.0 the formula came first, ``loyalty_model(formula, data)``; that
         order still works, with a ``FutureWarning``, until cxkit 0.3.0.
@@ -196,9 +201,10 @@ def loyalty_model(data: pd.DataFrame, formula: str, *, kind: str = "auto",
     Raises
     ------
     DataError
-        A column of the formula is absent or has missing values; the formula cannot be
-        evaluated on the data; the outcome does not suit the model (not 0/1 for ``logit``,
-        not whole numbers of at least 0 for counts) or does not vary.
+        The formula uses something outside the allow-list; a column of the formula is
+        absent or has missing values; the formula cannot be evaluated on the data; the
+        outcome does not suit the model (not 0/1 for ``logit``, not whole numbers of at
+        least 0 for counts) or does not vary.
     ValueError
         An unknown ``kind``, or ``kind="auto"`` with an outcome it cannot decide on.
 
@@ -261,6 +267,7 @@ def loyalty_model(data: pd.DataFrame, formula: str, *, kind: str = "auto",
     _check.one_of(kind, ("auto", *KINDS), "kind")
     if not isinstance(formula, str) or "~" not in formula:
         raise ValueError(f"formula must read 'outcome ~ terms', not {formula!r}")
+    _check.formula(formula)  # the allow-list, before patsy evaluates anything
     _check.frame(data)
     used, outcome = _formula_columns(formula, data)
     columns = _check.columns(data, used + ([cluster] if cluster is not None else []))

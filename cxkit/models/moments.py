@@ -218,7 +218,7 @@ def moments_of_truth(events: pd.DataFrame, outcomes: pd.DataFrame, *, outcome: s
                          method="regression", conf_level=conf_level,
                          cluster=CUSTOMER if repeated else None)
             row.update(estimate=fit.estimate, se=fit.se, ci_low=fit.ci_low,
-                       ci_high=fit.ci_high, p_value=float(fit.fit.pvalues[f"Q('{treatment}')"]))
+                       ci_high=fit.ci_high, p_value=float(fit.fit.pvalues[f"Q({treatment!r})"]))
         rows.append(row)
     result = _adjusted(pd.DataFrame(rows), adjust, alpha=1 - conf_level)
     order = result["estimate"].abs().sort_values(ascending=False, na_position="last").index
