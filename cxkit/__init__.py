@@ -42,6 +42,7 @@ import importlib as _importlib
 
 from . import datasets, journeys, measurement, metrics, models, plots, study
 from ._check import DataError
+from ._options import get_option, set_option
 from ._report import LoadReport, load_report
 from .catalogue import catalogue, classify, experience_economy
 from .io import load_journeys, load_survey
@@ -97,6 +98,8 @@ __all__ = [
     "CoxResult", "churn_episodes", "cox", "plot_retention", "repeat_purchase_summary",
     # simulated studies
     "Study", "simulate_study",
+    # options (min_n: the small-cell rule)
+    "get_option", "set_option",
     # sub-packages
     "datasets", "journeys", "measurement", "metrics", "models", "plots", "study",
 ]

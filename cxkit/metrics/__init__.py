@@ -16,6 +16,10 @@ with the Kaplan–Meier estimate of statsmodels, pointwise log–log (default) o
 the median retention time with its interval. The confidence level is ``conf_level=``
 (``level=`` still works, with a ``FutureWarning``, until cxkit 0.3.0).
 
+With ``by=``, a group of fewer than ``min_n`` respondents or customers (default 10, set per
+call or with ``cxkit.set_option("min_n", ...)``; 0 turns the rule off) is suppressed: one row,
+values missing, ``suppressed`` true, and ``table.attrs["small_cells"]`` counts such groups.
+
 Modules: :mod:`~cxkit.metrics.survey` (survey scores), :mod:`~cxkit.metrics.behaviour` (churn,
 repeat purchase, retention). May import :mod:`cxkit.journeys`, :mod:`cxkit.io`,
 :mod:`cxkit.catalogue` and the private base modules; never a model.

@@ -8,6 +8,8 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from .. import _cells
+
 #: Texts used by several metrics only, passed to ``shared_docs(extra=DOCS)``.
 DOCS = {
     "head_columns": (
@@ -47,10 +49,12 @@ DOCS = {
         "    .. [2] Brown, L. D., Cai, T. T., & DasGupta, A. (2001). Interval estimation for a\n"
         "       binomial proportion. *Statistical Science*, 16(2), 101–133."
     ),
+    **_cells.DOCS,
 }
 
 
-def share(data, by, conf_level, values: pd.Series, hit: pd.Series) -> pd.DataFrame:
+def share(data, by, conf_level, values: pd.Series, hit: pd.Series, *, min_n=None,
+          unit: str = "respondents") -> pd.DataFrame:
     """Wilson share of ``hit`` among the non-missing ``values``, per group."""
     from statsmodels.stats.proportion import proportion_confint
 
@@ -66,12 +70,15 @@ def share(data, by, conf_level, values: pd.Series, hit: pd.Series) -> pd.DataFra
         return {"estimate": count / n, "ci_low": float(ci_low), "ci_high": float(ci_high),
                 "n": n, "n_missing": n_missing(part), "count": count}
 
-    return by_groups(data, by, parts, summarise)
+    return by_groups(data, by, parts, summarise, min_n=min_n, unit=unit)
 
 
 def by_groups(data: pd.DataFrame, by: list[str], parts: pd.DataFrame,
-              summarise: Callable) -> pd.DataFrame:
-    """Apply ``summarise`` to each group of ``parts``; the ``by`` columns come first."""
+              summarise: Callable, *, min_n=None, unit: str = "respondents") -> pd.DataFrame:
+    """Apply ``summarise`` to each group of ``parts``; the ``by`` columns come first. Groups
+    whose ``n`` (answers used: one per respondent or customer) is below ``min_n`` are
+    suppressed (:func:`cxkit._cells.suppress`)."""
+    min_n = _cells.min_n(min_n)
     if not by:
         return _as_frame(summarise(parts))
     keys = [data[c].reset_index(drop=True) for c in by]
@@ -89,7 +96,7 @@ def by_groups(data: pd.DataFrame, by: list[str], parts: pd.DataFrame,
         if isinstance(data[name].dtype, pd.CategoricalDtype):
             column = column.astype(data[name].dtype)
         out.insert(0, name, column)
-    return out
+    return _cells.suppress(out, out["n"], keys=by, min_n=min_n, unit=unit)
 
 
 def _as_frame(result) -> pd.DataFrame:

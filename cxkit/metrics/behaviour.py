@@ -26,7 +26,8 @@ __all__ = ["churn_rate", "repeat_rate", "retention_curve"]
 @shared_docs(extra=DOCS)
 @old_keywords()
 def churn_rate(data: pd.DataFrame, column: str = "churned", *, by=None,
-               conf_level: float = 0.95, level: float | None = None) -> pd.DataFrame:
+               conf_level: float = 0.95, min_n: int | None = None,
+               level: float | None = None) -> pd.DataFrame:
     """Churn rate: the share of customers who left, with a Wilson interval.
 
     Parameters
@@ -36,6 +37,7 @@ def churn_rate(data: pd.DataFrame, column: str = "churned", *, by=None,
     column : str
         Whether the customer churned: ``True``/``False`` (or 1/0), missing allowed.
     {doc:by}
+    {doc:min_n}
     {doc:conf_level}
     {doc:level}
 
@@ -73,7 +75,8 @@ def churn_rate(data: pd.DataFrame, column: str = "churned", *, by=None,
     >>> from cxkit import metrics
     >>> customers = pd.DataFrame({"churned": [True, False, False, True, False, False],
     ...                           "csr_aware": [False, True, True, False, True, False]})
-    >>> metrics.churn_rate(customers, by="csr_aware")[["csr_aware", "estimate", "count", "n"]]
+    >>> metrics.churn_rate(customers, by="csr_aware", min_n=0)[  # groups of 3: min_n=0
+    ...     ["csr_aware", "estimate", "count", "n"]]
        csr_aware  estimate  count  n
     0      False  0.666667      2  3
     1       True  0.000000      0  3
@@ -82,13 +85,15 @@ def churn_rate(data: pd.DataFrame, column: str = "churned", *, by=None,
     by = _check.by_list(by)
     _check.table(data, [column, *by])
     flags = _check.some(_check.flags(data, column), column)
-    return share(data, by, conf_level, flags, flags == 1)
+    return share(data, by, conf_level, flags, flags == 1, min_n=min_n,
+                 unit="customers")
 
 
 @shared_docs(extra=DOCS)
 @old_keywords()
 def repeat_rate(data: pd.DataFrame, column: str = "n_repurchases", *, by=None,
-                conf_level: float = 0.95, level: float | None = None) -> pd.DataFrame:
+                conf_level: float = 0.95, min_n: int | None = None,
+               level: float | None = None) -> pd.DataFrame:
     """Repeat-purchase rate: the share of customers who bought again, with a Wilson interval.
 
     Parameters
@@ -99,6 +104,7 @@ def repeat_rate(data: pd.DataFrame, column: str = "n_repurchases", *, by=None,
         Number of repeat purchases (purchases after the first); whole numbers of at least 0,
         missing allowed.
     {doc:by}
+    {doc:min_n}
     {doc:conf_level}
     {doc:level}
 
@@ -142,13 +148,15 @@ def repeat_rate(data: pd.DataFrame, column: str = "n_repurchases", *, by=None,
     counts = _check.some(_check.numbers(data, column, finite=True), column)
     _check.refuse_values(counts.notna() & ((counts < 0) | (counts % 1 != 0)), counts, column,
             "not a count", "whole numbers of at least 0 (or NaN when unknown)")
-    return share(data, by, conf_level, counts, counts > 0)
+    return share(data, by, conf_level, counts, counts > 0, min_n=min_n,
+                 unit="customers")
 
 
 @shared_docs(extra=DOCS)
 @old_keywords()
 def retention_curve(data: pd.DataFrame, *, duration: str, event: str, by=None,
-                    conf_level: float = 0.95, level: float | None = None,
+                    conf_level: float = 0.95, min_n: int | None = None,
+                    level: float | None = None,
                     times: Sequence[float] | None = None, ci: str = "log-log") -> pd.DataFrame:
     """Retention (survival) curve by Kaplan–Meier, with pointwise intervals and the median
     retention time with its interval.
@@ -164,6 +172,7 @@ def retention_curve(data: pd.DataFrame, *, duration: str, event: str, by=None,
         Whether the customer churned at ``duration`` (``True``/1) or was still a customer when
         observation ended (``False``/0: censored).
     {doc:by}
+    {doc:min_n}
     {doc:conf_level}
     {doc:level}
     times : sequence of float, optional
@@ -316,7 +325,7 @@ def retention_curve(data: pd.DataFrame, *, duration: str, event: str, by=None,
     def summarise(part: pd.DataFrame) -> pd.DataFrame:
         return _kaplan_meier(part, times, z, ci)
 
-    return by_groups(data, by, parts, summarise)
+    return by_groups(data, by, parts, summarise, min_n=min_n, unit="customers")
 
 
 #: Scales of the pointwise Kaplan–Meier interval (``retention_curve(ci=...)``).

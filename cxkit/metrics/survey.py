@@ -22,7 +22,7 @@ __all__ = ["ces", "csat", "nps", "top_box"]
 @shared_docs(extra=DOCS)
 @old_keywords()
 def nps(data: pd.DataFrame, column: str = "nps", *, by=None, conf_level: float = 0.95,
-        level: float | None = None) -> pd.DataFrame:
+        min_n: int | None = None, level: float | None = None) -> pd.DataFrame:
     """Net Promoter Score: promoters (9–10) minus detractors (0–6), in percent, with its interval.
 
     Parameters
@@ -33,6 +33,7 @@ def nps(data: pd.DataFrame, column: str = "nps", *, by=None, conf_level: float =
         The 0–10 "how likely are you to recommend us" answer. Values must be whole numbers
         from 0 to 10 or missing.
     {doc:by}
+    {doc:min_n}
     {doc:conf_level}
     {doc:level}
 
@@ -94,7 +95,16 @@ def nps(data: pd.DataFrame, column: str = "nps", *, by=None, conf_level: float =
     >>> metrics.nps(survey)[["estimate", "ci_low", "ci_high", "n", "n_missing"]].round(1)
        estimate  ci_low  ci_high  n  n_missing
     0      33.3   -20.0     86.7  9          1
-    >>> metrics.nps(survey, by="store")[["store", "estimate", "n", "promoters", "detractors"]]
+
+    Groups of fewer than 10 respondents are suppressed (personal data); ``min_n=`` (or
+    ``cxkit.set_option("min_n", ...)``) sets the threshold, 0 shows every group:
+
+    >>> metrics.nps(survey, by="store")[["store", "estimate", "n", "suppressed"]]
+       store  estimate   n  suppressed
+    0  Milan       NaN NaN        True
+    1   Rome       NaN NaN        True
+    >>> metrics.nps(survey, by="store", min_n=0)[["store", "estimate", "n", "promoters",
+    ...                                           "detractors"]]
        store  estimate  n  promoters  detractors
     0  Milan       0.0  4        0.5         0.5
     1   Rome      60.0  5        0.6         0.0
@@ -122,13 +132,13 @@ def nps(data: pd.DataFrame, column: str = "nps", *, by=None, conf_level: float =
                 "ci_high": min(estimate + z * se, 100.0), "n": n,
                 "n_missing": n_missing(part), **shares, "se": se}
 
-    return by_groups(data, by, values.to_frame("value"), summarise)
+    return by_groups(data, by, values.to_frame("value"), summarise, min_n=min_n)
 
 
 @shared_docs(extra=DOCS)
 @old_keywords()
 def csat(data: pd.DataFrame, column: str = "csat", *, scale: tuple[int, int] = (1, 5),
-         top: int | None = None, by=None, conf_level: float = 0.95,
+         top: int | None = None, by=None, conf_level: float = 0.95, min_n: int | None = None,
          level: float | None = None) -> pd.DataFrame:
     """Customer satisfaction (CSAT): the share of satisfied answers, with a Wilson interval.
 
@@ -144,6 +154,7 @@ def csat(data: pd.DataFrame, column: str = "csat", *, scale: tuple[int, int] = (
         The lowest answer counted as satisfied. By default the two highest points of the scale
         count (*top-two-box*): 4 and 5 on a 1–5 scale, 6 and 7 on a 1–7 scale.
     {doc:by}
+    {doc:min_n}
     {doc:conf_level}
     {doc:level}
 
@@ -192,13 +203,14 @@ def csat(data: pd.DataFrame, column: str = "csat", *, scale: tuple[int, int] = (
     by = _check.by_list(by)
     _check.table(data, [column, *by])
     values = _check.some(_check.on_scale(data, column, (low, high), whole=True), column)
-    return share(data, by, conf_level, values, values >= top)
+    return share(data, by, conf_level, values, values >= top, min_n=min_n)
 
 
 @shared_docs(extra=DOCS)
 @old_keywords()
 def top_box(data: pd.DataFrame, column: str, *, scale: tuple[int, int] = (1, 7), k: int = 1,
-            by=None, conf_level: float = 0.95, level: float | None = None) -> pd.DataFrame:
+            by=None, conf_level: float = 0.95, min_n: int | None = None,
+        level: float | None = None) -> pd.DataFrame:
     """Top-box share: answers at the ``k`` highest points of the scale, with a Wilson interval.
 
     Parameters
@@ -213,6 +225,7 @@ def top_box(data: pd.DataFrame, column: str, *, scale: tuple[int, int] = (1, 7),
         How many of the highest points count: 1 for top-box (7 on 1–7), 2 for top-two-box
         (6 and 7), and so on.
     {doc:by}
+    {doc:min_n}
     {doc:conf_level}
     {doc:level}
 
@@ -260,13 +273,14 @@ def top_box(data: pd.DataFrame, column: str, *, scale: tuple[int, int] = (1, 7),
     by = _check.by_list(by)
     _check.table(data, [column, *by])
     values = _check.some(_check.on_scale(data, column, (low, high), whole=True), column)
-    return share(data, by, conf_level, values, values >= high - k + 1)
+    return share(data, by, conf_level, values, values >= high - k + 1, min_n=min_n)
 
 
 @shared_docs(extra=DOCS)
 @old_keywords()
 def ces(data: pd.DataFrame, column: str = "ces", *, scale: tuple[float, float] | None = None,
-        by=None, conf_level: float = 0.95, level: float | None = None) -> pd.DataFrame:
+        by=None, conf_level: float = 0.95, min_n: int | None = None,
+        level: float | None = None) -> pd.DataFrame:
     """Customer Effort Score (CES): the mean effort rating, with a t interval.
 
     Parameters
@@ -281,6 +295,7 @@ def ces(data: pd.DataFrame, column: str = "ces", *, scale: tuple[float, float] |
         asked on 1–5 or 1–7 scales, and in either direction depending on the wording, so there
         is no default: check which end means "easy" in your questionnaire.
     {doc:by}
+    {doc:min_n}
     {doc:conf_level}
     {doc:level}
 
@@ -350,4 +365,4 @@ def ces(data: pd.DataFrame, column: str = "ces", *, scale: tuple[float, float] |
         return {"estimate": mean, "ci_low": mean - half, "ci_high": mean + half, "n": n,
                 "n_missing": n_missing(part), "sd": sd, "se": se}
 
-    return by_groups(data, by, values.to_frame("value"), summarise)
+    return by_groups(data, by, values.to_frame("value"), summarise, min_n=min_n)
