@@ -286,14 +286,14 @@ def test_transition_probabilities_add_up_to_one_per_state_and_group():
                   ("a", "2025-01-01 12:00", "web_visit"), ("a", "2025-01-01 13:00", "cart_add"),
                   ("b", "2025-01-01 10:00", "web_visit"), ("b", "2025-01-01 11:00", "purchase")])
     events["segment"] = events["customer_id"].map({"a": "x", "b": "y"})
-    tr = journeys.transitions(events, by="segment")
+    tr = journeys.transitions(events, by="segment", min_n=0)  # groups of one customer
     x = tr[tr["segment"] == "x"].set_index(["touchpoint", "next_touchpoint"])["probability"]
     assert x[("web_visit", "purchase")] == pytest.approx(0.5)
     assert x[("web_visit", "cart_add")] == pytest.approx(0.5)
     assert tr.groupby(["segment", "touchpoint"])["probability"].sum().tolist() == \
         pytest.approx([1, 1, 1])
     assert list(tr.columns) == ["segment", "touchpoint", "next_touchpoint", "transitions",
-                                "probability"]
+                                "probability", "suppressed"]
 
 
 def test_paths_count_customers_per_variant_with_max_len_and_top():
@@ -604,7 +604,9 @@ def test_transitions_equal_the_pandas_reference_on_the_sample(sample_events):
         assert_same(journeys.transitions(sample_events, on=on), ref_transitions(sample_events,
                                                                                 on=on),
                     [on, f"next_{on}"])
-    assert_same(journeys.transitions(sample_events, by="level"),
+    by_level = journeys.transitions(sample_events, by="level")
+    assert not by_level["suppressed"].any()
+    assert_same(by_level.drop(columns="suppressed"),
                 ref_transitions(sample_events, by="level"),
                 ["level", "touchpoint", "next_touchpoint"])
 

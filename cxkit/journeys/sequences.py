@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .. import _check
+from .. import _cells, _check
 from .._docstrings import shared_docs
 from ._common import (
     JOURNEY_DOCS,
@@ -30,8 +30,9 @@ __all__ = ["funnel", "paths", "transitions"]
 # --------------------------------------------------------------------------------------------
 # transitions and paths
 # --------------------------------------------------------------------------------------------
-@shared_docs(extra=JOURNEY_DOCS)
-def transitions(events, *, by=None, on="touchpoint", engine=None) -> pd.DataFrame:
+@shared_docs(extra={**JOURNEY_DOCS, **_cells.DOCS})
+def transitions(events, *, by=None, on="touchpoint", engine=None,
+                min_n: int | None = None) -> pd.DataFrame:
     """How often each touchpoint is followed by each other: the first-order transition counts
     and probabilities of the customers' journeys.
 
@@ -46,6 +47,8 @@ def transitions(events, *, by=None, on="touchpoint", engine=None) -> pd.DataFram
         The column whose values are the states: ``"touchpoint"`` (default), ``"channel"``,
         ``"stage"`` …
     {doc:engine}
+    {doc:min_n}
+        With ``by`` only: a group is the distinct ``customer_id`` values of its events.
 
     Returns
     -------
@@ -56,7 +59,8 @@ def transitions(events, *, by=None, on="touchpoint", engine=None) -> pd.DataFram
         divided by all transitions out of ``<on>`` in the group: the maximum-likelihood
         estimate of the transition probability). Sorted by group, state and descending
         count. A customer's last event has no next state and is not counted; a missing
-        ``on`` value is a state of its own (shown as missing).
+        ``on`` value is a state of its own (shown as missing). With ``by``, ``suppressed``
+        marks a group of fewer than ``min_n`` customers, shown as one row without values.
 
     Notes
     -----
@@ -92,6 +96,7 @@ def transitions(events, *, by=None, on="touchpoint", engine=None) -> pd.DataFram
     True
     """
     by = _check.optional_list(by, "by")
+    min_n = _cells.min_n(min_n)
     with event_table(events, engine) as table:
         t = prepared(table, optional=("channel",), extra=[on, *by])
         vocab = vocabulary(t, needed(t, on))
@@ -106,6 +111,7 @@ def transitions(events, *, by=None, on="touchpoint", engine=None) -> pd.DataFram
         pair = seq[:-1].map(lambda x, i: (x % width) * width + seq[i + 1] % width)
         pairs = per.select(*by, _pair=pair.unnest())
         counts = fetch(pairs.group_by([*by, "_pair"]).agg(transitions=pairs.count()))
+        people = fetch(per.group_by(by).agg(_people=per.count())) if by else None
     code = counts.pop("_pair").to_numpy(np.int64)
     states = order.rows[on].to_numpy(object)
     counts["_state"], counts["_next"] = states[code // width], states[code % width]
@@ -119,7 +125,11 @@ def transitions(events, *, by=None, on="touchpoint", engine=None) -> pd.DataFram
                      / out.groupby(keys, dropna=False)["transitions"].transform("sum"))
     out = out.sort_values([*keys, "transitions", f"next_{on}"],
                           ascending=[True] * len(keys) + [False, True])
-    return tidy(out.reset_index(drop=True), ints=("transitions",))
+    out = tidy(out.reset_index(drop=True), ints=("transitions",))
+    if not by:
+        return out
+    counts = out[by].merge(people, on=by, how="left")["_people"].fillna(0)
+    return _cells.suppress(out, counts, keys=by, min_n=min_n, unit="customers")
 
 
 @shared_docs(extra=JOURNEY_DOCS)

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from .. import _check
+from .. import _cells, _check
 from .._deprecated import old_keywords
 from .._docstrings import shared_docs
 from . import _causal
@@ -28,6 +28,7 @@ __all__ = ["cate", "compare_effects", "effects_by"]
 
 _DOCS = {
     **_causal.DOCS,
+    **_cells.DOCS,
     "group_by": (
         "by : str\n"
         "        The effect modifier whose groups get an effect (e.g. ``\"segment\"``).\n"
@@ -113,7 +114,7 @@ def _twfe(data, treatment, outcome, options) -> EffectResult:
 @old_keywords(positional_by=True)
 @shared_docs(extra=_DOCS)
 def effects_by(data: pd.DataFrame, *, by: str, treatment: str, outcome: str,
-               method: str = "aipw", **options) -> pd.DataFrame:
+               method: str = "aipw", min_n: int | None = None, **options) -> pd.DataFrame:
     """Conditional average effects: :func:`cxkit.effect` within each group of ``by``.
 
     Parameters
@@ -126,6 +127,9 @@ def effects_by(data: pd.DataFrame, *, by: str, treatment: str, outcome: str,
     {doc:outcome}
     method : str
         The method of :func:`cxkit.effect` (default ``"aipw"``).
+    {doc:min_n}
+        A suppressed group is not estimated. Customers are the distinct values of a
+        ``customer_id`` column if there is one, else the rows.
     **options
         Passed to :func:`cxkit.effect` (``confounders``, ``seed``, ``conf_level``, ...).
 
@@ -134,7 +138,7 @@ def effects_by(data: pd.DataFrame, *, by: str, treatment: str, outcome: str,
     DataFrame
         One row per group, in sorted order: ``by``, then the columns of
         :meth:`EffectResult.to_frame` (``method``, ``treatment``, ``outcome``, ``estimate``,
-        ``se``, ``ci_low``, ``ci_high``, ``n``).
+        ``se``, ``ci_low``, ``ci_high``, ``n``), ``suppressed``.
 
     Examples
     --------
@@ -149,13 +153,21 @@ def effects_by(data: pd.DataFrame, *, by: str, treatment: str, outcome: str,
     0  a       1.0     0.7      1.2
     1  b       3.1     2.9      3.4
     """
+    min_n = _cells.min_n(min_n)
     _check.table(data, [by])
+    people = _cells.people(data[data[by].notna()], [by])
     rows = []
     for value, part in data.groupby(by, sort=True):
+        if people[value] < min_n:  # not estimated: its value would not be shown
+            rows.append(pd.DataFrame([{"method": method, "treatment": treatment,
+                                       "outcome": outcome, by: value}]))
+            continue
         result = effect(part, treatment=treatment, outcome=outcome, method=method, **options)
         rows.append(result.to_frame().assign(**{by: value}))
     table = pd.concat(rows, ignore_index=True)
-    return table[[by] + [c for c in table.columns if c != by]]
+    table = table[[by] + [c for c in table.columns if c != by]]
+    return _cells.suppress(table, table[by].map(people), keys=[by], min_n=min_n,
+                           keep=["method", "treatment", "outcome"], unit="customers")
 
 
 @old_keywords(positional_by=True)
@@ -163,7 +175,8 @@ def effects_by(data: pd.DataFrame, *, by: str, treatment: str, outcome: str,
 def cate(data: pd.DataFrame, *, by: str, treatment: str, outcome: str,
          confounders: Sequence[str] = (), seed: int | None = None, folds: int = 5,
          repetitions: int = 20, trim: float = 0.01, conf_level: float = 0.95,
-         propensity_model=None, outcome_model=None) -> pd.DataFrame:
+         propensity_model=None, outcome_model=None,
+         min_n: int | None = None) -> pd.DataFrame:
     """Conditional average effects by group with a DR-learner (Kennedy, 2023).
 
     Nuisance models (propensity, and the outcome under each arm) are fitted on *all* rows with
@@ -193,12 +206,16 @@ def cate(data: pd.DataFrame, *, by: str, treatment: str, outcome: str,
     {doc:conf_level}
         (``level=`` before 0.2: still accepted, with a FutureWarning.)
     {doc:nuisance_models}
+    {doc:min_n}
+        Small groups still enter the nuisance models (they borrow strength from the
+        others); only their own estimate is held back. Customers are the distinct values of
+        a ``customer_id`` column if there is one, else the rows.
 
     Returns
     -------
     DataFrame
         One row per group: ``by``, ``estimate``, ``se``, ``ci_low``, ``ci_high``, ``n``,
-        ``method`` (``"dr-learner"``), ``treatment``, ``outcome``. Plot it with
+        ``method`` (``"dr-learner"``), ``treatment``, ``outcome``, ``suppressed``. Plot it with
         :func:`cxkit.plot_effects` (``label=by``).
 
     References
@@ -225,6 +242,7 @@ def cate(data: pd.DataFrame, *, by: str, treatment: str, outcome: str,
     1  b       2.0
     """
     conf_level = _check.conf_level(conf_level)
+    min_n = _cells.min_n(min_n)
     _check.count(folds, "folds", minimum=2)
     _check.count(repetitions, "repetitions", minimum=1)
     columns = list(dict.fromkeys([*confounders, by]))
@@ -247,7 +265,12 @@ def cate(data: pd.DataFrame, *, by: str, treatment: str, outcome: str,
     estimate = np.array([m for m, _ in pooled])
     se = np.sqrt([v for _, v in pooled])
     z = _causal.z_value(conf_level)
-    return pd.DataFrame({by: np.asarray(groups), "estimate": estimate, "se": se,
-                         "ci_low": estimate - z * se, "ci_high": estimate + z * se,
-                         "n": size, "method": "dr-learner",
-                         "treatment": treatment, "outcome": outcome})
+    table = pd.DataFrame({by: np.asarray(groups), "estimate": estimate, "se": se,
+                          "ci_low": estimate - z * se, "ci_high": estimate + z * se,
+                          "n": size, "method": "dr-learner",
+                          "treatment": treatment, "outcome": outcome})
+    people = pd.Series(size, index=groups)
+    if "customer_id" in data.columns and len(frame) == len(data):  # no row was set aside
+        people = _cells.people(data, [by])
+    return _cells.suppress(table, table[by].map(people), keys=[by], min_n=min_n,
+                           keep=["method", "treatment", "outcome"], unit="customers")
