@@ -9,16 +9,18 @@ written). Closing the session — also after an error or Ctrl-C — removes that
 DuckDB reports a Ctrl-C as ``RuntimeError("Query interrupted")`` or ``InterruptException``;
 the session turns both back into :class:`KeyboardInterrupt`. Any other engine error is an
 :class:`EngineError`, which the loaders turn into a :class:`cxkit.DataError` naming the file.
+The database installs and loads no extension on its own, and its folder is removed also at
+exit and on SIGTERM (:mod:`cxkit._engines`).
 """
 
 from __future__ import annotations
 
 import itertools
-import shutil
-import tempfile
 import threading
 from contextlib import suppress
 from pathlib import Path
+
+from .. import _engines
 
 #: Memory DuckDB may use before it spills to the session's temporary folder.
 MEMORY_LIMIT = "1GB"
@@ -29,12 +31,7 @@ class EngineError(Exception):
     """DuckDB could not run a query (a damaged file, most often); ``str()`` is its message."""
 
 
-def interrupted(err: BaseException) -> bool:
-    """Whether ``err`` is DuckDB's report of a Ctrl-C."""
-    import duckdb
-
-    return isinstance(err, duckdb.InterruptException) or (
-        type(err) is RuntimeError and "interrupt" in str(err).lower())
+interrupted = _engines.interrupted  # whether an error is DuckDB's report of a Ctrl-C
 
 
 def lit(value) -> str:
@@ -66,18 +63,20 @@ class Session:
     def __init__(self, *, memory_limit: str = MEMORY_LIMIT):
         import duckdb
 
-        self.folder = Path(tempfile.mkdtemp(prefix="cxkit-load-"))
+        self.folder = _engines.private_folder("load")
         try:
             self.con = duckdb.connect(config={
+                **_engines.DUCKDB_CONFIG,
                 "memory_limit": memory_limit,
                 "temp_directory": str(self.folder / "spill"),
                 "preserve_insertion_order": True,
                 # text as Arrow large_string, which pandas' str columns hold (no copy)
                 "arrow_large_buffer_size": True,
             })
+            _engines.watch(self.folder, self.con)
             self.con.execute("SET TimeZone = 'UTC'")
         except BaseException:
-            shutil.rmtree(self.folder, ignore_errors=True)
+            _engines.release(self.folder)
             raise
 
     def __enter__(self):
@@ -90,7 +89,7 @@ class Session:
     def close(self) -> None:
         with suppress(Exception):
             self.con.close()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        _engines.release(self.folder)
 
     def name(self, stem: str = "t") -> str:
         """A fresh table name for this session."""
@@ -118,7 +117,7 @@ class Session:
             raise
         except Exception as err:  # DuckDB's own exception types, and pyarrow's
             if interrupted(err):
-                raise KeyboardInterrupt from None
+                raise _engines.as_interrupt() from None
             raise EngineError(_first_line(err)) from None
 
     def register(self, name: str, table) -> None:
@@ -134,7 +133,7 @@ class Session:
             raise
         except Exception as err:
             if interrupted(err):
-                raise KeyboardInterrupt from None
+                raise _engines.as_interrupt() from None
             raise EngineError(_first_line(err)) from None
 
 
@@ -196,6 +195,6 @@ class Background:
                     self.cursor.close()
         if self.error is not None:
             if interrupted(self.error):
-                raise KeyboardInterrupt from None
+                raise _engines.as_interrupt() from None
             raise EngineError(_first_line(self.error)) from None
         return self.rows

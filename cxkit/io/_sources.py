@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import _check
+from .. import _check, _engines
 from .._check import DataError
 from . import _csv
 from ._engine import EngineError, Session, ident, lit
@@ -94,6 +94,7 @@ def _paths(item, *, in_list: bool = False) -> list:
         what = "a list of paths" if in_list else "a path, a glob, a folder, a list of paths"
         raise TypeError(f"source must be {what} or a pandas DataFrame, not "
                         f"{type(item).__name__}")
+    _engines.refuse_remote(item, what="a file, folder or glob", engine_hint=False)
     path = Path(item)
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")

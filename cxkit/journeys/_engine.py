@@ -12,20 +12,24 @@ Engines (the ``engine=`` argument of every journey function):
 - a ``pyspark.sql.SparkSession``: the same query runs on Spark (local or a cluster).
 - any Ibis backend (``ibis.duckdb.connect("warehouse.db")``, ``ibis.pyspark.connect(spark)``,
   a Postgres, Snowflake or BigQuery connection …): the query runs there.
+
+The default DuckDB database installs and loads no extension on its own and refuses remote
+paths (``https://``, ``s3://`` …; an engine of the caller's own may read them); its spill
+folder is removed also at exit and on SIGTERM, and a Ctrl-C in any query is a
+:class:`KeyboardInterrupt` (:mod:`cxkit._engines`).
 """
 
 from __future__ import annotations
 
 import itertools
 import os
-import shutil
-import tempfile
 from collections.abc import Iterable
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pandas as pd
 
+from .. import _engines
 from .._check import DataError
 
 _NAMES = itertools.count()
@@ -53,9 +57,14 @@ def connect(engine=None):
     from ibis.backends import BaseBackend
 
     if engine is None or (isinstance(engine, str) and engine.lower() == "duckdb"):
-        spill = tempfile.mkdtemp(prefix="cxkit-duckdb-")
-        con = ibis.duckdb.connect(memory_limit=DUCKDB_MEMORY_LIMIT, temp_directory=spill,
-                                  preserve_insertion_order=False)
+        spill = _engines.private_folder("duckdb")
+        try:
+            con = ibis.duckdb.connect(memory_limit=DUCKDB_MEMORY_LIMIT, temp_directory=str(spill),
+                                      preserve_insertion_order=False, **_engines.DUCKDB_CONFIG)
+        except BaseException:
+            _engines.release(spill)
+            raise
+        _engines.watch(spill, con.con)
         con._cxkit_spill = spill
         return con
     if is_spark_session(engine):
@@ -76,7 +85,7 @@ def _release(con) -> None:
         return
     with suppress(Exception):
         con.disconnect()
-    shutil.rmtree(spill, ignore_errors=True)
+    _engines.release(spill)
 
 
 @contextmanager
@@ -98,19 +107,23 @@ def event_table(events, engine=None):
             con._run_pre_execute_hooks(events)
     elif isinstance(events, pd.DataFrame) or _is_paths(events):
         paths = None if isinstance(events, pd.DataFrame) else _paths(events)
+        if paths is not None and (engine is None or isinstance(engine, str)):
+            for path in paths:  # the kit's own DuckDB reads local files only
+                _engines.refuse_remote(path, what="a Parquet or CSV file")
         con = connect(engine)
     else:
         raise TypeError("events must be a pandas DataFrame, a path or glob of Parquet/CSV "
                         f"files (or a list of them) or an Ibis table, not "
                         f"{type(events).__name__}")
     try:
-        if isinstance(events, ibis.Table):
-            table = _duckdb_view(con, name, f"({con.compile(events)})")
-        elif paths is None:
-            table = _register_frame(con, name, events)
-        else:
-            table = _register_files(con, name, paths)
-        yield table
+        with _engines.translated():  # Ctrl-C in any query of the block: KeyboardInterrupt
+            if isinstance(events, ibis.Table):
+                table = _duckdb_view(con, name, f"({con.compile(events)})")
+            elif paths is None:
+                table = _register_frame(con, name, events)
+            else:
+                table = _register_files(con, name, paths)
+            yield table
     finally:
         _drop(con, name)
         _release(con)
@@ -124,17 +137,19 @@ def _is_paths(events) -> bool:
 
 def fetch_arrow(table):
     """Run an Ibis expression and return a pyarrow Table (lists stay Arrow lists)."""
-    return _backend_of(table).to_pyarrow(table)
+    with _engines.translated():
+        return _backend_of(table).to_pyarrow(table)
 
 
 def fetch(table) -> pd.DataFrame:
     """Run an Ibis expression and return a pandas DataFrame with UTC timestamps."""
     backend = _backend_of(table)
-    if backend.name == "duckdb":
-        # through Arrow: one copy, and no per-value Python objects for columns with nulls
-        frame = backend.to_pyarrow(table).to_pandas(split_blocks=True, self_destruct=True)
-    else:
-        frame = backend.execute(table)
+    with _engines.translated():
+        if backend.name == "duckdb":
+            # through Arrow: one copy, and no per-value Python objects for columns with nulls
+            frame = backend.to_pyarrow(table).to_pandas(split_blocks=True, self_destruct=True)
+        else:
+            frame = backend.execute(table)
     for col in frame.columns:
         if pd.api.types.is_datetime64_any_dtype(frame[col]):
             values = frame[col]
