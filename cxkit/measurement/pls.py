@@ -236,9 +236,10 @@ def pls_sem(data: pd.DataFrame, measurement: Mapping, structural: Sequence[tuple
     :math:`T = B + B^2 + \\dots` for the matrix of direct paths :math:`B`; indirect effects
     are :math:`T - B` (Hair et al., 2022, ch. 7). seminr's bootstrap re-estimates the whole
     model on each resample of respondents (resampled missing answers are mean-replaced
-    again); ``cores > 1`` spreads the resamples over processes started with ``spawn``, so a
-    script that calls ``pls_sem`` with a bootstrap must guard its top level with
-    ``if __name__ == "__main__":`` (notebooks need nothing). {doc:mean_replacement} The
+    again); ``cores > 1`` spreads the resamples over processes started with ``spawn``, which
+    end with the parent (SIGINT, SIGTERM, also SIGKILL). A script needs
+    ``if __name__ == "__main__":`` around its top level to use them; without it the bootstrap
+    runs in one process and ``notes`` says so (notebooks need nothing). {doc:mean_replacement} The
     reliability columns follow :func:`reliability`.
 
     Reflective constructs are estimated as composites (PLS mode A, as SmartPLS does by
