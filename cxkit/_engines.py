@@ -48,7 +48,7 @@ DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensio
 _REMOTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*://")
 _LOCK = threading.Lock()
 _FOLDERS: dict[str, list] = {}  # folder → connections to interrupt before removing it
-_state = {"installed": False, "pending": None}
+_state = {"atexit": False, "signals": False, "pending": None}
 
 
 def refuse_remote(path, *, what: str = "a path", engine_hint: bool = True) -> None:
@@ -124,22 +124,22 @@ def _chained(host):
 
 
 def _install() -> None:
-    """The atexit clean-up and the SIGTERM handler, once (signals only from the main
-    thread, where Python allows them)."""
-    if _state["installed"]:
+    """The atexit clean-up, once, and the SIGTERM handler, once from the main thread (where
+    Python allows signal handlers)."""
+    if _state["atexit"] and _state["signals"]:
         return
     with _LOCK:
-        if _state["installed"]:
-            return
-        atexit.register(_remove_all)
-        if threading.current_thread() is threading.main_thread():
+        if not _state["atexit"]:
+            atexit.register(_remove_all)
+            _state["atexit"] = True
+        if not _state["signals"] and threading.current_thread() is threading.main_thread():
             current = signal.getsignal(signal.SIGTERM)
             if current == signal.SIG_DFL:
                 signal.signal(signal.SIGTERM, _on_sigterm)
             elif callable(current):
                 signal.signal(signal.SIGTERM, _chained(current))
             # SIG_IGN, or a handler set outside Python (None): left alone
-        _state["installed"] = True
+            _state["signals"] = True
 
 
 def interrupted(err: BaseException) -> bool:
