@@ -93,6 +93,16 @@ def test_distinct_customers_count_not_rows():
     assert _cells.people(data, ["g"]).to_dict() == {"a": 1, "b": 12}
 
 
+def test_metrics_count_distinct_customers_when_there_is_an_id(survey):
+    # "big" answered by 25 rows but only 5 customers (five waves each): suppressed too
+    ids = [f"c{i % 5}" for i in range(25)] + [f"s{i}" for i in range(9)] + ["o"]
+    table = metrics.nps(survey.assign(customer_id=ids), by="store")
+    assert table["suppressed"].all()
+    table = metrics.nps(survey.assign(customer_id=ids), by="store", min_n=5)
+    assert table.set_index("store")["suppressed"].to_dict() == {"big": False, "one": True,
+                                                                "small": False}
+
+
 def _effect_data(rng, sizes):
     g = np.repeat(list(sizes), list(sizes.values()))
     x = rng.normal(size=len(g))

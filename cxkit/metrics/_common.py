@@ -76,17 +76,23 @@ def share(data, by, conf_level, values: pd.Series, hit: pd.Series, *, min_n=None
 def by_groups(data: pd.DataFrame, by: list[str], parts: pd.DataFrame,
               summarise: Callable, *, min_n=None, unit: str = "respondents") -> pd.DataFrame:
     """Apply ``summarise`` to each group of ``parts``; the ``by`` columns come first. Groups
-    whose ``n`` (answers used: one per respondent or customer) is below ``min_n`` are
-    suppressed (:func:`cxkit._cells.suppress`)."""
+    with fewer than ``min_n`` people among the rows used (distinct ``customer_id`` values if
+    ``data`` has that column, else ``n``: one row per respondent or customer) are suppressed
+    (:func:`cxkit._cells.suppress`)."""
     min_n = _cells.min_n(min_n)
     if not by:
         return _as_frame(summarise(parts))
     keys = [data[c].reset_index(drop=True) for c in by]
-    group_keys, pieces = [], []
+    ids = data["customer_id"].reset_index(drop=True) if "customer_id" in data.columns else None
+    parts = parts.reset_index(drop=True)  # positions, as the keys
+    group_keys, pieces, people = [], [], []
     for key, part in parts.groupby(keys, dropna=False, sort=True, observed=True):
         piece = _as_frame(summarise(part))
         group_keys += [key] * len(piece)
         pieces.append(piece)
+        if ids is not None:
+            used = part.index[part.notna().all(axis=1)]
+            people += [ids.iloc[used].nunique()] * len(piece)
     out = pd.concat(pieces, ignore_index=True)
     clash = [name for name in by if name in out.columns]
     if clash:
@@ -96,7 +102,8 @@ def by_groups(data: pd.DataFrame, by: list[str], parts: pd.DataFrame,
         if isinstance(data[name].dtype, pd.CategoricalDtype):
             column = column.astype(data[name].dtype)
         out.insert(0, name, column)
-    return _cells.suppress(out, out["n"], keys=by, min_n=min_n, unit=unit)
+    return _cells.suppress(out, out["n"] if ids is None else people, keys=by, min_n=min_n,
+                           unit=unit)
 
 
 def _as_frame(result) -> pd.DataFrame:
