@@ -1,0 +1,195 @@
+"""`cxkit report`: the study file, the starter file, each section, and the whole report."""
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import cxkit
+from cxkit.report import init_study, read_study, run_report, sections
+
+ROOT = Path(__file__).resolve().parents[1]
+BYOD = ROOT / "data" / "byod"
+SEED = 3
+
+
+def write_simulated_study(folder: Path, n: int = 1500) -> dict:
+    """A simulated study written as a researcher's files, with its study file and its truth."""
+    study = cxkit.simulate_study(n, seed=SEED)
+    study.events[["customer_id", "timestamp", "touchpoint", "channel", "value"]].to_csv(
+        folder / "events.csv", index=False)
+    panel = study.survey_panel()
+    items = [c for c in study.survey.columns if re.fullmatch(r"[a-z]+_\d", c)]
+    panel[["customer_id", "wave", "survey_date", *items, "csat", "nps", "segment",
+           "region"]].to_csv(folder / "survey.csv", index=False)
+    launch = ", ".join(f'{region} = "{day}"'
+                       for region, day in study.truth["csr_launch_by_region"].items() if day)
+    (folder / "study.toml").write_text(f"""[study]
+title = "Simulated study"
+[events]
+source = "events.csv"
+[survey]
+source = "survey.csv"
+keep = ["survey_date", "segment", "region"]
+ranges = {{ nps = [0, 10], csat = [1, 7] }}
+[constructs]
+needs = ["needs_1", "needs_2", "needs_3"]
+ease = ["ease_1", "ease_2", "ease_3"]
+enjoy = ["enjoy_1", "enjoy_2", "enjoy_3"]
+csr = ["csr_1", "csr_2", "csr_3", "csr_4"]
+loyalty = ["loy_1", "loy_2", "loy_3"]
+[policy]
+launch = {{ {launch} }}
+group = "region"
+[report]
+date = "survey_date"
+segments = ["segment"]
+""", encoding="utf-8")
+    return {"truth": study.truth, "ids": set(study.customers["customer_id"])}
+
+
+@pytest.fixture(scope="module")
+def simulated(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("simulated")
+    info = write_simulated_study(folder)
+    study = read_study(folder / "study.toml")
+    return {"folder": folder, "study": study, "data": sections.load(study), **info}
+
+
+# --- the study file -------------------------------------------------------------------------
+
+def study_file(folder: Path, text: str) -> Path:
+    (folder / "events.csv").write_text("id_cliente;data_ora;evento\nC1;2024-01-02 10:00;purchase\n",
+                                       encoding="utf-8")
+    path = folder / "study.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_unknown_key_is_named_with_the_closest_parameter(tmp_path):
+    path = study_file(tmp_path, '[events]\nsource = "events.csv"\nsepp = ";"\n')
+    with pytest.raises(cxkit.DataError, match=r"study\.toml: \[events\] has an unknown key "
+                                              r"'sepp'; did you mean 'sep'\?"):
+        read_study(path)
+
+
+def test_unknown_table_is_refused(tmp_path):
+    path = study_file(tmp_path, '[event]\nsource = "events.csv"\n')
+    with pytest.raises(cxkit.DataError, match=r"unknown key 'event'; did you mean 'events'"):
+        read_study(path)
+
+
+def test_a_mapped_column_missing_from_the_file_is_named(tmp_path):
+    path = study_file(tmp_path, '[events]\nsource = "events.csv"\nsep = ";"\n'
+                                'columns = { customer_id = "id_cliente", timestamp = "data" }\n')
+    with pytest.raises(cxkit.DataError) as err:
+        read_study(path)
+    message = str(err.value)
+    assert "study.toml" in message and "columns.timestamp" in message
+    assert "'data'" in message and "events.csv" in message and "data_ora" in message
+
+
+def test_a_missing_source_is_named(tmp_path):
+    path = study_file(tmp_path, '[events]\nsource = "eventi.csv"\n')
+    with pytest.raises(cxkit.DataError, match=r"\[events\] source 'eventi.csv' does not exist"):
+        read_study(path)
+
+
+def test_loader_keys_are_the_loaders_parameters():
+    from cxkit.report.study import loader_keys
+
+    assert {"sep", "decimal", "columns", "values", "on_error", "tz"} <= set(
+        loader_keys(cxkit.load_journeys))
+    assert "to" not in loader_keys(cxkit.load_journeys)
+    assert {"id_column", "wave_column", "keep", "missing_codes", "ranges"} <= set(
+        loader_keys(cxkit.load_survey))
+
+
+# --- the starter file -----------------------------------------------------------------------
+
+def test_init_guesses_the_byod_export_and_the_result_reads_back(tmp_path):
+    text = init_study(BYOD / "export_eventi.csv", BYOD / "sondaggio_clienti.csv",
+                      title="Clienti", folder=BYOD)
+    assert 'customer_id = "id_cliente"' in text and 'timestamp = "data_ora"' in text
+    assert 'touchpoint = "evento"' in text and 'value = "importo"' in text
+    assert 'id_column = "cliente"' in text and "missing_codes = [-99]" in text
+    assert 'facilita = ["facilita_1", "facilita_2", "facilita_3"]' in text
+    assert text.count("guessed") >= 4 and "CHECK" in text
+    (tmp_path / "study.toml").write_text(text.replace('source = "', f'source = "{BYOD}/'))
+    study = read_study(tmp_path / "study.toml")
+    assert study.constructs == {"facilita": ["facilita_1", "facilita_2", "facilita_3"]}
+
+
+def test_init_from_the_command_line_refuses_to_overwrite(tmp_path):
+    out = tmp_path / "study.toml"
+    command = [sys.executable, "-m", "cxkit", "study", "init", "--events",
+               str(BYOD / "export_eventi.csv"), "--out", str(out)]
+    assert subprocess.run(command, capture_output=True).returncode == 0
+    again = subprocess.run(command, capture_output=True, text=True)
+    assert again.returncode == 2 and "exists" in again.stderr
+
+
+# --- the sections, against direct calls of the kit and the simulator's truth ----------------
+
+def test_every_section_runs_on_the_simulated_study(simulated):
+    for function in sections.SECTIONS:
+        section = function(simulated["data"])
+        assert section.skipped is None, (function.__name__, section.skipped)
+        assert section._repr_html_().startswith("<h2>")
+
+
+def test_section_numbers_equal_direct_calls(simulated):
+    data, study = simulated["data"], simulated["study"]
+    survey = cxkit.load_survey(**study.survey)
+    assert sections.survey_metrics(data).numbers["nps"] == pytest.approx(
+        cxkit.metrics.nps(survey)["estimate"].iloc[0])
+    loads = sections.loads(data).numbers
+    assert loads["survey_rows_kept"] == len(survey)
+    assert loads["events_rows_read"] == len(pd.read_csv(simulated["folder"] / "events.csv"))
+    alpha = cxkit.measurement.reliability(survey, study.constructs).set_index("construct")
+    assert sections.measurement(data).numbers["alpha_loyalty"] == pytest.approx(
+        alpha.loc["loyalty", "alpha"])
+
+
+def test_the_policy_interval_covers_the_simulated_effect(simulated):
+    numbers = sections.policy(simulated["data"]).numbers
+    truth = simulated["truth"]["effect_csr_on_loyalty"]
+    assert numbers["ci_low"] < truth < numbers["ci_high"]
+
+
+def test_sections_without_what_they_need_say_why(simulated, tmp_path):
+    text = (simulated["folder"] / "study.toml").read_text()
+    text = text.replace('source = "', f'source = "{simulated["folder"]}/')
+    text = text.split("[constructs]")[0]  # no constructs, no policy, no report keys
+    (tmp_path / "study.toml").write_text(text)
+    data = sections.load(read_study(tmp_path / "study.toml"))
+    assert "no [constructs]" in sections.measurement(data).skipped
+    assert "no needs, ease, enjoy" in sections.pyramid(data).skipped
+    assert "no [policy]" in sections.policy(data).skipped
+
+
+# --- the whole report -----------------------------------------------------------------------
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_report_html_has_every_section_and_no_id(simulated, tmp_path):
+    pytest.importorskip("nbclient", reason="the report needs the notebooks extra")
+    lines = []
+    index = run_report(simulated["study"], tmp_path / "out", progress=lines.append)
+    html = index.read_text(encoding="utf-8")
+    for function in sections.SECTIONS:
+        assert any(function.__name__ in line for line in lines)
+    for title in ("The data and its load reports", "The three circles", "NPS, CSAT and CES",
+                  "Construct reliability", "The CX pyramid", "Key drivers of loyalty",
+                  "Moments of truth", "The policy's effect", "Retention", "Reproducibility"):
+        assert title in html, title
+    assert "Skipped" not in html and "Traceback" not in html
+    assert not [i for i in simulated["ids"] if i in html]
+    estimate = sections.policy(simulated["data"]).numbers["estimate"]
+    assert f"{estimate:.3g}" in html
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["cxkit"] == cxkit.__version__ and manifest["seed"] == 2009
+    assert set(manifest["inputs_sha256"]) == {"study.toml", "events.csv", "survey.csv"}
