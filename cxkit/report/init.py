@@ -189,5 +189,6 @@ def init_study(events=None, survey=None, *, title: str = "My study", folder=None
               '# date = "data_risposta"            # the answer date (a survey column kept with '
               'keep=): needed by [policy] and the moments of truth',
               'segments = []                     # survey columns to break metrics down by',
-              "min_n = 10                        # smaller groups are suppressed", 'pseudonymise_key_env = "CXKIT_KEY" # set it to pseudonymise ids']
+              "min_n = 10                        # smaller groups are suppressed",
+              'pseudonymise_key_env = "CXKIT_KEY" # set it to pseudonymise ids']
     return "\n".join(lines) + "\n"
