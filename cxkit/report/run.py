@@ -87,8 +87,11 @@ def run_report(study, out=None, *, progress=None, timeout: int = 1800) -> Path:
         client.execute()
     finally:
         nbformat.write(notebook, out / "report.ipynb")
+    # No code, and nothing fetched from the web when the page is opened (no MathJax, no
+    # require.js from a CDN): the report is one self-contained file.
     exporter = nbconvert.HTMLExporter(exclude_input=True, exclude_input_prompt=True,
-                                      exclude_output_prompt=True)
+                                      exclude_output_prompt=True, mathjax_url="",
+                                      require_js_url="")
     html, _ = exporter.from_notebook_node(notebook, resources={"metadata": {
         "name": study.title}})
     index = out / "index.html"

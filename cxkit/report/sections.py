@@ -108,6 +108,10 @@ def load(study: StudyFile) -> StudyData:
     extra = {"pseudonymise": key} if key else {}
     events = load_journeys(**study.events, **extra) if study.events else None
     survey = load_survey(**study.survey, **extra) if study.survey else None
+    if survey is not None:  # the kit's names for the key, so that survey and events join
+        survey = survey.rename(columns={study.survey.get("id_column", "customer_id"):
+                                        "customer_id",
+                                        study.survey.get("wave_column", "wave"): "wave"})
     scores = None
     if survey is not None and study.constructs:
         scores = survey[["customer_id"] + (["wave"] if "wave" in survey else [])].copy()
@@ -390,10 +394,14 @@ def _policy_did(data: StudyData, spec: dict, outcome: str, title: str) -> Sectio
                     conf_level=float(data.study.report.get("conf_level", 0.95)))
     frame = result.to_frame()
     tables = [("Effect on " + outcome + " (difference in differences)", frame.round(3))]
-    fig, ax = plt.subplots(figsize=(5, 2.5))
-    plot_effects(frame.assign(label=f"{outcome}: DiD"), label="label", ax=ax)
     behaviour = _policy_behaviour(data, spec, group)
-    if behaviour is not None:
+    fig, ax = plt.subplots(figsize=(6, 3))
+    if behaviour is None:
+        plot_effects(frame.assign(label=f"{outcome}: DiD"), label="label", ax=ax)
+    else:
+        behaviour.plot(ax=ax)
+        ax.set_ylabel("extra purchases per customer-month")
+        ax.set_title("Purchases by months since the launch (did2s event study)")
         tables.append(("Effect on purchases per customer-month, by months since launch "
                        "(event study, did2s)", behaviour.coefficients.round(3)))
     text = (f"Difference in differences: the change in {outcome} between waves where the policy "
@@ -463,13 +471,22 @@ def retention(data: StudyData) -> Section:
     curve = retention_curve(customers, duration="days", event="churned")
     fig, ax = plt.subplots(figsize=(5, 3))
     plot_retention(curve, ax=ax)
+    at = [t for t in (30, 90, 180, 365, 730) if t <= customers["days"].max()]
+    table = retention_curve(customers, duration="days", event="churned", times=at)
+    first = table.iloc[0]
+    median = (f"Median tenure {first['median']:.0f} days (95 % CI {first['median_ci_low']:.0f} "
+              f"to {first['median_ci_high']:.0f})." if pd.notna(first["median"])
+              else f"Median tenure: {first['median_note']}.")
     text = (f"Kaplan–Meier retention: a customer counts as lost at the last event when no event "
-            f"follows within {gap:.0f} days of the log's end; the others are censored.\n\n"
+            f"follows within {gap:.0f} days of the log's end; the others are censored. "
+            f"{median}\n\n"
             "What would make it wrong: customers who buy less often than the gap look churned; "
             "a log that starts after customers joined makes tenures too short (left truncation).")
-    return Section(title, text, [("Retention curve", curve.round(3).head(30))], fig,
-                   numbers={"customers": len(customers), "churned": int(customers["churned"]
-                                                                          .sum())})
+    columns = ["time", "estimate", "ci_low", "ci_high", "n_at_risk"]
+    return Section(title, text, [("Share still active after so many days", table[columns]
+                                  .round(3))], fig,
+                   numbers={"customers": len(customers),
+                            "churned": int(customers["churned"].sum())})
 
 
 SECTIONS = (loads, circles_and_stages, channel_mix, survey_metrics, measurement, pyramid,
@@ -484,9 +501,6 @@ def run_section(function, data: StudyData) -> Section:
         title = (function.__doc__ or function.__name__).split("\n")[0]
         return skipped(title, f"the data did not allow it: {err}")
 
-
-__all__ = ["SECTIONS", "Section", "StudyData", "heading", "load", "provenance", "run_section", *[
-    f.__name__ for f in SECTIONS]]
 
 
 def heading(study: StudyFile) -> str:
@@ -507,3 +521,7 @@ def provenance(study: StudyFile) -> str:
     return ("## Reproducibility\n\nRe-run with `cxkit report " + study.path.name + "` on files "
             "with the same SHA-256 and the same cxkit version to get this report again.\n\n"
             "| input | SHA-256 |\n|---|---|\n" + rows + "\n\n```toml\n" + text + "\n```")
+
+
+__all__ = ["SECTIONS", "Section", "StudyData", "heading", "load", "provenance", "run_section",
+           *[f.__name__ for f in SECTIONS]]
