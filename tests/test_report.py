@@ -172,24 +172,71 @@ def test_sections_without_what_they_need_say_why(simulated, tmp_path):
     assert "no [policy]" in sections.policy(data).skipped
 
 
-# --- the whole report -----------------------------------------------------------------------
+# --- the whole report, on data/byod/studio/ ------------------------------------------------
 
-@pytest.mark.filterwarnings("ignore::DeprecationWarning")
-def test_report_html_has_every_section_and_no_id(simulated, tmp_path):
+STUDIO = BYOD / "studio" / "study.toml"
+
+
+@pytest.fixture(scope="module")
+def studio_report(tmp_path_factory):
     pytest.importorskip("nbclient", reason="the report needs the notebooks extra")
+    out = tmp_path_factory.mktemp("studio")
     lines = []
-    index = run_report(simulated["study"], tmp_path / "out", progress=lines.append)
-    html = index.read_text(encoding="utf-8")
+    index = run_report(STUDIO, out, progress=lines.append)
+    return {"html": index.read_text(encoding="utf-8"), "lines": lines, "out": out}
+
+
+def ids_in(html: str, ids) -> list:
+    """The ids found as whole words (not inside the base64 text of an image)."""
+    return [i for i in ids if re.search(rf"(?<![A-Za-z0-9+/]){re.escape(i)}(?![A-Za-z0-9+/])",
+                                        html)]
+
+
+def cell(value: float) -> str:
+    """A number as the report's tables print it."""
+    return f"{value:.3g}"
+
+
+def test_studio_report_has_every_section_and_its_progress(studio_report):
+    html = studio_report["html"]
     for function in sections.SECTIONS:
-        assert any(function.__name__ in line for line in lines)
-    for title in ("The data and its load reports", "The three circles", "NPS, CSAT and CES",
-                  "Construct reliability", "The CX pyramid", "Key drivers of loyalty",
-                  "Moments of truth", "The policy's effect", "Retention", "Reproducibility"):
+        assert any(function.__name__ in line for line in studio_report["lines"])
+    for title in ("Clienti 2025", "The data and its load reports", "The three circles",
+                  "Channel and touchpoint mix", "NPS, CSAT and CES", "Construct reliability",
+                  "The CX pyramid", "Key drivers of loyalty", "Moments of truth",
+                  "The policy", "Retention", "Reproducibility"):
         assert title in html, title
     assert "Skipped" not in html and "Traceback" not in html
-    assert not [i for i in simulated["ids"] if i in html]
-    estimate = sections.policy(simulated["data"]).numbers["estimate"]
-    assert f"{estimate:.3g}" in html
-    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert not re.search(r"(src|href)=\"https?://", html)  # nothing fetched on opening
+
+
+def test_studio_report_numbers_equal_direct_calls(studio_report):
+    html = studio_report["html"]
+    study = read_study(STUDIO)
+    events = cxkit.load_journeys(**study.events)
+    survey = cxkit.load_survey(**study.survey)
+    report = cxkit.load_report(events)
+    assert (report.rows_read, report.rows_kept) == (1721, 1719)
+    assert report.set_aside["row"].tolist() == [18, 403]
+    for number in (report.rows_read, report.rows_kept, 240):
+        assert f"<td>{number}</td>" in html
+    assert "unreadable timestamp" in html and "empty or placeholder id" in html
+    assert cell(cxkit.metrics.nps(survey)["estimate"].iloc[0]) in html
+    alpha = cxkit.measurement.reliability(survey, study.constructs)["alpha"]
+    assert all(cell(a) in html for a in alpha)
+    data = sections.load(study)
+    did = sections.policy(data).numbers
+    assert cell(did["estimate"]) in html
+    # the files were made with a true effect of 0.5 (data/byod/make_byod.py)
+    assert did["ci_low"] < 0.5 < did["ci_high"]
+
+
+def test_studio_report_holds_no_id_and_a_manifest(studio_report):
+    html = studio_report["html"]
+    ids = set(pd.read_csv(BYOD / "studio" / "sondaggio.csv", sep=";")["cliente"])
+    assert len(ids) == 120 and not ids_in(html, ids)
+    manifest = json.loads((studio_report["out"] / "manifest.json").read_text())
     assert manifest["cxkit"] == cxkit.__version__ and manifest["seed"] == 2009
-    assert set(manifest["inputs_sha256"]) == {"study.toml", "events.csv", "survey.csv"}
+    assert set(manifest["inputs_sha256"]) == {"study.toml", "export_eventi.csv",
+                                              "sondaggio.csv"}
+    assert (studio_report["out"] / "report.ipynb").exists()
