@@ -43,6 +43,7 @@ import importlib as _importlib
 from . import datasets, journeys, measurement, metrics, models, plots, study
 from ._check import DataError
 from ._report import LoadReport, load_report
+from ._version import __version__  # noqa: F401  (cxkit.__version__)
 from .catalogue import catalogue, classify, experience_economy
 from .io import load_journeys, load_survey
 from .journeys import behavioural_engagement, circles, journey_stages, stages_wide
@@ -75,8 +76,6 @@ from .models import (
     sensitivity,
 )
 from .study import Study, simulate_study
-
-__version__ = "0.2.0"
 
 __all__ = [
     # loading data and the catalogue

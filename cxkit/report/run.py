@@ -102,9 +102,9 @@ def run_report(study, out=None, *, progress=None, timeout: int = 1800) -> Path:
 
 def manifest(study: StudyFile) -> dict:
     """What makes a report reproducible: kit version, study file, input hashes, seed, time."""
-    from importlib.metadata import version
+    from .._version import __version__
 
-    return {"cxkit": version("cxkit"), "title": study.title, "study_file": str(study.path),
+    return {"cxkit": __version__, "title": study.title, "study_file": str(study.path),
             "study_text": study.path.read_text(encoding="utf-8"), "seed": study.seed,
             "inputs_sha256": study.hashes(),
             "written": datetime.now(UTC).isoformat(timespec="seconds")}

@@ -506,9 +506,10 @@ def run_section(function, data: StudyData) -> Section:
 def heading(study: StudyFile) -> str:
     """The report's heading in Markdown: title, kit version, study file, date."""
     from datetime import UTC, datetime
-    from importlib.metadata import version
 
-    return (f"# {study.title}\n\ncxkit {version('cxkit')} · study file `{study.path.name}` · "
+    from .._version import __version__
+
+    return (f"# {study.title}\n\ncxkit {__version__} · study file `{study.path.name}` · "
             f"written {datetime.now(UTC):%Y-%m-%d %H:%M} UTC · seed {study.seed} · "
             f"groups under {study.min_n} people suppressed")
 
