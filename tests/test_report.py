@@ -240,3 +240,14 @@ def test_studio_report_holds_no_id_and_a_manifest(studio_report):
     assert set(manifest["inputs_sha256"]) == {"study.toml", "export_eventi.csv",
                                               "sondaggio.csv"}
     assert (studio_report["out"] / "report.ipynb").exists()
+
+
+def test_the_readme_shows_the_studio_study_file_as_it_is():
+    import tomllib
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```toml\n(\[study\]\ntitle = \"Clienti 2025\".*?)```", readme, re.S)
+    shown = tomllib.loads(block.group(1))
+    shipped = tomllib.loads(STUDIO.read_text(encoding="utf-8"))
+    shipped["survey"].pop("scale")  # the README leaves the default scale out
+    assert shown == shipped
