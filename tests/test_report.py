@@ -10,54 +10,19 @@ import pandas as pd
 import pytest
 
 import cxkit
-from cxkit.report import init_study, read_study, run_report, sections
+from cxkit.report import example_study, init_study, read_study, run_report, sections
 
 ROOT = Path(__file__).resolve().parents[1]
 BYOD = ROOT / "data" / "byod"
 SEED = 3
 
 
-def write_simulated_study(folder: Path, n: int = 1500) -> dict:
-    """A simulated study written as a researcher's files, with its study file and its truth."""
-    study = cxkit.simulate_study(n, seed=SEED)
-    study.events[["customer_id", "timestamp", "touchpoint", "channel", "value"]].to_csv(
-        folder / "events.csv", index=False)
-    panel = study.survey_panel()
-    items = [c for c in study.survey.columns if re.fullmatch(r"[a-z]+_\d", c)]
-    panel[["customer_id", "wave", "survey_date", *items, "csat", "nps", "segment",
-           "region"]].to_csv(folder / "survey.csv", index=False)
-    launch = ", ".join(f'{region} = "{day}"'
-                       for region, day in study.truth["csr_launch_by_region"].items() if day)
-    (folder / "study.toml").write_text(f"""[study]
-title = "Simulated study"
-[events]
-source = "events.csv"
-[survey]
-source = "survey.csv"
-keep = ["survey_date", "segment", "region"]
-ranges = {{ nps = [0, 10], csat = [1, 7] }}
-[constructs]
-needs = ["needs_1", "needs_2", "needs_3"]
-ease = ["ease_1", "ease_2", "ease_3"]
-enjoy = ["enjoy_1", "enjoy_2", "enjoy_3"]
-csr = ["csr_1", "csr_2", "csr_3", "csr_4"]
-loyalty = ["loy_1", "loy_2", "loy_3"]
-[policy]
-launch = {{ {launch} }}
-group = "region"
-[report]
-date = "survey_date"
-segments = ["segment"]
-""", encoding="utf-8")
-    return {"truth": study.truth, "ids": set(study.customers["customer_id"])}
-
-
 @pytest.fixture(scope="module")
 def simulated(tmp_path_factory):
     folder = tmp_path_factory.mktemp("simulated")
-    info = write_simulated_study(folder)
-    study = read_study(folder / "study.toml")
-    return {"folder": folder, "study": study, "data": sections.load(study), **info}
+    study = read_study(example_study(folder, 1500, seed=SEED))
+    truth = cxkit.simulate_study(1500, seed=SEED).truth
+    return {"folder": folder, "study": study, "data": sections.load(study), "truth": truth}
 
 
 # --- the study file -------------------------------------------------------------------------

@@ -9,8 +9,9 @@ notebook's sections (:mod:`cxkit.report.sections`) in a fresh kernel. ``cxkit st
 The top of the data flow: it may import every other part of the kit.
 """
 
+from .example import example_study
 from .init import init_study
 from .run import run_report
 from .study import StudyFile, read_study
 
-__all__ = ["StudyFile", "init_study", "read_study", "run_report"]
+__all__ = ["StudyFile", "example_study", "init_study", "read_study", "run_report"]
