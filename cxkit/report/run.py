@@ -82,6 +82,8 @@ def run_report(study, out=None, *, progress=None, timeout: int = 1800) -> Path:
 
     client = nbclient.NotebookClient(
         notebook, timeout=timeout, kernel_name="python3", on_cell_start=started,
+        # the kernel's own log (a note on its local TCP ports) is not the report's progress
+        extra_arguments=["--log-level=ERROR"],
         resources={"metadata": {"path": str(study.path.parent.resolve())}})
     try:
         client.execute()
