@@ -75,10 +75,14 @@ def run_report(study, out=None, *, progress=None, timeout: int = 1800) -> Path:
         if "parameters" in cell.metadata.get("tags", []):
             cell.source = f"STUDY = {str(study.path.resolve())!r}"
 
+    steps = [tag.split(":", 1)[1] for cell in notebook.cells
+             for tag in cell.metadata.get("tags", []) if tag.startswith("section:")]
+
     def started(cell, cell_index):
         for tag in cell.metadata.get("tags", []):
             if tag.startswith("section:") and progress is not None:
-                progress(f"[{cell_index:2d}/{len(notebook.cells)}] {tag.split(':', 1)[1]}")
+                name = tag.split(":", 1)[1]
+                progress(f"[{steps.index(name) + 1:2d}/{len(steps)}] {name}")
 
     client = nbclient.NotebookClient(
         notebook, timeout=timeout, kernel_name="python3", on_cell_start=started,
