@@ -584,3 +584,55 @@ order...], ordered=True))
     order = ", ".join(map(repr, labels[:3])) + (", ..." if len(labels) > 3 else "")
     raise DataError(f"text labels, whose order would be the text's ({order}), not time's",
                     column=column, expected=_ORDER_PERIODS)
+
+
+# --------------------------------------------------------------------------------------------
+# --- added for weights and missing answers (#13) ---
+# --------------------------------------------------------------------------------------------
+#: The kinds of weights the kit knows (``weight_type=``).
+WEIGHT_TYPES = ("frequency", "sampling")
+
+_WEIGHT_TYPE_HINT = ('weight_type="frequency" (each row stands for that many identical '
+                     'answers) or weight_type="sampling" (survey weights: inverse selection '
+                     'probabilities, raked or post-stratified weights)')
+
+
+def weights(data: pd.DataFrame, column, weight_type) -> pd.Series | None:
+    """The weights column as float64 with a positional index, checked; ``None`` without one.
+
+    A weight must be a finite number of at least 0 on every row, and the weights must not
+    sum to zero; frequency weights must be whole numbers (counts of identical answers).
+    ``weight_type`` is required with weights: the two kinds give the same estimate but
+    different intervals.
+
+    >>> weights(pd.DataFrame({"w": [1.0, 2.5]}), "w", "sampling").tolist()
+    [1.0, 2.5]
+    >>> weights(pd.DataFrame({"w": [1, -2]}), "w", "frequency")
+    Traceback (most recent call last):
+    ...
+    cxkit.DataError: column 'w', row 2: negative weight(s): -2 (expected weights of at least 0)
+    """
+    if column is None:
+        if weight_type is not None:
+            raise ValueError(f"weight_type={weight_type!r} given without weights=")
+        return None
+    if not isinstance(column, str):
+        raise TypeError(f"weights must be the name of a column, not {column!r}")
+    columns(data, [column])
+    if weight_type is None:
+        raise DataError("weights given without weight_type", column=column,
+                        expected=_WEIGHT_TYPE_HINT)
+    one_of(weight_type, WEIGHT_TYPES, "weight_type")
+    values = numbers(data, column, finite=True, hint="numbers of at least 0")
+    refuse_rows(values.isna(), "missing weight", column,
+                "a weight on every row (0 leaves a row out of the estimates)")
+    refuse_values(values < 0, values, column, "negative weight(s)", "weights of at least 0")
+    if weight_type == "frequency":
+        refuse_values(values % 1 != 0, values, column,
+                      "frequency weights that are not whole numbers",
+                      'whole numbers (counts of identical answers); survey weights are '
+                      'weight_type="sampling"')
+    if not values.sum() > 0:
+        raise DataError("the weights sum to zero", column=column,
+                        expected="at least one positive weight")
+    return values

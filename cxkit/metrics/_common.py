@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 #: Texts used by several metrics only, passed to ``shared_docs(extra=DOCS)``.
@@ -50,13 +51,22 @@ DOCS = {
 }
 
 
-def share(data, by, conf_level, values: pd.Series, hit: pd.Series) -> pd.DataFrame:
-    """Wilson share of ``hit`` among the non-missing ``values``, per group."""
+def share(data, by, conf_level, values: pd.Series, hit: pd.Series,
+          weights: pd.Series | None = None, weight_type: str | None = None) -> pd.DataFrame:
+    """Wilson share of ``hit`` among the non-missing ``values``, per group (weighted with
+    ``weights``, see :mod:`cxkit.metrics._weights`)."""
     from statsmodels.stats.proportion import proportion_confint
+
+    from . import _weights
 
     parts = pd.DataFrame({"value": values, "hit": hit})
 
     def summarise(part: pd.DataFrame) -> dict:
+        if weights is not None:
+            return (_weights.share_row(part, weights, weight_type, len(data), conf_level,
+                                       n_missing(part))
+                    or _weights.columns(weights, weight_type, empty_row(part, ["count"]),
+                                        np.empty(0)))
         present = part["value"].notna()
         n = int(present.sum())
         if n == 0:

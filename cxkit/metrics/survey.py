@@ -9,20 +9,24 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from .. import _check
 from .._deprecated import old_keywords
 from .._docstrings import shared_docs
+from . import _weights
 from ._common import DOCS, by_groups, empty_row, n_missing, share
+from ._weights import DOCS as WEIGHT_DOCS
 
 __all__ = ["ces", "csat", "nps", "top_box"]
 
 
-@shared_docs(extra=DOCS)
+@shared_docs(extra=DOCS | WEIGHT_DOCS)
 @old_keywords()
 def nps(data: pd.DataFrame, column: str = "nps", *, by=None, conf_level: float = 0.95,
-        level: float | None = None) -> pd.DataFrame:
+        level: float | None = None, weights: str | None = None,
+        weight_type: str | None = None) -> pd.DataFrame:
     """Net Promoter Score: promoters (9–10) minus detractors (0–6), in percent, with its interval.
 
     Parameters
@@ -35,6 +39,7 @@ def nps(data: pd.DataFrame, column: str = "nps", *, by=None, conf_level: float =
     {doc:by}
     {doc:conf_level}
     {doc:level}
+    {doc:weights}
 
     Returns
     -------
@@ -106,8 +111,13 @@ def nps(data: pd.DataFrame, column: str = "nps", *, by=None, conf_level: float =
     _check.table(data, [column, *by])
     z = float(norm.ppf(0.5 + conf_level / 2))
     values = _check.some(_check.on_scale(data, column, (0, 10), whole=True), column)
+    w = _check.weights(data, weights, weight_type)
 
     def summarise(part: pd.DataFrame) -> dict:
+        if w is not None:
+            return (_weights.nps_row(part, w, weight_type, len(data), z, n_missing(part))
+                    or _weights.columns(w, weight_type, empty_row(
+                        part, ["promoters", "passives", "detractors", "se"]), np.empty(0)))
         x = part["value"].dropna()
         n = len(x)
         counts = {"promoters": int((x >= 9).sum()), "passives": int(x.between(7, 8).sum()),
@@ -125,11 +135,12 @@ def nps(data: pd.DataFrame, column: str = "nps", *, by=None, conf_level: float =
     return by_groups(data, by, values.to_frame("value"), summarise)
 
 
-@shared_docs(extra=DOCS)
+@shared_docs(extra=DOCS | WEIGHT_DOCS)
 @old_keywords()
 def csat(data: pd.DataFrame, column: str = "csat", *, scale: tuple[int, int] = (1, 5),
          top: int | None = None, by=None, conf_level: float = 0.95,
-         level: float | None = None) -> pd.DataFrame:
+         level: float | None = None, weights: str | None = None,
+         weight_type: str | None = None) -> pd.DataFrame:
     """Customer satisfaction (CSAT): the share of satisfied answers, with a Wilson interval.
 
     Parameters
@@ -146,6 +157,7 @@ def csat(data: pd.DataFrame, column: str = "csat", *, scale: tuple[int, int] = (
     {doc:by}
     {doc:conf_level}
     {doc:level}
+    {doc:weights}
 
     Returns
     -------
@@ -192,13 +204,15 @@ def csat(data: pd.DataFrame, column: str = "csat", *, scale: tuple[int, int] = (
     by = _check.by_list(by)
     _check.table(data, [column, *by])
     values = _check.some(_check.on_scale(data, column, (low, high), whole=True), column)
-    return share(data, by, conf_level, values, values >= top)
+    w = _check.weights(data, weights, weight_type)
+    return share(data, by, conf_level, values, values >= top, w, weight_type)
 
 
-@shared_docs(extra=DOCS)
+@shared_docs(extra=DOCS | WEIGHT_DOCS)
 @old_keywords()
 def top_box(data: pd.DataFrame, column: str, *, scale: tuple[int, int] = (1, 7), k: int = 1,
-            by=None, conf_level: float = 0.95, level: float | None = None) -> pd.DataFrame:
+            by=None, conf_level: float = 0.95, level: float | None = None,
+            weights: str | None = None, weight_type: str | None = None) -> pd.DataFrame:
     """Top-box share: answers at the ``k`` highest points of the scale, with a Wilson interval.
 
     Parameters
@@ -215,6 +229,7 @@ def top_box(data: pd.DataFrame, column: str, *, scale: tuple[int, int] = (1, 7),
     {doc:by}
     {doc:conf_level}
     {doc:level}
+    {doc:weights}
 
     Returns
     -------
@@ -260,13 +275,15 @@ def top_box(data: pd.DataFrame, column: str, *, scale: tuple[int, int] = (1, 7),
     by = _check.by_list(by)
     _check.table(data, [column, *by])
     values = _check.some(_check.on_scale(data, column, (low, high), whole=True), column)
-    return share(data, by, conf_level, values, values >= high - k + 1)
+    w = _check.weights(data, weights, weight_type)
+    return share(data, by, conf_level, values, values >= high - k + 1, w, weight_type)
 
 
-@shared_docs(extra=DOCS)
+@shared_docs(extra=DOCS | WEIGHT_DOCS)
 @old_keywords()
 def ces(data: pd.DataFrame, column: str = "ces", *, scale: tuple[float, float] | None = None,
-        by=None, conf_level: float = 0.95, level: float | None = None) -> pd.DataFrame:
+        by=None, conf_level: float = 0.95, level: float | None = None,
+        weights: str | None = None, weight_type: str | None = None) -> pd.DataFrame:
     """Customer Effort Score (CES): the mean effort rating, with a t interval.
 
     Parameters
@@ -283,6 +300,7 @@ def ces(data: pd.DataFrame, column: str = "ces", *, scale: tuple[float, float] |
     {doc:by}
     {doc:conf_level}
     {doc:level}
+    {doc:weights}
 
     Returns
     -------
@@ -337,8 +355,14 @@ def ces(data: pd.DataFrame, column: str = "ces", *, scale: tuple[float, float] |
     values = (_check.numbers(data, column, finite=True) if scale is None
               else _check.on_scale(data, column, scale))
     values = _check.some(values, column)
+    w = _check.weights(data, weights, weight_type)
 
     def summarise(part: pd.DataFrame) -> dict:
+        if w is not None:
+            return (_weights.ces_row(part, w, weight_type, len(data), conf_level,
+                                     n_missing(part))
+                    or _weights.columns(w, weight_type, empty_row(part, ["sd", "se"]),
+                                        np.empty(0)))
         x = part["value"].dropna().to_numpy()
         n = len(x)
         if n == 0:

@@ -23,6 +23,20 @@ DOCS = {
         "        Columns every equation adjusts for. Numbers enter as they are; text, boolean\n"
         "        and categorical columns as categories (one dummy per level but the first)."
     ),
+    "model_weights": (
+        "weights : str, optional\n"
+        "        Column of weights (numbers of at least 0 on every row, not all 0); needs\n"
+        "        ``weight_type``. Only for ``ols``, ``logit`` and ``poisson``, fitted as\n"
+        "        weighted GLMs by statsmodels.\n"
+        "    weight_type : {\"frequency\", \"sampling\"}\n"
+        "        ``\"frequency\"``: each row stands for that many identical rows (whole\n"
+        "        numbers); estimates, standard errors and degrees of freedom equal the\n"
+        "        unweighted fit of the table with rows repeated (``freq_weights``).\n"
+        "        ``\"sampling\"``: survey weights; design-based standard errors, the sandwich\n"
+        "        of R's ``survey::svyglm`` with each respondent (or each ``cluster``) a sampling\n"
+        "        unit (``var_weights`` with the robust covariance scaled by\n"
+        "        :math:`G/(G-1)` for :math:`G` units)."
+    ),
     "bootstrap_cluster": (
         "cluster : str, optional\n"
         "        Column whose values are clusters (e.g. ``\"customer_id\"`` when a customer\n"
