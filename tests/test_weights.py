@@ -278,3 +278,95 @@ def test_weights_are_refused_for_models_statsmodels_fits_without_them(customers)
     with pytest.raises(ValueError, match="weights= works with kind"):
         loyalty_model(customers, "visits ~ x", kind="negbin", weights="w",
                       weight_type="sampling")
+
+
+# --------------------------------------------------------------------------------------------
+# raking
+# --------------------------------------------------------------------------------------------
+def two_by_two(a: float, b: float, c: float, d: float, rows: tuple[float, float],
+               cols: tuple[float, float]) -> np.ndarray:
+    """The raked cell totals of a 2x2 table with (base-weighted) cell totals a b / c d.
+
+    Raking keeps the cross-product ratio ad/(bc) and meets both margins, so with x the raked
+    top-left cell: x (R2 - C1 + x) = r (R1 - x)(C1 - x), r = ad/(bc), a quadratic in x.
+    """
+    r = a * d / (b * c)
+    (r1, r2), (c1, _) = rows, cols
+    # (1 - r) x^2 + (R2 - C1 + r (R1 + C1)) x - r R1 C1 = 0
+    qa, qb, qc = 1 - r, r2 - c1 + r * (r1 + c1), -r * r1 * c1
+    x = (-qb + math.sqrt(qb * qb - 4 * qa * qc)) / (2 * qa)
+    return np.array([[x, r1 - x], [c1 - x, r2 - c1 + x]])
+
+
+def test_raking_a_2x2_table_matches_the_hand_computed_cells():
+    # cells: north-young 2 rows, north-old 1, south-young 1, south-old 1
+    data = pd.DataFrame({"region": ["north", "north", "north", "south", "south"],
+                         "age": ["young", "young", "old", "young", "old"]})
+    result = metrics.rake(data, {"region": {"north": 0.5, "south": 0.5},
+                                 "age": {"young": 0.3, "old": 0.7}})
+    cells = two_by_two(2, 1, 1, 1, rows=(2.5, 2.5), cols=(1.5, 3.5))  # shares x 5 rows
+    w = result.weights
+    assert w[0] == pytest.approx(cells[0, 0] / 2, rel=1e-9)  # two rows share the cell
+    assert w[1] == pytest.approx(cells[0, 0] / 2, rel=1e-9)
+    assert w[2] == pytest.approx(cells[0, 1], rel=1e-9)
+    assert w[3] == pytest.approx(cells[1, 0], rel=1e-9)
+    assert w[4] == pytest.approx(cells[1, 1], rel=1e-9)
+    assert w.sum() == pytest.approx(5)
+    assert result.n_eff == pytest.approx(w.sum() ** 2 / (w**2).sum())
+
+
+def test_raking_from_base_weights_keeps_their_cross_product_ratio():
+    data = pd.DataFrame({"region": ["north", "north", "south", "south"],
+                         "age": ["young", "old", "young", "old"],
+                         "d": [2.0, 1.0, 1.0, 4.0]})
+    result = metrics.rake(data, {"region": {"north": 600, "south": 400},
+                                 "age": {"young": 450, "old": 550}}, base_weights="d")
+    cells = two_by_two(2, 1, 1, 4, rows=(600, 400), cols=(450, 550))
+    np.testing.assert_allclose(result.weights.to_numpy(), cells.ravel(), rtol=1e-9)
+    assert result.total == pytest.approx(1000)
+    assert "from base weights 'd'" in result.summary()
+
+
+def test_raked_weights_reproduce_the_target_margins():
+    rng = np.random.default_rng(5)
+    n = 500
+    data = pd.DataFrame({"region": rng.choice(["N", "S", "E", "W"], n, p=[.4, .3, .2, .1]),
+                         "age_band": rng.choice(["18-34", "35-54", "55+"], n),
+                         "gender": rng.choice(["f", "m"], n, p=[.7, .3])},
+                        index=pd.RangeIndex(100, 100 + n))
+    margins = {"region": {"N": .25, "S": .25, "E": .25, "W": .25},
+               "age_band": {"18-34": .3, "35-54": .4, "55+": .3},
+               "gender": {"f": .5, "m": .5}}
+    result = metrics.rake(data, margins)
+    assert result.weights.index.equals(data.index)
+    for variable, targets in margins.items():
+        achieved = result.weights.groupby(data[variable]).sum() / result.weights.sum()
+        for level, share in targets.items():
+            assert achieved[level] == pytest.approx(share, abs=1e-6)
+    table = result.to_frame()
+    assert (table["raked"] - table["target"]).abs().max() < 1e-6
+    assert result.weights.sum() == pytest.approx(n)  # weights average 1
+    assert result.design_effect == pytest.approx(n / result.n_eff)
+
+
+def test_raking_refuses_levels_without_targets_and_missing_values():
+    data = pd.DataFrame({"region": ["north", "south", "east", None]})
+    with pytest.raises(DataError) as err:
+        metrics.rake(data, {"region": {"north": .5, "south": .5}})
+    assert err.value.rows == [4] and err.value.column == ["region"]
+    with pytest.raises(DataError, match="without a target") as err:
+        metrics.rake(data.dropna(), {"region": {"north": .5, "south": .5}})
+    assert err.value.rows == [3]
+    with pytest.raises(ValueError, match="no row of the data has"):
+        metrics.rake(data.iloc[:2], {"region": {"north": .5, "south": .3, "west": .2}})
+    with pytest.raises(ValueError, match="disagree on the population total"):
+        metrics.rake(pd.DataFrame({"a": ["x", "y"], "b": ["u", "v"]}),
+                     {"a": {"x": 10, "y": 20}, "b": {"u": 10, "v": 10}})
+
+
+def test_margins_no_weights_can_meet_are_refused():
+    # region and age coincide in the sample (north = young), so 50/50 and 30/70 cannot hold
+    data = pd.DataFrame({"region": ["north", "north", "south"], "age": ["young", "young", "old"]})
+    with pytest.raises(ValueError, match="raking did not reach the margins"):
+        metrics.rake(data, {"region": {"north": .5, "south": .5},
+                            "age": {"young": .3, "old": .7}}, max_iter=50)

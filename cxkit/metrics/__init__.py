@@ -16,17 +16,25 @@ with the Kaplan–Meier estimate of statsmodels, pointwise log–log (default) o
 the median retention time with its interval. The confidence level is ``conf_level=``
 (``level=`` still works, with a ``FutureWarning``, until cxkit 0.3.0).
 
+Survey scores take ``weights=`` with ``weight_type="frequency"`` (rows standing for several
+identical answers) or ``"sampling"`` (survey weights, design-based intervals); :func:`rake`
+makes survey weights from known population margins.
+
 Modules: :mod:`~cxkit.metrics.survey` (survey scores), :mod:`~cxkit.metrics.behaviour` (churn,
-repeat purchase, retention). May import :mod:`cxkit.journeys`, :mod:`cxkit.io`,
-:mod:`cxkit.catalogue` and the private base modules; never a model.
+repeat purchase, retention), :mod:`~cxkit.metrics.weighting` (raking). May import
+:mod:`cxkit.journeys`, :mod:`cxkit.io`, :mod:`cxkit.catalogue` and the private base modules;
+never a model.
 """
 
 from .behaviour import churn_rate, repeat_rate, retention_curve
 from .survey import ces, csat, nps, top_box
+from .weighting import RakeResult, rake
 
 __all__ = [
     # survey scores
     "ces", "csat", "nps", "top_box",
+    # survey weights
+    "RakeResult", "rake",
     # behaviour: churn, repeat purchase, retention
     "churn_rate", "repeat_rate", "retention_curve",
 ]
