@@ -24,7 +24,7 @@ from .. import _check, _deprecated
 from .._deprecated import old_keywords, renamed_attribute
 from .._docstrings import shared_docs
 from .._results import Result
-from ._formula import DOCS, _p_text
+from ._formula import DOCS, REGRESSION_RULES, _p_text
 
 __all__ = ["KINDS", "LoyaltyModelResult", "loyalty_model"]
 
@@ -74,6 +74,9 @@ class LoyaltyModelResult(Result):
         ``None`` for an unweighted fit.
     sum_weights : float or None
         The sum of the weights (for frequency weights: the answers the rows stand for).
+    missing_note : str
+        What the rule for missing values did (``missing=``; see
+        :func:`cxkit._check.apply_missing`).
     """
 
     fit: object = field()  # required (the base's ``fit = None`` is no default here)
@@ -89,6 +92,7 @@ class LoyaltyModelResult(Result):
     weights: str | None = None
     weight_type: str | None = None
     sum_weights: float | None = None
+    missing_note: str = ""
 
     _label_columns = ("term",)
     level = renamed_attribute("level", "conf_level")
@@ -107,6 +111,8 @@ class LoyaltyModelResult(Result):
                         if self.weight_type == "frequency" else ""))
         if not self.converged:
             head += " (the fit did NOT converge)"
+        if getattr(self.missing_note, "rows", None):
+            head += f"\n{self.missing_note}"
         ratio = _RATIO_COLUMN.get(self.kind)
         table = self.coefficients
         terms = [*map(str, table["term"]), *map(str, self.ancillary["term"])]
@@ -145,7 +151,8 @@ class LoyaltyModelResult(Result):
 def loyalty_model(data: pd.DataFrame, formula: str, *, kind: str = "auto",
                   cluster: str | None = None, conf_level: float = 0.95,
                   level: float | None = None, weights: str | None = None,
-                  weight_type: str | None = None) -> LoyaltyModelResult:
+                  weight_type: str | None = None,
+                  missing: str = _check.MISSING_DEFAULT) -> LoyaltyModelResult:
     """Fit a regression for a loyalty outcome from a formula, with statsmodels.
 
     Parameters
@@ -183,6 +190,8 @@ def loyalty_model(data: pd.DataFrame, formula: str, *, kind: str = "auto",
     {doc:conf_level}
     {doc:level}
     {doc:model_weights}
+    {doc:missing}
+        {doc:regression_rules}
 
     Returns
     -------
@@ -212,9 +221,9 @@ def loyalty_model(data: pd.DataFrame, formula: str, *, kind: str = "auto",
     Raises
     ------
     DataError
-        A column of the formula is absent or has missing values; the formula cannot be
-        evaluated on the data; the outcome does not suit the model (not 0/1 for ``logit``,
-        not whole numbers of at least 0 for counts) or does not vary.
+        A column of the formula is absent or has missing values (``missing="refuse"``); the
+        formula cannot be evaluated on the data; the outcome does not suit the model (not
+        0/1 for ``logit``, not whole numbers of at least 0 for counts) or does not vary.
     ValueError
         An unknown ``kind``, or ``kind="auto"`` with an outcome it cannot decide on.
 
@@ -290,9 +299,14 @@ def loyalty_model(data: pd.DataFrame, formula: str, *, kind: str = "auto",
     _check.frame(data)
     used, outcome = _formula_columns(formula, data)
     columns = _check.columns(data, used + ([cluster] if cluster is not None else []))
+    _check.missing_rule(missing, REGRESSION_RULES, what="a regression")
     w = _check.weights(data, weights, weight_type)
     frame = data[columns].reset_index(drop=True)
-    _check.complete(frame, columns)
+    frame, missing_note = _check.apply_missing(frame, columns, missing,
+                                               allowed=REGRESSION_RULES, what="a regression")
+    if w is not None:
+        w = w[frame.index].reset_index(drop=True)
+    frame = frame.reset_index(drop=True)
     if outcome is not None and pd.api.types.is_bool_dtype(frame[outcome]):
         frame[outcome] = frame[outcome].astype(int)  # patsy would make two columns of a bool
     values = frame[outcome] if outcome is not None else _evaluated_outcome(formula, frame)
@@ -338,7 +352,8 @@ def loyalty_model(data: pd.DataFrame, formula: str, *, kind: str = "auto",
                               conf_level=conf_level,
                               cov_type=str(fit.cov_type) if w is None else cov_label,
                               converged=converged, weights=weights, weight_type=weight_type,
-                              sum_weights=None if w is None else float(w.sum()))
+                              sum_weights=None if w is None else float(w.sum()),
+                              missing_note=missing_note)
 
 
 def _weighted_fit(formula, frame, kind, w, weight_type, cluster, env):
