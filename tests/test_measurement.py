@@ -504,9 +504,11 @@ def test_alpha_refuses_bad_arguments_and_data():
         alpha(survey, ["ease_1"])
     with pytest.raises(ValueError, match="items lists 'ease_1' more than once"):
         alpha(survey, ["ease_1", "ease_1", "ease_2"])
-    with pytest.raises(ValueError, match="missing must be one of 'refuse', 'listwise', "
-                                         "'pairwise', not 'mean'"):
+    with pytest.raises(DataError, match="missing='mean' does not suit alpha .*'refuse', "
+                                        "'listwise', 'pairwise'"):
         alpha(survey, ["ease_1", "ease_2"], missing="mean")
+    with pytest.raises(ValueError, match="missing must be one of"):
+        alpha(survey, ["ease_1", "ease_2"], missing="drop")
     with pytest.raises(ValueError, match="bootstrap must be 0"):
         alpha(survey, ["ease_1", "ease_2"], bootstrap=1)
     with pytest.raises(ValueError, match="conf_level"):
@@ -651,8 +653,11 @@ def test_cfa_reports_seminrs_fit_and_drops_incomplete_rows_listwise(mobi):
     constructs = {c: ECSI_MEASUREMENT[c] for c in ("Image", "Value", "Satisfaction")}
     data = mobi.copy()
     data.loc[[3, 9], "IMAG2"] = np.nan
-    result = cfa(data, constructs, estimator="ML")
+    with pytest.raises(DataError, match="missing answer"):
+        cfa(data, constructs, estimator="ML")  # the kit's default: missing="refuse"
+    result = cfa(data, constructs, estimator="ML", missing="listwise")
     assert result.n == 248 and result.rows_dropped == [4, 10]
+    assert result.missing_note.startswith('missing answers, rule "listwise": 2 of 250 rows')
     complete = data.dropna(subset=["IMAG2"]).reset_index(drop=True)
     measurement = seminr.constructs(*[seminr.reflective(c, items)
                                       for c, items in constructs.items()])
