@@ -50,8 +50,12 @@ DOCS = {
         "        What the weights mean. ``\"frequency\"``: each row stands for that many\n"
         "        identical answers (whole numbers); estimates and intervals are those of the\n"
         "        table with rows repeated. ``\"sampling\"``: survey weights (inverse selection\n"
-        "        probabilities, raked weights from :func:`cxkit.metrics.rake`); intervals are\n"
-        "        design-based (Taylor linearisation, each respondent a sampling unit)."
+        "        probabilities, raked weights from :func:`cxkit.metrics.rake`); the variance\n"
+        "        is design-based (Taylor linearisation of the weighted mean, each respondent a\n"
+        "        sampling unit, as R's ``survey::svymean``/``svyby``), the interval normal for\n"
+        "        NPS and CES and Wilson's at the design's effective sample size for shares\n"
+        "        (``sd`` of CES is then the weighted\n"
+        "        :math:`\\sqrt{\\sum w (y-\\bar y)^2 / \\sum w}`)."
     ),
 }
 
