@@ -374,3 +374,13 @@ def test_margins_no_weights_can_meet_are_refused():
     with pytest.raises(ValueError, match="raking did not reach the margins"):
         metrics.rake(data, {"region": {"north": .5, "south": .5},
                             "age": {"young": .3, "old": .7}}, max_iter=50)
+
+
+def test_raking_matches_levels_that_are_numbers_or_categories():
+    data = pd.DataFrame({"band": pd.Categorical([1, 2, 2, 3, 3, 3]),
+                         "female": [True, False, True, False, True, False]})
+    result = metrics.rake(data, {"band": {1: 1 / 3, 2: 1 / 3, 3: 1 / 3},
+                                 "female": {True: 0.5, False: 0.5}})
+    shares = result.weights.groupby(data["band"], observed=True).sum() / 6
+    np.testing.assert_allclose(shares.to_numpy(), [1 / 3] * 3, atol=1e-9)
+    assert result.weights[data["female"]].sum() == pytest.approx(3)

@@ -94,7 +94,8 @@ def rake(data: pd.DataFrame, margins: Mapping[str, Mapping], *, base_weights: st
         ``{column: {level: target}}``: the population's distribution of each variable, as
         shares (each margin sums to 1) or as totals (each margin sums to the same
         population total). Every level present in the data needs a positive target, and
-        every level with a target must be present in the data.
+        every level with a target must be present in the data. Levels are matched by their
+        text, so ``1`` and ``"1"`` name the same level.
     base_weights : str, optional
         Column of design (base) weights to start from; every row 1 when omitted.
     total : float, optional
