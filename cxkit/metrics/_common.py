@@ -6,16 +6,31 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
+
+from .. import _check
+
+#: The rules for missing answers a score of one answer column takes: ``"pairwise"`` would be
+#: ``"listwise"`` under another name, and means put in place of missing answers would change
+#: the answers' spread (and make no sense for a category such as a promoter).
+MISSING_RULES = ("refuse", "listwise")
 
 #: Texts used by several metrics only, passed to ``shared_docs(extra=DOCS)``.
 DOCS = {
+    "answer_rules": (
+        "A score of one answer column takes ``\"refuse\"`` and ``\"listwise\"`` (missing\n"
+        "        answers left out of the estimate and counted in ``n_missing``, per group);\n"
+        "        ``\"pairwise\"`` would be ``\"listwise\"`` under another name and means put in\n"
+        "        place of missing answers would change their spread, so both are refused. The\n"
+        "        result's ``attrs[\"missing_note\"]`` holds the note."
+    ),
     "head_columns": (
         "- the ``by`` column(s), if given;\n"
         "        - ``estimate``, ``ci_low``, ``ci_high``: the estimate and its interval;\n"
         "        - ``n``: answers used (non-missing values in the group);\n"
         "        - ``n_missing``: missing values (NaN, None) in the group, left out of the\n"
-        "          estimate;"
+        "          estimate (``missing=\"listwise\"``);"
     ),
     "share_columns": (
         "- ``count``: answers counted in the share (the numerator of ``estimate``)."
@@ -50,13 +65,30 @@ DOCS = {
 }
 
 
-def share(data, by, conf_level, values: pd.Series, hit: pd.Series) -> pd.DataFrame:
-    """Wilson share of ``hit`` among the non-missing ``values``, per group."""
+def missing_answers(values: pd.Series, column: str, missing: str) -> _check.MissingNote:
+    """The rule for missing answers applied to one answer column: refused (a DataError naming
+    the rows) or left out (the groups count them in ``n_missing``); the note."""
+    _, note = _check.apply_missing(values.to_frame(column), [column], missing,
+                                   allowed=MISSING_RULES, what="a score of one answer column")
+    return note
+
+
+def share(data, by, conf_level, values: pd.Series, hit: pd.Series,
+          weights: pd.Series | None = None, weight_type: str | None = None) -> pd.DataFrame:
+    """Wilson share of ``hit`` among the non-missing ``values``, per group (weighted with
+    ``weights``, see :mod:`cxkit.metrics._weights`)."""
     from statsmodels.stats.proportion import proportion_confint
+
+    from . import _weights
 
     parts = pd.DataFrame({"value": values, "hit": hit})
 
     def summarise(part: pd.DataFrame) -> dict:
+        if weights is not None:
+            return (_weights.share_row(part, weights, weight_type, len(data), conf_level,
+                                       n_missing(part))
+                    or _weights.columns(weights, weight_type, empty_row(part, ["count"]),
+                                        np.empty(0)))
         present = part["value"].notna()
         n = int(present.sum())
         if n == 0:
