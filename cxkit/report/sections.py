@@ -74,6 +74,26 @@ class Section:
         return "\n".join(parts)
 
 
+def _note(what: str, result) -> str:
+    """The note a result carries on missing answers, prefixed with what it is for."""
+    note = getattr(result, "missing_note", None) or getattr(result, "attrs", {}).get(
+        "missing_note")
+    return f"{what}: {note}" if note and str(note).strip() else ""
+
+
+def _notes(notes) -> str:
+    notes = [n for n in notes if n]
+    return ("\n\nMissing answers: " + "; ".join(notes) + ".") if notes else ""
+
+
+def _answered(data: StudyData, frame: pd.DataFrame, columns: list) -> tuple:
+    """The rows with answers in ``columns`` by the study's rule for missing answers, and the
+    note on what the rule did."""
+    kept, note = _check.apply_missing(frame.reset_index(drop=True), columns, data.study.missing,
+                                      allowed=("refuse", "listwise"))
+    return kept, (str(note) if note.rows else "")
+
+
 def skipped(title: str, reason: str) -> Section:
     return Section(title=title, skipped=reason)
 
@@ -241,12 +261,13 @@ def survey_metrics(data: StudyData) -> Section:
     scales = {"csat": {"scale": _observed_scale(survey["csat"], (1, 5))} if "csat" in survey
               else {}}
     segments = [s for s in data.study.report.get("segments", []) if s in survey]
-    tables, numbers = [], {}
+    tables, numbers, notes = [], {}, []
     for metric in found:
         fn = functions[metric]
-        options = {"conf_level": conf, **scales.get(metric, {})}
+        options = {"conf_level": conf, "missing": data.study.missing, **scales.get(metric, {})}
         overall = fn(survey, metric, **options)
         numbers[metric] = float(overall["estimate"].iloc[0])
+        notes.append(_note(metric.upper(), overall))
         tables.append((f"{metric.upper()} overall", overall.round(3)))
         for segment in segments:
             by = fn(survey, metric, by=segment, **options)  # TODO-merge: min_n
@@ -254,7 +275,7 @@ def survey_metrics(data: StudyData) -> Section:
     text = ("Each metric with its confidence interval; by segment, groups with fewer than "
             f"{data.study.min_n} respondents are suppressed (shown without values).\n\n"
             "What would make it wrong: who answers a survey is not who the customers are "
-            "(non-response); the intervals cover sampling error only.")
+            "(non-response); the intervals cover sampling error only." + _notes(notes))
     return Section(title, text, tables, numbers=numbers)
 
 
@@ -269,17 +290,18 @@ def measurement(data: StudyData) -> Section:
     constructs = {k: v for k, v in data.study.constructs.items() if len(v) >= 2}
     if data.survey is None or not constructs:
         return skipped(title, "no [constructs] with two or more items each")
-    rel = reliability(data.survey, constructs)
+    rel = reliability(data.survey, constructs, missing=data.study.missing)
     tables = [("Reliability", rel.round(3))]
     if len(constructs) >= 2:
         val = validity(data.survey, constructs, bootstrap=200, seed=data.study.seed,
-                       cores=1)
+                       cores=1, missing=data.study.missing)
         tables.append(("Discriminant validity (HTMT with bootstrap interval)",
                        val.to_frame().round(3)))
     text = ("Alpha, rho_A and composite reliability above 0.7 and AVE above 0.5 are the usual "
             "thresholds; an HTMT interval below 0.85 (or 0.9) supports discriminant validity.\n\n"
             "What would make it wrong: items written for one construct that measure another, "
-            "or a construct named after what it should measure rather than what it does.")
+            "or a construct named after what it should measure rather than what it does."
+            + _notes([_note("Reliability", rel)]))
     numbers = {f"alpha_{name}": float(value)
                for name, value in zip(rel["construct"], rel["alpha"], strict=True)}
     return Section(title, text, tables, numbers=numbers)
@@ -293,7 +315,8 @@ def pyramid(data: StudyData) -> Section:
     if data.survey is None or missing:
         return skipped(title, f"[constructs] has no {', '.join(missing)} "
                               "(the pyramid needs needs, ease and enjoy)")
-    result = cx_pyramid(data.survey, **{k: data.study.constructs[k] for k in layers})
+    result = cx_pyramid(data.survey, **{k: data.study.constructs[k] for k in layers},
+                        missing=data.study.missing)
     fig, ax = plt.subplots(figsize=(5, 3))
     result.plot(ax=ax)
     text = ("The share of respondents in the top boxes of each layer, from meeting needs to ease "
@@ -313,21 +336,21 @@ def drivers(data: StudyData) -> Section:
     predictors = [c for c in data.study.constructs if c != outcome]
     if not predictors:
         return skipped(title, "no construct besides the outcome")
-    scores = data.scores[[outcome, *predictors]].dropna()
-    table = key_drivers(scores, outcome=outcome, drivers=predictors, seed=data.study.seed)
+    scores = data.scores[[outcome, *predictors]]
+    table = key_drivers(scores, outcome=outcome, drivers=predictors, seed=data.study.seed,
+                        missing=data.study.missing)
     fig, ax = plt.subplots(figsize=(5, 3))
     from ..models import plot_drivers
 
     plot_drivers(table, ax=ax)
-    dropped = len(data.scores) - len(scores)
     text = (f"Relative weights: the share of the explained variance of {outcome} each construct "
-            f"carries, with bootstrap intervals, on {len(scores)} respondents with every "
-            f"construct answered ({dropped} set aside with a missing item).\n\n"
+            "carries, with bootstrap intervals; a construct's score is the mean of its items, "
+            "missing when one of them is.\n\n"
             "What would make it wrong: this is an association, not an effect. A driver that "
             "moves with loyalty because both follow a third factor (income, tenure) ranks high "
-            "without causing anything.")
+            "without causing anything." + _notes([_note("Drivers", table)]))
     return Section(title, text, [("Drivers", table.round(3))], fig,
-                   numbers={"n": len(scores)})
+                   numbers={"n": int(scores.notna().all(axis=1).sum())})
 
 
 def moments(data: StudyData) -> Section:
@@ -342,7 +365,7 @@ def moments(data: StudyData) -> Section:
         return skipped(title, "the scan needs the answer dates ([report] date) and an outcome "
                               "(a loyalty construct or an nps column)")
     answers = data.scores.assign(survey_date=_answer_dates(data, {}))
-    answers = answers.dropna(subset=[outcome])
+    answers, note = _answered(data, answers, [outcome])
     table = moments_of_truth(data.events, answers, outcome=outcome, date="survey_date",
                              min_exposed=max(10, data.study.min_n), adjust="holm")
     flagged = int(table["significant"].sum()) if "significant" in table else 0
@@ -352,7 +375,7 @@ def moments(data: StudyData) -> Section:
             "after adjustment. Touchpoints met by fewer than "
             f"{max(10, data.study.min_n)} respondents are not scanned.\n\n"
             "What would make it wrong: an association, not an effect — customers who call "
-            "customer care had a problem before the call.")
+            "customer care had a problem before the call." + _notes([note]))
     return Section(title, text, [("Scan", table.round(3))],
                    numbers={"scanned": len(table), "significant": flagged})
 
@@ -403,7 +426,7 @@ def _policy_did(data: StudyData, spec: dict, outcome: str, title: str) -> Sectio
     panel = scores.assign(policy_in_force=(launch <= dates.dt.tz_localize(None)
                                            if dates.dt.tz is not None else launch <= dates)
                           .astype(int))
-    panel = panel.dropna(subset=[outcome])
+    panel, note = _answered(data, panel, [outcome])
     if "wave" not in panel or panel["wave"].nunique() < 2:
         return skipped(title, "difference in differences needs two or more survey waves "
                               "([survey] wave_column)")
@@ -427,7 +450,8 @@ def _policy_did(data: StudyData, spec: dict, outcome: str, title: str) -> Sectio
             + result.summary() +
             "\n\nWhat would make it wrong: groups that would have trended differently anyway "
             "(parallel trends is an assumption, checked only before the launch), launch dates "
-            "chosen because of how a group was doing, or other changes at the same time.")
+            "chosen because of how a group was doing, or other changes at the same time."
+            + _notes([note]))
     return Section(title, text, tables, fig,
                    numbers={"estimate": result.estimate, "ci_low": result.ci_low,
                             "ci_high": result.ci_high})
@@ -457,7 +481,7 @@ def _policy_behaviour(data: StudyData, spec: dict, group: str):
 def _policy_association(data: StudyData, spec: dict, outcome: str, title: str) -> Section:
     treatment = spec["treatment"]
     confounders = list(spec.get("confounders", []))
-    frame = data.scores.dropna(subset=[outcome, treatment, *confounders])
+    frame, note = _answered(data, data.scores, [outcome, treatment, *confounders])
     result = effect(frame, treatment=treatment, outcome=outcome, method="regression",
                     confounders=confounders)
     evalue = sensitivity(result)
@@ -465,7 +489,7 @@ def _policy_association(data: StudyData, spec: dict, outcome: str, title: str) -
             f"{treatment!r}, adjusted for {', '.join(confounders) or 'nothing'}: an ASSOCIATION, "
             "not an effect, because nobody assigned the treatment. The E-value says how strongly "
             "an unmeasured factor would have to be tied to both to explain it away.\n\n"
-            + result.summary())
+            + result.summary() + _notes([note]))
     return Section(title, text, [("Adjusted comparison", result.to_frame().round(3)),
                                  ("Sensitivity (E-value)", evalue.round(3))],
                    numbers={"estimate": result.estimate})

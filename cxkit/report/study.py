@@ -22,7 +22,10 @@ from ..io import load_journeys, load_survey
 STUDY_KEYS = ("title", "description")
 POLICY_KEYS = ("launch", "group", "wave_dates", "outcome", "treatment", "confounders")
 REPORT_KEYS = ("segments", "min_n", "pseudonymise_key_env", "seed", "conf_level", "outcome",
-               "date", "churn_after_days")
+               "date", "churn_after_days", "missing")
+# The rule for missing answers the report passes to every function with survey items: two of
+# the kit's rules apply to all of them (cxkit._check.MISSING_RULES).
+REPORT_MISSING = ("listwise", "refuse")
 TABLES = ("study", "events", "survey", "constructs", "policy", "report")
 # Loader parameters a study file cannot set: the report decides where its output goes.
 _NOT_SETTABLE = ("to",)
@@ -68,6 +71,11 @@ class StudyFile:
     def min_n(self) -> int:
         """Groups with fewer people than this are suppressed (``[report] min_n``, default 10)."""
         return int(self.report.get("min_n", 10))
+
+    @property
+    def missing(self) -> str:
+        """The rule for missing answers (``[report] missing``, default ``"listwise"``)."""
+        return str(self.report.get("missing", REPORT_MISSING[0]))
 
     @property
     def seed(self) -> int:
@@ -164,6 +172,10 @@ def read_study(path) -> StudyFile:
     _check.known_keys(policy, POLICY_KEYS, file=file, table="policy", what="the keys")
     report = data.get("report", {})
     _check.known_keys(report, REPORT_KEYS, file=file, table="report", what="the keys")
+    if report.get("missing", REPORT_MISSING[0]) not in REPORT_MISSING:
+        raise _check.DataError(f"[report] missing = {report['missing']!r} is not a rule every "
+                               "section can apply", file=file,
+                               expected=" or ".join(repr(r) for r in REPORT_MISSING))
     if constructs and not survey:
         raise _check.DataError("[constructs] needs a [survey]", file=file)
     if survey:
