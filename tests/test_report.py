@@ -186,8 +186,8 @@ def test_studio_report_numbers_equal_direct_calls(studio_report):
     for number in (report.rows_read, report.rows_kept, 240):
         assert f"<td>{number}</td>" in html
     assert "unreadable timestamp" in html and "empty or placeholder id" in html
-    assert cell(cxkit.metrics.nps(survey)["estimate"].iloc[0]) in html
-    alpha = cxkit.measurement.reliability(survey, study.constructs)["alpha"]
+    assert cell(cxkit.metrics.nps(survey, missing="listwise")["estimate"].iloc[0]) in html
+    alpha = cxkit.measurement.reliability(survey, study.constructs, missing="listwise")["alpha"]
     assert all(cell(a) in html for a in alpha)
     data = sections.load(study)
     did = sections.policy(data).numbers
