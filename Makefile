@@ -8,12 +8,17 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 .PHONY: report test lab data install clean
 
 ## make report: install the kit, execute every notebook in a fresh kernel, write reports/<notebook>.html
+## make report DATA=study.toml: the same install, then `cxkit report study.toml` (your own files)
 report: $(VENV)/.installed-notebooks
+ifdef DATA
+	$(BIN)/cxkit report $(DATA)
+else
 	@mkdir -p reports
 	$(BIN)/jupyter nbconvert --to html --execute --ExecutePreprocessor.timeout=600 \
 		--ExecutePreprocessor.kernel_name=python3 --output-dir reports $(NOTEBOOKS)
 	@echo "Reports written:"
 	@for nb in $(NOTEBOOKS); do echo "  reports/$$(basename $$nb .ipynb).html"; done
+endif
 
 ## make test: the same install, then ruff, then pytest (unit tests, doctests, every notebook, the
 ## installed wheel, and the Spark tests in local mode, marked `spark`). The Spark tests need Java 17,

@@ -44,6 +44,7 @@ from . import datasets, journeys, measurement, metrics, models, plots, study
 from ._check import DataError
 from ._options import get_option, set_option
 from ._report import LoadReport, load_report
+from ._version import __version__  # noqa: F401  (cxkit.__version__)
 from .catalogue import catalogue, classify, experience_economy
 from .io import load_journeys, load_survey
 from .journeys import behavioural_engagement, circles, journey_stages, stages_wide
@@ -76,8 +77,6 @@ from .models import (
     sensitivity,
 )
 from .study import Study, simulate_study
-
-__version__ = "0.2.0"
 
 __all__ = [
     # loading data and the catalogue

@@ -22,6 +22,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
+from ._check import MISSING_DEFAULT
+
 #: Shared texts; each starts at the parameter's name and continues indented by 8 spaces,
 #: as numpydoc parameters inside a function's docstring.
 DOCS: dict[str, str] = {
@@ -63,6 +65,19 @@ DOCS: dict[str, str] = {
         "catalogue : DataFrame, optional\n"
         "        Touchpoint catalogue (:func:`cxkit.catalogue`) used to classify events that do\n"
         "        not carry ``level``/``stage`` columns; the default catalogue when omitted."
+    ),
+    "missing": (
+        "missing : {\"refuse\", \"listwise\", \"pairwise\", \"mean\"}\n"
+        "        What to do with missing answers (NaN, None, declared missing codes) in the\n"
+        f"        columns used; by default ``\"{MISSING_DEFAULT}\"``, the kit's one default\n"
+        "        (``cxkit._check.MISSING_DEFAULT``). ``\"refuse\"``: raise\n"
+        "        :class:`cxkit.DataError` naming the columns, the rows and these options;\n"
+        "        ``\"listwise\"``: leave out every row with a missing answer;\n"
+        "        ``\"pairwise\"``: keep every answer, each statistic using the rows that\n"
+        "        answered its own columns; ``\"mean\"``: replace a missing answer by the mean\n"
+        "        of its column's answers. A method that cannot use a rule refuses it with a\n"
+        "        DataError naming the rules it takes. The result's note (``missing_note``)\n"
+        "        says what the rule did: rows left out, answers replaced."
     ),
     "ax": (
         "ax : matplotlib Axes, optional\n"

@@ -486,7 +486,10 @@ def test_cx_index_is_the_rescaled_mean_of_the_layers():
 def test_a_missing_item_leaves_the_respondent_out_of_that_layer_only(five_respondents):
     survey = five_respondents.astype(float)
     survey.loc[12, "e1"] = np.nan
-    result = cx_pyramid(survey, needs=["n1", "n2"], ease=["e1"], enjoy=["j1"])
+    with pytest.raises(DataError, match="missing answer"):  # the kit's default, "refuse"
+        cx_pyramid(survey, needs=["n1", "n2"], ease=["e1"], enjoy=["j1"])
+    result = cx_pyramid(survey, needs=["n1", "n2"], ease=["e1"], enjoy=["j1"],
+                        missing="pairwise")
     levels = result.levels.set_index(["layer", "rule"])
     assert levels.loc[("ease", "layer"), "n"] == 4
     assert levels.loc[("ease", "layer"), "n_missing"] == 1
@@ -565,7 +568,8 @@ def test_engagement_scores_average_each_dimension():
                            "cog_1": [5, 2, 7], "cog_2": [7, 2, 7], "emo_1": [6, 3, 1],
                            "beh_1": [4, np.nan, 1], "beh_2": [2, 5, 1]}, index=[7, 8, 9])
     scores = engagement_scores(survey, cognitive=["cog_1", "cog_2"], emotional="emo_1",
-                               behavioural=["beh_1", "beh_2"], keep=["customer_id", "wave"])
+                               behavioural=["beh_1", "beh_2"], keep=["customer_id", "wave"],
+                               missing="pairwise")
     assert list(scores.columns) == ["customer_id", "wave", "cognitive", "emotional",
                                     "behavioural", "engagement"]
     assert scores.index.tolist() == [7, 8, 9]

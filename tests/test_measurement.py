@@ -284,7 +284,7 @@ def test_declared_missing_code_equals_seminr_mean_replacement(mobi):
     data = mobi.copy()
     data.loc[[2, 40, 77], "CUEX1"] = -99
     data.loc[[5], "PERQ2"] = -99
-    result = pls_sem(data, ECSI_MEASUREMENT, ECSI_PATHS, missing_codes=(-99,))
+    result = pls_sem(data, ECSI_MEASUREMENT, ECSI_PATHS, missing_codes=(-99,), missing="mean")
     direct = seminr_ecsi(data, missing_value=-99)
     assert np.array_equal(result.fit.path_coef.values, direct.path_coef.values)
     assert np.array_equal(result.fit.outer_loadings.values, direct.outer_loadings.values)
@@ -292,7 +292,9 @@ def test_declared_missing_code_equals_seminr_mean_replacement(mobi):
     assert missing.loc["CUEX1", "missing_code"] == 3 and missing.loc["PERQ2", "missing_code"] == 1
     kept = mobi["CUEX1"].drop(index=[2, 40, 77])
     assert missing.loc["CUEX1", "replaced_with"] == pytest.approx(kept.mean())
-    assert "4 replaced by item means" in result.summary()
+    assert ('Missing answers, rule "mean": 4 answer(s) in 4 of 250 rows replaced by their '
+            "column's mean (CUEX1: 3, PERQ2: 1)") in result.summary()
+    assert result.missing_note.cells == {"CUEX1": 3, "PERQ2": 1}
 
 
 def test_rating_scales_are_not_mistaken_for_codes():
@@ -502,9 +504,11 @@ def test_alpha_refuses_bad_arguments_and_data():
         alpha(survey, ["ease_1"])
     with pytest.raises(ValueError, match="items lists 'ease_1' more than once"):
         alpha(survey, ["ease_1", "ease_1", "ease_2"])
-    with pytest.raises(ValueError, match="missing must be one of 'refuse', 'listwise', "
-                                         "'pairwise', not 'mean'"):
+    with pytest.raises(DataError, match="missing='mean' does not suit alpha .*'refuse', "
+                                        "'listwise', 'pairwise'"):
         alpha(survey, ["ease_1", "ease_2"], missing="mean")
+    with pytest.raises(ValueError, match="missing must be one of"):
+        alpha(survey, ["ease_1", "ease_2"], missing="drop")
     with pytest.raises(ValueError, match="bootstrap must be 0"):
         alpha(survey, ["ease_1", "ease_2"], bootstrap=1)
     with pytest.raises(ValueError, match="conf_level"):
@@ -563,7 +567,9 @@ def test_reliability_counts_the_answers_it_mean_replaces(mobi):
     data = mobi.copy()
     data.loc[[0, 1], "CUSA2"] = np.nan
     data.loc[[2], "CUSA3"] = -9
-    table = reliability(data, constructs, missing_codes=(-9,)).set_index("construct")
+    table = reliability(data, constructs, missing_codes=(-9,), missing="mean")
+    assert table.attrs["missing_note"].rows == [1, 2, 3]
+    table = table.set_index("construct")
     assert table["n_missing"].to_dict() == {"Value": 0, "Satisfaction": 3}
     filled = data.replace(-9, np.nan)
     filled = filled.fillna(filled.mean())
@@ -647,8 +653,11 @@ def test_cfa_reports_seminrs_fit_and_drops_incomplete_rows_listwise(mobi):
     constructs = {c: ECSI_MEASUREMENT[c] for c in ("Image", "Value", "Satisfaction")}
     data = mobi.copy()
     data.loc[[3, 9], "IMAG2"] = np.nan
-    result = cfa(data, constructs, estimator="ML")
+    with pytest.raises(DataError, match="missing answer"):
+        cfa(data, constructs, estimator="ML")  # the kit's default: missing="refuse"
+    result = cfa(data, constructs, estimator="ML", missing="listwise")
     assert result.n == 248 and result.rows_dropped == [4, 10]
+    assert result.missing_note.startswith('missing answers, rule "listwise": 2 of 250 rows')
     complete = data.dropna(subset=["IMAG2"]).reset_index(drop=True)
     measurement = seminr.constructs(*[seminr.reflective(c, items)
                                       for c, items in constructs.items()])

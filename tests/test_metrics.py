@@ -213,11 +213,13 @@ CALLS = {
 def test_by_gives_the_same_numbers_as_filtering_each_group(name, rng):
     data = grouped_survey(rng)
     data.loc[::7, ["nps", "csat", "ces", "enjoy", "n_repurchases"]] = np.nan
+    # survey scores refuse missing answers unless told to leave them out
+    rule = {"missing": "listwise"} if name in ("nps", "csat", "ces", "top_box") else {}
     func = CALLS[name]
-    grouped = func(data, by="segment").drop(columns="suppressed")
+    grouped = func(data, by="segment", **rule).drop(columns="suppressed")
     assert list(grouped["segment"]) == ["lapsed", "loyal", "new"]
     for _, row in grouped.iterrows():
-        alone = func(data[data["segment"] == row["segment"]]).iloc[0]
+        alone = func(data[data["segment"] == row["segment"]], **rule).iloc[0]
         pd.testing.assert_series_equal(row.drop("segment"), alone, check_names=False,
                                        check_dtype=False)
 
@@ -237,7 +239,15 @@ def test_by_two_columns_gives_one_row_per_combination(name, rng):
 def test_missing_answers_are_left_out_and_counted_per_group():
     data = pd.DataFrame({"store": ["a", "a", "a", "b", "b"],
                          "nps": [10, None, 3, np.nan, 9]})
-    result = metrics.nps(data, by="store", min_n=0)  # groups of 2 and 1: no suppression
+    with pytest.raises(DataError, match="missing answer") as err:
+        metrics.nps(data, by="store")  # the kit's default: missing="refuse"
+    assert err.value.rows == [2, 4] and 'missing="listwise"' in str(err.value)
+    with pytest.raises(DataError, match="does not suit a score of one answer column"):
+        metrics.nps(data, by="store", missing="mean")
+    # groups of 2 and 1: min_n=0 turns the small-cell rule off
+    result = metrics.nps(data, by="store", missing="listwise", min_n=0)
+    assert result.attrs["missing_note"].rows == [2, 4]
+    assert "min_n=0" in result.attrs["small_cells"]["note"]  # both notes, side by side
     assert list(result["n"]) == [2, 1]
     assert list(result["n_missing"]) == [1, 1]
     assert list(result["estimate"]) == pytest.approx([0.0, 100.0])
@@ -245,7 +255,7 @@ def test_missing_answers_are_left_out_and_counted_per_group():
 
 def test_a_group_with_no_answers_is_kept_with_nan():
     data = pd.DataFrame({"store": ["a", "a", "b"], "csat": [5, 4, None]})
-    result = metrics.csat(data, by="store", min_n=0)
+    result = metrics.csat(data, by="store", missing="listwise", min_n=0)
     b = result.set_index("store").loc["b"]
     assert b["n"] == 0 and b["n_missing"] == 1 and b["count"] == 0
     assert math.isnan(b["estimate"]) and math.isnan(b["ci_low"])

@@ -103,6 +103,30 @@ def test_metrics_count_distinct_customers_when_there_is_an_id(survey):
                                                                 "small": False}
 
 
+WEIGHTED = ["nps", "csat", "ces", "top_box"]  # the metrics that take weights= (#13)
+
+
+@pytest.mark.parametrize("weight_type", ["frequency", "sampling"])
+@pytest.mark.parametrize("name", WEIGHTED)
+def test_with_weights_the_rule_counts_respondents_not_weights(name, weight_type, survey):
+    # "small" (9 respondents) weighs 20 each and "one" 50: heavy, still too few people.
+    # "big" has 25 respondents, 16 of them with weight 0 (in no estimate): 9 people count.
+    w = np.select([survey["store"] == "small", survey["store"] == "one"], [20, 50], 1)
+    big = np.flatnonzero(survey["store"] == "big")
+    w[big[:16]] = 0
+    data = survey.assign(w=w)
+    func = METRICS[name]
+    table = func(data, by="store", weights="w", weight_type=weight_type)
+    _assert_suppressed(table, "store", ["big", "one", "small"],
+                       values=("estimate", "ci_low", "ci_high", "n", "n_eff"))
+    table = func(data, by="store", weights="w", weight_type=weight_type, min_n=9)
+    _assert_suppressed(table, "store", ["one"], values=("estimate", "n", "n_eff"))
+    assert table.set_index("store").loc["big", "n"] == 25  # n stays the respondents
+    # the small-cell note and the note of the rule for missing answers side by side
+    assert table.attrs["small_cells"]["suppressed_groups"] == 1
+    assert table.attrs["missing_note"].rule == "refuse"
+
+
 def _effect_data(rng, sizes):
     g = np.repeat(list(sizes), list(sizes.values()))
     x = rng.normal(size=len(g))

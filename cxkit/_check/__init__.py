@@ -15,6 +15,7 @@ Conventions
   of 95, a negative count) raises ``ValueError`` or ``TypeError`` naming the argument.
 """
 
+from .answers import *  # noqa: F403
 from .core import *  # noqa: F403
 from .core import DataError, column_label, format_rows  # noqa: F401
 from .formulas import *  # noqa: F403  (the formula allow-list, #12)

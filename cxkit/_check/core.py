@@ -584,3 +584,28 @@ order...], ordered=True))
     order = ", ".join(map(repr, labels[:3])) + (", ..." if len(labels) > 3 else "")
     raise DataError(f"text labels, whose order would be the text's ({order}), not time's",
                     column=column, expected=_ORDER_PERIODS)
+
+
+# --- added for the study file of `cxkit report` (#16) ---
+
+def known_keys(given: Mapping, allowed: Iterable[str], *, file: str, table: str,
+               what: str) -> None:
+    """Refuse keys of a study-file table that are not ``allowed``, with the closest match."""
+    import difflib
+
+    allowed = list(allowed)
+    for key in given:
+        if key not in allowed:
+            close = difflib.get_close_matches(str(key), allowed, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise DataError(f"[{table}] has an unknown key {key!r}{hint}", file=file,
+                            expected=f"{what}: {', '.join(sorted(allowed))}")
+
+
+def header_has(header: Sequence[str], names: Mapping[str, str], *, file: str, table: str,
+               source: str) -> None:
+    """Refuse study-file entries (``{key: column}``) that name a column not in ``header``."""
+    for key, column in names.items():
+        if column not in header:
+            raise DataError(f"[{table}] {key} names column {column!r}, which is not in {source}",
+                            file=file, expected=f"one of its columns: {', '.join(header)}")

@@ -31,6 +31,7 @@ class _Items:
     values: pd.DataFrame
     blank: dict[str, int]
     coded: dict[str, int]
+    note: str = ""
 
     def missing_table(self) -> pd.DataFrame:
         n = len(self.values)
@@ -39,11 +40,20 @@ class _Items:
         return pd.DataFrame({"column": cols, "blank": [self.blank[c] for c in cols],
                              "missing_code": [self.coded[c] for c in cols],
                              "share": [m / n for m in missing],
-                             "replaced_with": [float(self.values[c].mean()) if m else math.nan
+                             "replaced_with": [float(self.values[c].mean())
+                                               if m and getattr(self.note, "rule", "") == "mean"
+                                               else math.nan
                                                for c, m in zip(cols, missing, strict=True)]})
 
 
-def _items(data, columns: list[str], missing_codes, *, hint: str) -> _Items:
+def _items(data, columns: list[str], missing_codes, *, hint: str, missing: str | None = None,
+           allowed=_check.MISSING_RULES, what: str = "this method",
+           fill_means: bool = True) -> _Items:
+    """The items checked, declared codes made missing, and the rule for missing answers
+    (``missing``; none when ``None``) applied, its note kept. ``fill_means=False`` leaves the
+    cells ``"mean"`` would fill missing, for seminr, which replaces them itself."""
+    if missing is not None:
+        _check.missing_rule(missing, allowed, what=what)
     _check.table(data, columns)
     values = pd.DataFrame({c: _check.numbers(data, c, finite=True, hint=_NUMBERS_HINT)
                            for c in columns})
@@ -57,10 +67,15 @@ def _items(data, columns: list[str], missing_codes, *, hint: str) -> _Items:
             hit = values[c].isin(codes)
             coded[c] = int(hit.sum())
             values[c] = values[c].mask(hit)
+    note = ""
+    if missing is not None:
+        ruled, note = _check.apply_missing(values, columns, missing, allowed=allowed, what=what)
+        if missing != "mean" or fill_means:
+            values = ruled.reset_index(drop=True)
     for c in columns:
         # an item that does not vary cannot be standardized
         _check.varies(_check.some(values[c], c), c)
-    return _Items(values, blank, coded)
+    return _Items(values, blank, coded, note)
 
 
 _NUMBERS_HINT = "numeric answers (load text files with cxkit.load_survey)"
@@ -117,6 +132,6 @@ def _refuse_suspected_codes(values: pd.DataFrame, hint: str) -> None:
 
 
 _PLS_HINT = ("answers on the items' scale: declare 'no answer' codes with missing_codes=(-99,) "
-             "(they become missing and are mean-replaced), or missing_codes=() if these values "
-             "are genuine answers")
+             "(they become missing and are handled as missing= says), or missing_codes=() if "
+             "these values are genuine answers")
 

@@ -36,8 +36,14 @@ DOCS = {
         "        loading, with :func:`cxkit.load_survey` (``scale=``)."
     ),
     "mean_replacement": (
-        "Missing answers (NaN and declared codes) are replaced by the item's mean over the\n"
-        "    answers given, seminr's (and SmartPLS's) default ``mean_replacement``."
+        "Missing answers (NaN and declared codes) are handled as ``missing=`` says; with\n"
+        "    ``missing=\"mean\"`` they are replaced by the item's mean over the answers given,\n"
+        "    seminr's (and SmartPLS's) ``mean_replacement``."
+    ),
+    "pls_rules": (
+        "PLS takes ``\"refuse\"``, ``\"listwise\"`` and ``\"mean\"`` (seminr's mean\n"
+        "        replacement, also inside each bootstrap resample); it works on the\n"
+        "        respondents' rows, so ``\"pairwise\"`` has no meaning for it."
     ),
     "seminr_ref": (
         ".. [seminr] Ray, S., Danks, N. P., & Calero Valdez, A. (2022). *seminr: Building and\n"

@@ -35,6 +35,9 @@ _FIT_MEASURES = {
     "rmsea.ci.upper.robust": "rmsea_robust_ci_high",
 }
 
+#: The rules for missing answers a CFA takes (seminr's ML needs complete rows).
+CFA_RULES = ("refuse", "listwise")
+
 
 @dataclass(frozen=True, repr=False)
 class CFAResult(Result):
@@ -46,7 +49,7 @@ class CFAResult(Result):
     n : int
         Respondents used.
     rows_dropped : list of int
-        1-based rows left out because an item was missing (listwise deletion).
+        1-based rows left out because an item was missing (``missing="listwise"``).
     estimator : str
         The estimator used: ``"MLR"`` or ``"ML"`` (``"ML"`` for a just-identified model even
         when ``"MLR"`` was asked for; ``notes`` says so).
@@ -59,6 +62,8 @@ class CFAResult(Result):
     notes : list of str
         What the reader must know: the estimator fallback and the untestable fit of a
         just-identified model, improper solutions (Heywood cases).
+    missing_note : str
+        What the rule for missing answers did (``missing=``).
     """
 
     loadings: pd.DataFrame
@@ -71,6 +76,7 @@ class CFAResult(Result):
     fit: object = field(repr=False)
     conf_level: float = 0.95
     notes: list[str] = field(default_factory=list)
+    missing_note: str = ""
 
     _label_columns = ("construct", "item")
     _estimate_column = "loading"
@@ -115,7 +121,8 @@ class CFAResult(Result):
 
 @shared_docs(extra=DOCS)
 def cfa(survey: pd.DataFrame, constructs: Mapping[str, Sequence[str]], *,
-        missing_codes: Sequence[float] | None = None, estimator: str = "MLR") -> CFAResult:
+        missing_codes: Sequence[float] | None = None, estimator: str = "MLR",
+        missing: str = _check.MISSING_DEFAULT) -> CFAResult:
     """Confirmatory factor analysis (CB-SEM) of reflective constructs, through seminr.
 
     Every construct is a common factor measured by its items; factors are free to correlate;
@@ -127,6 +134,10 @@ def cfa(survey: pd.DataFrame, constructs: Mapping[str, Sequence[str]], *,
     {doc:survey}
     {doc:constructs}
     {doc:missing_codes}
+    {doc:missing}
+        A CFA takes ``"refuse"`` and ``"listwise"``: seminr's maximum likelihood needs
+        complete rows (it has no full-information ML), and means put in place of missing
+        answers shrink the items' variances and covariances.
     estimator : {"MLR", "ML"}
         ``"MLR"`` (seminr's default): ML estimates with robust (Huber–White) standard errors
         and the Yuan–Bentler scaled test, suited to Likert items that are not normal;
@@ -180,8 +191,9 @@ def cfa(survey: pd.DataFrame, constructs: Mapping[str, Sequence[str]], *,
     standardized loading is :math:`\\lambda_i \\big/ \\sqrt{\\lambda_i^2 + \\theta_i}`, the
     correlation of the item with its factor. Usual guides (Hu & Bentler, 1999): CFI and TLI
     ≥ 0.95, RMSEA ≤ 0.06, SRMR ≤ 0.08; standardized loadings ≥ 0.708 (Hair et al., 2022).
-    Respondents with a missing item are left out (listwise deletion, lavaan's default) and
-    listed in ``rows_dropped``; seminr's CFA has no full-information ML for missing data.
+    With ``missing="listwise"`` respondents with a missing item are left out (lavaan's
+    default) and listed in ``rows_dropped``; seminr's CFA has no full-information ML for
+    missing data.
 
     Degrees of freedom: :math:`p(p+1)/2` item variances and covariances minus the free
     parameters (a loading and a residual variance per item — none for a single-item
@@ -231,10 +243,9 @@ def cfa(survey: pd.DataFrame, constructs: Mapping[str, Sequence[str]], *,
     spec = _constructs(constructs, allow_formative=False)
     columns = [i for c in spec for i in c.items]
     df = _degrees_of_freedom(spec)
-    items = _items(survey, columns, missing_codes,
-                   hint=_PLS_HINT.replace(" and are mean-replaced", ""))
-    incomplete = items.values.isna().any(axis=1)
-    complete = items.values.loc[~incomplete].reset_index(drop=True)
+    items = _items(survey, columns, missing_codes, hint=_PLS_HINT, missing=missing,
+                   allowed=CFA_RULES, what="a CFA")
+    complete = items.values
     if len(complete) <= len(columns):
         raise DataError(f"only {len(complete)} respondents answered every item, fewer than "
                         f"the {len(columns) + 1} a CFA of {len(columns)} items needs",
@@ -259,7 +270,8 @@ def cfa(survey: pd.DataFrame, constructs: Mapping[str, Sequence[str]], *,
                                   "rho_c": [rel.get(c, "rhoC") for c in names],
                                   "ave": [rel.get(c, "AVE") for c in names]}),
         correlations=_cfa_correlations(summary, names), n=len(complete),
-        rows_dropped=_check.rows(incomplete), estimator=used, fit=model, notes=notes)
+        rows_dropped=items.note.rows if missing == "listwise" else [], estimator=used,
+        fit=model, notes=notes, missing_note=items.note)
 
 
 #: Fit measures undefined when the model has 0 degrees of freedom.

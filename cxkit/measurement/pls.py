@@ -24,7 +24,7 @@ from ._spec import (
     _seminr_structural,
     _structural,
 )
-from .quality import _reliability_table
+from .quality import PLS_RULES, _reliability_table
 
 __all__ = ["PLSResult", "pls_sem"]
 
@@ -58,6 +58,8 @@ class PLSResult(Result):
         alias of ``fit``, ``level`` of ``conf_level``.
     boot : seminr.BootModel or None
         seminr's bootstrap (every resample's estimates).
+    missing_note : str
+        What the rule for missing answers did (``missing=``).
     """
 
     paths: pd.DataFrame
@@ -75,6 +77,7 @@ class PLSResult(Result):
     structural: list[tuple[str, str]] = field(repr=False)
     fit: object = field(repr=False)
     boot: object = field(default=None, repr=False)
+    missing_note: str = ""
 
     _label_columns = ("source", "target")
 
@@ -123,12 +126,10 @@ class PLSResult(Result):
             ["se", "ci_low", "ci_high", "p_value"] if self.bootstrap else [])
         r2 = pd.DataFrame({"construct": self.r2.index, "r2": self.r2.to_numpy(),
                            "r2_adjusted": self.r2_adjusted.to_numpy()})
-        replaced = int(self.missing["blank"].sum() + self.missing["missing_code"].sum())
         lines = [head, "Paths:", self.paths[columns].to_string(**fmt), "R²:",
                  r2.to_string(**fmt), "Reliability:",
                  self.reliability.drop(columns=["n_items", "n_missing"]).to_string(**fmt),
-                 (f"Missing answers: {replaced} replaced by item means" if replaced
-                  else "Missing answers: none")]
+                 _sentence(self.missing_note) or "Missing answers: none"]
         lines += [f"Note: {note}" for note in self.notes]
         return "\n".join(lines)
 
@@ -162,7 +163,7 @@ class PLSResult(Result):
 def pls_sem(data: pd.DataFrame, measurement: Mapping, structural: Sequence[tuple[str, str]], *,
             missing_codes: Sequence[float] | None = None, bootstrap: int = 0, seed=None,
             conf_level: float = 0.95, cores: int | None = None,
-            level: float | None = None) -> PLSResult:
+            level: float | None = None, missing: str = _check.MISSING_DEFAULT) -> PLSResult:
     """Estimate a PLS path model (PLS-SEM) with seminr, with bootstrap intervals.
 
     Parameters
@@ -177,6 +178,8 @@ def pls_sem(data: pd.DataFrame, measurement: Mapping, structural: Sequence[tuple
         The paths, e.g. ``[("ease", "satisfaction"), ("satisfaction", "loyalty")]``. The model
         must be recursive (no loops) and use every construct.
     {doc:missing_codes}
+    {doc:missing}
+        {doc:pls_rules}
     bootstrap : int
         Bootstrap resamples (0: none; 500–5,000 for a report, Hair et al. 2022 suggest
         10,000 for the final one).
@@ -303,7 +306,8 @@ def pls_sem(data: pd.DataFrame, measurement: Mapping, structural: Sequence[tuple
     spec = _constructs(measurement)
     names = [c.name for c in spec]
     pairs = _structural(structural, names)
-    items = _items(data, [i for c in spec for i in c.items], missing_codes, hint=_PLS_HINT)
+    items = _items(data, [i for c in spec for i in c.items], missing_codes, hint=_PLS_HINT,
+                   missing=missing, allowed=PLS_RULES, what="PLS", fill_means=False)
     start = time.perf_counter()
     model = seminr.estimate_pls(items.values, _seminr_measurement(spec),
                                 _seminr_structural(pairs))
@@ -324,7 +328,12 @@ def pls_sem(data: pd.DataFrame, measurement: Mapping, structural: Sequence[tuple
         notes=[w for w in model.warnings if w and not w.startswith("All")]
         + _bootstrap_notes(boot),
         n=len(items.values), bootstrap=0 if boot is None else boot.boots, cores=used_cores,
-        conf_level=conf_level, structural=pairs, fit=model, boot=boot)
+        conf_level=conf_level, structural=pairs, fit=model, boot=boot,
+        missing_note=items.note)
+
+
+def _sentence(text: str) -> str:
+    return str(text)[:1].upper() + str(text)[1:]
 
 
 def _paths_table(model, pairs, tables) -> pd.DataFrame:

@@ -49,6 +49,8 @@ class Pyramid(Result):
         The regression behind ``drivers``.
     top_box, scale, conf_level : the settings used (``level`` is a deprecated alias of
         ``conf_level``).
+    missing_note : str
+        What the rule for missing answers did (``missing=``).
     """
 
     scores: pd.DataFrame
@@ -59,6 +61,7 @@ class Pyramid(Result):
     scale: tuple
     conf_level: float
     fit: object = None
+    missing_note: str = ""
 
     _label_columns = ("kind", "layer")
 
@@ -92,6 +95,8 @@ class Pyramid(Result):
                 f"{idx['ci_high']:.1f}; n = {int(idx['n'])})")
         if len(self.drivers):
             text += "; " + self._strongest_driver()
+        if getattr(self.missing_note, "rows", None):
+            text += f" ({self.missing_note})"
         return text + "."
 
     def _strongest_driver(self) -> str:
@@ -126,7 +131,7 @@ class Pyramid(Result):
 @old_keywords()
 def cx_pyramid(survey: pd.DataFrame, *, needs, ease, enjoy, outcome=None, top_box: float = 6,
                scale: tuple[float, float] = (1, 7), conf_level: float = 0.95,
-               level: float | None = None) -> Pyramid:
+               level: float | None = None, missing: str = _check.MISSING_DEFAULT) -> Pyramid:
     """Score Manning & Bodine's CX pyramid: meets needs → easy → enjoyable.
 
     Parameters
@@ -146,6 +151,10 @@ def cx_pyramid(survey: pd.DataFrame, *, needs, ease, enjoy, outcome=None, top_bo
         The items' answer scale; answers outside it are refused.
     {doc:conf_level}
     {doc:level}
+    {doc:missing}
+        Here ``"pairwise"`` scores each layer from the respondents who answered its items
+        (a respondent missing an *ease* item still counts for *needs*); each share, the
+        index and the drivers then use the respondents with the scores they need.
 
     Returns
     -------
@@ -168,8 +177,9 @@ def cx_pyramid(survey: pd.DataFrame, *, needs, ease, enjoy, outcome=None, top_bo
     (buying and interacting are easy) and it is **enjoyable** (the top: the whole experience
     is positive and pleasant). Here:
 
-    - a respondent's layer score is the mean of the layer's items (missing when any of them is
-      missing: that respondent is left out of the layer's share and counted in ``n_missing``);
+    - a respondent's layer score is the mean of the layer's items (under
+      ``missing="pairwise"``, missing when any of them is missing: that respondent is left out
+      of the layer's share and counted in ``n_missing``);
     - a layer is *met* when its score is at least ``top_box``; the ``"layer"`` share is the
       share meeting it, the ``"pyramid"`` share the share meeting it **and every layer below**
       (the pyramid's logic: enjoyment without ease or needs met is not the top). Both come
@@ -220,8 +230,9 @@ def cx_pyramid(survey: pd.DataFrame, *, needs, ease, enjoy, outcome=None, top_bo
         raise ValueError(f"top_box must lie on the scale {low}–{high}, not {top_box!r}")
     groups = {"needs": needs, "ease": ease, "enjoy": enjoy}
     outcome_items = None if outcome is None else _check.as_list(outcome, "outcome")
-    scores = _layer_scores(survey, groups, (low, high),
-                           extra=[] if outcome_items is None else outcome_items)
+    scores, missing_note = _layer_scores(survey, groups, (low, high), missing=missing,
+                                         what="the CX pyramid",
+                                         extra=[] if outcome_items is None else outcome_items)
     met_names = {"needs": "meets_needs", "ease": "easy", "enjoy": "enjoyable"}
     for layer in PYRAMID_LAYERS:
         scores[met_names[layer]] = (scores[layer] >= top_box).astype("boolean").mask(
@@ -240,7 +251,8 @@ def cx_pyramid(survey: pd.DataFrame, *, needs, ease, enjoy, outcome=None, top_bo
     if outcome_items is not None:
         scores = scores.drop(columns="_outcome")
     return Pyramid(scores=scores, levels=levels, index=index, drivers=drivers,
-                   top_box=float(top_box), scale=(low, high), conf_level=conf_level, fit=fit)
+                   top_box=float(top_box), scale=(low, high), conf_level=conf_level, fit=fit,
+                   missing_note=missing_note)
 
 
 def _pyramid_shares(layer_values: pd.DataFrame, top_box: float,
@@ -304,8 +316,12 @@ def _pyramid_drivers(scores: pd.DataFrame, conf_level: float):
     return pd.DataFrame(rows, columns=columns), fit
 
 
-def _layer_scores(survey, groups: dict, scale, *, extra=(), keep=()) -> pd.DataFrame:
-    """Per-respondent means of each group's items (missing if any item is missing)."""
+def _layer_scores(survey, groups: dict, scale, *, extra=(), keep=(),
+                  missing: str = _check.MISSING_DEFAULT, what: str = "this method"
+                  ) -> tuple[pd.DataFrame, _check.MissingNote]:
+    """Per-respondent means of each group's items (missing if any item is missing) after the
+    rule for missing answers; the rows kept keep the survey's index."""
+    _check.missing_rule(missing, what=what)
     groups = {name: _check.as_list(items, name) for name, items in groups.items()}
     every = [c for items in groups.values() for c in items]
     _check.table(survey, every + list(extra) + list(keep), what="survey")
@@ -314,17 +330,22 @@ def _layer_scores(survey, groups: dict, scale, *, extra=(), keep=()) -> pd.DataF
         raise DataError("item used in more than one scale", column=twice,
                         expected="each item in one scale only")
     low, high = scale
-    scores = survey[list(keep)].copy() if keep else pd.DataFrame(index=survey.index)
+    values = {}
+    for item in every:
+        numbers = _check.numbers(survey, item, finite=True)
+        _check.refuse_values(numbers.notna() & ((numbers < low) | (numbers > high)),
+                             numbers, item, "answer(s) outside the scale",
+                             f"answers from {low} to {high} (or missing)")
+        values[item] = numbers.to_numpy()
+    for c in extra:
+        values[c] = _check.numbers(survey, c, finite=True).to_numpy()
+    answers, note = _check.apply_missing(pd.DataFrame(values), list(values), missing,
+                                         what=what)
+    kept = answers.index.to_numpy()
+    scores = (survey[list(keep)].iloc[kept].copy() if keep
+              else pd.DataFrame(index=survey.index[kept]))
     for name, items in groups.items():
-        values = {}
-        for item in items:
-            numbers = _check.numbers(survey, item, finite=True)
-            _check.refuse_values(numbers.notna() & ((numbers < low) | (numbers > high)),
-                                 numbers, item, "answer(s) outside the scale",
-                                 f"answers from {low} to {high} (or missing)")
-            values[item] = numbers.to_numpy()
-        scores[name] = pd.DataFrame(values).mean(axis=1, skipna=False).to_numpy()
+        scores[name] = answers[items].mean(axis=1, skipna=False).to_numpy()
     if extra:
-        values = pd.DataFrame({c: _check.numbers(survey, c, finite=True).to_numpy() for c in extra})
-        scores["_outcome"] = values.mean(axis=1, skipna=False).to_numpy()
-    return scores
+        scores["_outcome"] = answers[list(extra)].mean(axis=1, skipna=False).to_numpy()
+    return scores, note

@@ -29,6 +29,9 @@ from ._spec import (
 
 __all__ = ["ValidityResult", "reliability", "validity"]
 
+#: The rules for missing answers PLS takes (``pairwise`` has no PLS form).
+PLS_RULES = ("refuse", "listwise", "mean")
+
 # --------------------------------------------------------------------------------------------
 # seminr calls shared by the functions
 # --------------------------------------------------------------------------------------------
@@ -82,7 +85,8 @@ def _reliability_table(model, constructs: list[_Construct], items: _Items) -> pd
 # --------------------------------------------------------------------------------------------
 @shared_docs(extra=DOCS)
 def reliability(survey: pd.DataFrame, constructs: Mapping[str, Sequence[str]], *,
-                missing_codes: Sequence[float] | None = None) -> pd.DataFrame:
+                missing_codes: Sequence[float] | None = None,
+                missing: str = _check.MISSING_DEFAULT) -> pd.DataFrame:
     """Internal-consistency reliability of each construct: alpha, rho_A, rho_C and AVE.
 
     Parameters
@@ -91,6 +95,8 @@ def reliability(survey: pd.DataFrame, constructs: Mapping[str, Sequence[str]], *
     {doc:constructs}
         At least two constructs (PLS estimates their loadings together).
     {doc:missing_codes}
+    {doc:missing}
+        {doc:pls_rules}
 
     Returns
     -------
@@ -99,10 +105,13 @@ def reliability(survey: pd.DataFrame, constructs: Mapping[str, Sequence[str]], *
 
         {doc:reliability_columns}
 
+        ``attrs["missing_note"]`` says what the rule for missing answers did.
+
     Raises
     ------
     DataError
-        Item columns absent, not numeric, constant, or holding undeclared missing codes.
+        Item columns absent, not numeric, constant, or holding undeclared missing codes;
+        missing answers under ``missing="refuse"``.
 
     Notes
     -----
@@ -144,9 +153,12 @@ def reliability(survey: pd.DataFrame, constructs: Mapping[str, Sequence[str]], *
     1   loyalty   0.85   0.89   0.91  0.77
     """
     spec = _constructs(constructs, allow_formative=False)
-    items = _items(survey, [i for c in spec for i in c.items], missing_codes, hint=_PLS_HINT)
+    items = _items(survey, [i for c in spec for i in c.items], missing_codes, hint=_PLS_HINT,
+                   missing=missing, allowed=PLS_RULES, what="PLS", fill_means=False)
     model, _ = _measurement_only_model(items, spec)
-    return _reliability_table(model, spec, items)
+    table = _reliability_table(model, spec, items)
+    table.attrs["missing_note"] = items.note
+    return table
 
 
 # --------------------------------------------------------------------------------------------
@@ -174,6 +186,8 @@ class ValidityResult(Result):
     fit, boot : seminr objects
         The PLS model (``seminr.PlsModel``) and its bootstrap (``seminr.BootModel`` or None).
         ``model`` is a deprecated alias of ``fit``, ``level`` of ``conf_level``.
+    missing_note : str
+        What the rule for missing answers did (``missing=``).
     """
 
     htmt: pd.DataFrame
@@ -186,6 +200,7 @@ class ValidityResult(Result):
     notes: list[str]
     fit: object = field(repr=False)
     boot: object = field(default=None, repr=False)
+    missing_note: str = ""
 
     _label_columns = ("construct_1", "construct_2")
     _estimate_column = "htmt"
@@ -249,7 +264,8 @@ class ValidityResult(Result):
 def validity(survey: pd.DataFrame, constructs: Mapping[str, Sequence[str]], *,
              bootstrap: int = 500, seed=None, conf_level: float = 0.95,
              missing_codes: Sequence[float] | None = None, cores: int | None = None,
-             level: float | None = None) -> ValidityResult:
+             level: float | None = None,
+             missing: str = _check.MISSING_DEFAULT) -> ValidityResult:
     """Discriminant validity: HTMT with a bootstrap interval, Fornell–Larcker, cross-loadings.
 
     Parameters
@@ -263,6 +279,8 @@ def validity(survey: pd.DataFrame, constructs: Mapping[str, Sequence[str]], *,
         Seed of the bootstrap resampling: the same seed gives the same intervals.
     {doc:percentile_level}
     {doc:missing_codes}
+    {doc:missing}
+        {doc:pls_rules}
     {doc:cores}
     {doc:level}
 
@@ -345,7 +363,8 @@ def validity(survey: pd.DataFrame, constructs: Mapping[str, Sequence[str]], *,
     """
     conf_level = _check.conf_level(conf_level)
     spec = _constructs(constructs, allow_formative=False)
-    items = _items(survey, [i for c in spec for i in c.items], missing_codes, hint=_PLS_HINT)
+    items = _items(survey, [i for c in spec for i in c.items], missing_codes, hint=_PLS_HINT,
+                   missing=missing, allowed=PLS_RULES, what="PLS", fill_means=False)
     model, seconds = _measurement_only_model(items, spec)
     boot, _ = _bootstrap(model, bootstrap, seed, cores, seconds)
     names = [c.name for c in spec]
@@ -356,7 +375,7 @@ def validity(survey: pd.DataFrame, constructs: Mapping[str, Sequence[str]], *,
                           correlations=correlations, missing=items.missing_table(),
                           bootstrap=0 if boot is None else boot.boots,
                           conf_level=conf_level, notes=_bootstrap_notes(boot), fit=model,
-                          boot=boot)
+                          boot=boot, missing_note=items.note)
 
 
 def _htmt_table(model, names, boot, conf_level) -> pd.DataFrame:

@@ -25,7 +25,8 @@ from ._spec import DOCS
 
 __all__ = ["AlphaResult", "alpha"]
 
-#: The rules for missing answers ``alpha`` knows, the default first.
+#: The rules for missing answers ``alpha`` takes (the kit's default:
+#: ``cxkit._check.MISSING_DEFAULT``).
 MISSING_RULES = ("refuse", "listwise", "pairwise")
 
 _HINT = _PLS_HINT.replace("are mean-replaced", "are handled as missing= says")
@@ -66,6 +67,9 @@ class AlphaResult(Result):
         The one-factor ML model (on the items' correlations) omega comes from.
     draws : DataFrame
         The bootstrap estimates (columns ``alpha``, ``omega``; one row per resample).
+    missing_note : str
+        What the rule for missing answers did (the note every function with ``missing=``
+        gives; see :func:`cxkit._check.apply_missing`).
     """
 
     estimates: pd.DataFrame
@@ -80,6 +84,7 @@ class AlphaResult(Result):
     notes: list[str]
     fit: object = field(repr=False)
     draws: pd.DataFrame = field(repr=False)
+    missing_note: str = ""
 
     _label_columns = ("coefficient",)
 
@@ -138,7 +143,7 @@ class AlphaResult(Result):
 # alpha
 # --------------------------------------------------------------------------------------------
 @shared_docs(extra=DOCS)
-def alpha(data: pd.DataFrame, items: Sequence[str], *, missing: str = "refuse",
+def alpha(data: pd.DataFrame, items: Sequence[str], *, missing: str = _check.MISSING_DEFAULT,
           conf_level: float = 0.95, bootstrap: int = 1000, seed=None,
           missing_codes: Sequence[float] | None = None) -> AlphaResult:
     """Cronbach's alpha and McDonald's omega of one scale, with bootstrap intervals.
@@ -153,12 +158,12 @@ def alpha(data: pd.DataFrame, items: Sequence[str], *, missing: str = "refuse",
     items : list of str
         The scale's item columns (at least two), keyed in the same direction: recode
         reverse-worded items first.
-    missing : {"refuse", "listwise", "pairwise"}
-        What to do with respondents who left an item unanswered (NaN, or a declared
-        missing code). ``"refuse"`` (default): raise :class:`cxkit.DataError` naming their
-        rows. ``"listwise"``: leave them out, counted in ``n_missing`` and the notes.
-        ``"pairwise"``: keep every answer; each covariance uses the respondents who
-        answered both items (alpha as ``psych::alpha(use="pairwise")`` and pingouin).
+    {doc:missing}
+        Alpha takes ``"refuse"``, ``"listwise"`` (respondents left out are counted in
+        ``n_missing`` and the notes) and ``"pairwise"`` (each covariance uses the
+        respondents who answered both items, as ``psych::alpha(use="pairwise")`` and
+        pingouin); ``"mean"`` is refused: means put in place of missing answers shrink the
+        items' variances and so bias alpha.
     {doc:conf_level}
     bootstrap : int
         Resamples of respondents for the percentile intervals (0: none; alpha then gets
@@ -257,7 +262,7 @@ def alpha(data: pd.DataFrame, items: Sequence[str], *, missing: str = "refuse",
     1  ease_2     0.85         0.75               0.55
     2  ease_3     0.86         0.79               0.45
     """
-    _check.one_of(missing, MISSING_RULES, "missing")
+    _check.missing_rule(missing, MISSING_RULES, what="alpha")
     level = _check.conf_level(conf_level)
     nboot = _check.count(bootstrap, "bootstrap")
     if nboot == 1:
@@ -270,12 +275,9 @@ def alpha(data: pd.DataFrame, items: Sequence[str], *, missing: str = "refuse",
     values = answers.values
     incomplete = values.isna().any(axis=1).to_numpy()
     notes = []
-    if missing == "refuse":
-        _check.refuse_rows(incomplete, "missing answer(s) (NaN or a declared missing code)",
-                           [c for c in names if values[c].isna().any()],
-                           "an answer to every item, or missing=\"listwise\" (leave these "
-                           "respondents out) or missing=\"pairwise\" (use every answer)")
-    elif missing == "listwise" and incomplete.any():
+    _, missing_note = _check.apply_missing(values, names, missing, allowed=MISSING_RULES,
+                                           what="alpha")
+    if missing == "listwise" and incomplete.any():
         notes.append(f"{int(incomplete.sum())} respondent(s) with a missing answer left out "
                      f"(listwise deletion): rows {_check.format_rows(_check.rows(incomplete))}")
     if missing == "pairwise":
@@ -322,7 +324,8 @@ def alpha(data: pd.DataFrame, items: Sequence[str], *, missing: str = "refuse",
                              "residual_variance": point.residuals})
     return AlphaResult(estimates=estimates, loadings=loadings, items=tuple(names), n=n,
                        n_missing=n_missing, missing=missing, feldt=feldt, bootstrap=usable,
-                       conf_level=level, notes=notes, fit=point.fit, draws=draws)
+                       conf_level=level, notes=notes, fit=point.fit, draws=draws,
+                       missing_note=missing_note)
 
 
 # --------------------------------------------------------------------------------------------

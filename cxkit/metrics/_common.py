@@ -6,18 +6,31 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
-from .. import _cells
+from .. import _cells, _check
+
+#: The rules for missing answers a score of one answer column takes: ``"pairwise"`` would be
+#: ``"listwise"`` under another name, and means put in place of missing answers would change
+#: the answers' spread (and make no sense for a category such as a promoter).
+MISSING_RULES = ("refuse", "listwise")
 
 #: Texts used by several metrics only, passed to ``shared_docs(extra=DOCS)``.
 DOCS = {
+    "answer_rules": (
+        "A score of one answer column takes ``\"refuse\"`` and ``\"listwise\"`` (missing\n"
+        "        answers left out of the estimate and counted in ``n_missing``, per group);\n"
+        "        ``\"pairwise\"`` would be ``\"listwise\"`` under another name and means put in\n"
+        "        place of missing answers would change their spread, so both are refused. The\n"
+        "        result's ``attrs[\"missing_note\"]`` holds the note."
+    ),
     "head_columns": (
         "- the ``by`` column(s), if given;\n"
         "        - ``estimate``, ``ci_low``, ``ci_high``: the estimate and its interval;\n"
         "        - ``n``: answers used (non-missing values in the group);\n"
         "        - ``n_missing``: missing values (NaN, None) in the group, left out of the\n"
-        "          estimate;"
+        "          estimate (``missing=\"listwise\"``);"
     ),
     "share_columns": (
         "- ``count``: answers counted in the share (the numerator of ``estimate``)."
@@ -53,14 +66,31 @@ DOCS = {
 }
 
 
-def share(data, by, conf_level, values: pd.Series, hit: pd.Series, *, min_n=None,
+def missing_answers(values: pd.Series, column: str, missing: str) -> _check.MissingNote:
+    """The rule for missing answers applied to one answer column: refused (a DataError naming
+    the rows) or left out (the groups count them in ``n_missing``); the note."""
+    _, note = _check.apply_missing(values.to_frame(column), [column], missing,
+                                   allowed=MISSING_RULES, what="a score of one answer column")
+    return note
+
+
+def share(data, by, conf_level, values: pd.Series, hit: pd.Series,
+          weights: pd.Series | None = None, weight_type: str | None = None, *, min_n=None,
           unit: str = "respondents") -> pd.DataFrame:
-    """Wilson share of ``hit`` among the non-missing ``values``, per group."""
+    """Wilson share of ``hit`` among the non-missing ``values``, per group (weighted with
+    ``weights``, see :mod:`cxkit.metrics._weights`)."""
     from statsmodels.stats.proportion import proportion_confint
+
+    from . import _weights
 
     parts = pd.DataFrame({"value": values, "hit": hit})
 
     def summarise(part: pd.DataFrame) -> dict:
+        if weights is not None:
+            return (_weights.share_row(part, weights, weight_type, len(data), conf_level,
+                                       n_missing(part))
+                    or _weights.columns(weights, weight_type, empty_row(part, ["count"]),
+                                        np.empty(0)))
         present = part["value"].notna()
         n = int(present.sum())
         if n == 0:
@@ -70,15 +100,18 @@ def share(data, by, conf_level, values: pd.Series, hit: pd.Series, *, min_n=None
         return {"estimate": count / n, "ci_low": float(ci_low), "ci_high": float(ci_high),
                 "n": n, "n_missing": n_missing(part), "count": count}
 
-    return by_groups(data, by, parts, summarise, min_n=min_n, unit=unit)
+    return by_groups(data, by, parts, summarise, min_n=min_n, unit=unit, weights=weights)
 
 
 def by_groups(data: pd.DataFrame, by: list[str], parts: pd.DataFrame,
-              summarise: Callable, *, min_n=None, unit: str = "respondents") -> pd.DataFrame:
+              summarise: Callable, *, min_n=None, unit: str = "respondents",
+              weights: pd.Series | None = None) -> pd.DataFrame:
     """Apply ``summarise`` to each group of ``parts``; the ``by`` columns come first. Groups
     with fewer than ``min_n`` people among the rows used (distinct ``customer_id`` values if
     ``data`` has that column, else ``n``: one row per respondent or customer) are suppressed
-    (:func:`cxkit._cells.suppress`)."""
+    (:func:`cxkit._cells.suppress`). With ``weights`` (positional, as ``parts``) the rule
+    still counts people, not the sum of weights: the rows used are those with a positive
+    weight (a row of weight 0 is no one's answer in the estimate)."""
     min_n = _cells.min_n(min_n)
     if not by:
         return _as_frame(summarise(parts))
@@ -90,9 +123,11 @@ def by_groups(data: pd.DataFrame, by: list[str], parts: pd.DataFrame,
         piece = _as_frame(summarise(part))
         group_keys += [key] * len(piece)
         pieces.append(piece)
-        if ids is not None:
+        if ids is not None or weights is not None:
             used = part.index[part.notna().all(axis=1)]
-            people += [ids.iloc[used].nunique()] * len(piece)
+            if weights is not None:
+                used = used[weights.iloc[used].to_numpy() > 0]
+            people += [ids.iloc[used].nunique() if ids is not None else len(used)] * len(piece)
     out = pd.concat(pieces, ignore_index=True)
     clash = [name for name in by if name in out.columns]
     if clash:
@@ -102,8 +137,8 @@ def by_groups(data: pd.DataFrame, by: list[str], parts: pd.DataFrame,
         if isinstance(data[name].dtype, pd.CategoricalDtype):
             column = column.astype(data[name].dtype)
         out.insert(0, name, column)
-    return _cells.suppress(out, out["n"] if ids is None else people, keys=by, min_n=min_n,
-                           unit=unit)
+    counts = out["n"] if ids is None and weights is None else people
+    return _cells.suppress(out, counts, keys=by, min_n=min_n, unit=unit)
 
 
 def _as_frame(result) -> pd.DataFrame:

@@ -9,20 +9,25 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from .. import _check
 from .._deprecated import old_keywords
 from .._docstrings import shared_docs
-from ._common import DOCS, by_groups, empty_row, n_missing, share
+from . import _weights
+from ._common import DOCS, by_groups, empty_row, missing_answers, n_missing, share
+from ._weights import DOCS as WEIGHT_DOCS
 
 __all__ = ["ces", "csat", "nps", "top_box"]
 
 
-@shared_docs(extra=DOCS)
+@shared_docs(extra=DOCS | WEIGHT_DOCS)
 @old_keywords()
 def nps(data: pd.DataFrame, column: str = "nps", *, by=None, conf_level: float = 0.95,
-        min_n: int | None = None, level: float | None = None) -> pd.DataFrame:
+        min_n: int | None = None, level: float | None = None, weights: str | None = None,
+        weight_type: str | None = None, missing: str = _check.MISSING_DEFAULT
+        ) -> pd.DataFrame:
     """Net Promoter Score: promoters (9–10) minus detractors (0–6), in percent, with its interval.
 
     Parameters
@@ -36,6 +41,9 @@ def nps(data: pd.DataFrame, column: str = "nps", *, by=None, conf_level: float =
     {doc:min_n}
     {doc:conf_level}
     {doc:level}
+    {doc:weights}
+    {doc:missing}
+        {doc:answer_rules}
 
     Returns
     -------
@@ -92,19 +100,22 @@ def nps(data: pd.DataFrame, column: str = "nps", *, by=None, conf_level: float =
     >>> from cxkit import metrics
     >>> survey = pd.DataFrame({"nps": [10, 9, 9, 8, 7, 6, 3, 10, 9, None],
     ...                        "store": ["Rome"] * 5 + ["Milan"] * 5})
-    >>> metrics.nps(survey)[["estimate", "ci_low", "ci_high", "n", "n_missing"]].round(1)
+    >>> result = metrics.nps(survey, missing="listwise")  # one answer is missing
+    >>> result[["estimate", "ci_low", "ci_high", "n", "n_missing"]].round(1)
        estimate  ci_low  ci_high  n  n_missing
     0      33.3   -20.0     86.7  9          1
+    >>> print(result.attrs["missing_note"])
+    missing answers, rule "listwise": 1 of 10 rows left out (rows 10)
 
     Groups of fewer than 10 respondents are suppressed (personal data); ``min_n=`` (or
     ``cxkit.set_option("min_n", ...)``) sets the threshold, 0 shows every group:
 
-    >>> metrics.nps(survey, by="store")[["store", "estimate", "n", "suppressed"]]
+    >>> metrics.nps(survey.dropna(), by="store")[["store", "estimate", "n", "suppressed"]]
        store  estimate   n  suppressed
     0  Milan       NaN NaN        True
     1   Rome       NaN NaN        True
-    >>> metrics.nps(survey, by="store", min_n=0)[["store", "estimate", "n", "promoters",
-    ...                                           "detractors"]]
+    >>> metrics.nps(survey.dropna(), by="store", min_n=0)[
+    ...     ["store", "estimate", "n", "promoters", "detractors"]]
        store  estimate  n  promoters  detractors
     0  Milan       0.0  4        0.5         0.5
     1   Rome      60.0  5        0.6         0.0
@@ -116,8 +127,14 @@ def nps(data: pd.DataFrame, column: str = "nps", *, by=None, conf_level: float =
     _check.table(data, [column, *by])
     z = float(norm.ppf(0.5 + conf_level / 2))
     values = _check.some(_check.on_scale(data, column, (0, 10), whole=True), column)
+    note = missing_answers(values, column, missing)
+    w = _check.weights(data, weights, weight_type)
 
     def summarise(part: pd.DataFrame) -> dict:
+        if w is not None:
+            return (_weights.nps_row(part, w, weight_type, len(data), z, n_missing(part))
+                    or _weights.columns(w, weight_type, empty_row(
+                        part, ["promoters", "passives", "detractors", "se"]), np.empty(0)))
         x = part["value"].dropna()
         n = len(x)
         counts = {"promoters": int((x >= 9).sum()), "passives": int(x.between(7, 8).sum()),
@@ -132,14 +149,17 @@ def nps(data: pd.DataFrame, column: str = "nps", *, by=None, conf_level: float =
                 "ci_high": min(estimate + z * se, 100.0), "n": n,
                 "n_missing": n_missing(part), **shares, "se": se}
 
-    return by_groups(data, by, values.to_frame("value"), summarise, min_n=min_n)
+    return _noted(by_groups(data, by, values.to_frame("value"), summarise, min_n=min_n,
+                            weights=w), note)
 
 
-@shared_docs(extra=DOCS)
+@shared_docs(extra=DOCS | WEIGHT_DOCS)
 @old_keywords()
 def csat(data: pd.DataFrame, column: str = "csat", *, scale: tuple[int, int] = (1, 5),
          top: int | None = None, by=None, conf_level: float = 0.95, min_n: int | None = None,
-         level: float | None = None) -> pd.DataFrame:
+         level: float | None = None, weights: str | None = None,
+         weight_type: str | None = None, missing: str = _check.MISSING_DEFAULT
+        ) -> pd.DataFrame:
     """Customer satisfaction (CSAT): the share of satisfied answers, with a Wilson interval.
 
     Parameters
@@ -157,6 +177,9 @@ def csat(data: pd.DataFrame, column: str = "csat", *, scale: tuple[int, int] = (
     {doc:min_n}
     {doc:conf_level}
     {doc:level}
+    {doc:weights}
+    {doc:missing}
+        {doc:answer_rules}
 
     Returns
     -------
@@ -203,14 +226,19 @@ def csat(data: pd.DataFrame, column: str = "csat", *, scale: tuple[int, int] = (
     by = _check.by_list(by)
     _check.table(data, [column, *by])
     values = _check.some(_check.on_scale(data, column, (low, high), whole=True), column)
-    return share(data, by, conf_level, values, values >= top, min_n=min_n)
+    note = missing_answers(values, column, missing)
+    w = _check.weights(data, weights, weight_type)
+    return _noted(share(data, by, conf_level, values, values >= top, w, weight_type,
+                        min_n=min_n), note)
 
 
-@shared_docs(extra=DOCS)
+@shared_docs(extra=DOCS | WEIGHT_DOCS)
 @old_keywords()
 def top_box(data: pd.DataFrame, column: str, *, scale: tuple[int, int] = (1, 7), k: int = 1,
             by=None, conf_level: float = 0.95, min_n: int | None = None,
-        level: float | None = None) -> pd.DataFrame:
+            level: float | None = None, weights: str | None = None,
+            weight_type: str | None = None, missing: str = _check.MISSING_DEFAULT
+            ) -> pd.DataFrame:
     """Top-box share: answers at the ``k`` highest points of the scale, with a Wilson interval.
 
     Parameters
@@ -228,6 +256,9 @@ def top_box(data: pd.DataFrame, column: str, *, scale: tuple[int, int] = (1, 7),
     {doc:min_n}
     {doc:conf_level}
     {doc:level}
+    {doc:weights}
+    {doc:missing}
+        {doc:answer_rules}
 
     Returns
     -------
@@ -273,14 +304,19 @@ def top_box(data: pd.DataFrame, column: str, *, scale: tuple[int, int] = (1, 7),
     by = _check.by_list(by)
     _check.table(data, [column, *by])
     values = _check.some(_check.on_scale(data, column, (low, high), whole=True), column)
-    return share(data, by, conf_level, values, values >= high - k + 1, min_n=min_n)
+    note = missing_answers(values, column, missing)
+    w = _check.weights(data, weights, weight_type)
+    return _noted(share(data, by, conf_level, values, values >= high - k + 1, w, weight_type,
+                        min_n=min_n), note)
 
 
-@shared_docs(extra=DOCS)
+@shared_docs(extra=DOCS | WEIGHT_DOCS)
 @old_keywords()
 def ces(data: pd.DataFrame, column: str = "ces", *, scale: tuple[float, float] | None = None,
         by=None, conf_level: float = 0.95, min_n: int | None = None,
-        level: float | None = None) -> pd.DataFrame:
+        level: float | None = None, weights: str | None = None,
+        weight_type: str | None = None, missing: str = _check.MISSING_DEFAULT
+        ) -> pd.DataFrame:
     """Customer Effort Score (CES): the mean effort rating, with a t interval.
 
     Parameters
@@ -298,6 +334,9 @@ def ces(data: pd.DataFrame, column: str = "ces", *, scale: tuple[float, float] |
     {doc:min_n}
     {doc:conf_level}
     {doc:level}
+    {doc:weights}
+    {doc:missing}
+        {doc:answer_rules}
 
     Returns
     -------
@@ -338,7 +377,7 @@ def ces(data: pd.DataFrame, column: str = "ces", *, scale: tuple[float, float] |
     >>> import pandas as pd
     >>> from cxkit import metrics
     >>> survey = pd.DataFrame({"ces": [6, 5, 7, 4, 6, None], "channel": list("aabbbb")})
-    >>> metrics.ces(survey, scale=(1, 7)).round(2)
+    >>> metrics.ces(survey, scale=(1, 7), missing="listwise").round(2)
        estimate  ci_low  ci_high  n  n_missing    sd    se
     0       5.6    4.18     7.02  5          1  1.14  0.51
     """
@@ -352,8 +391,15 @@ def ces(data: pd.DataFrame, column: str = "ces", *, scale: tuple[float, float] |
     values = (_check.numbers(data, column, finite=True) if scale is None
               else _check.on_scale(data, column, scale))
     values = _check.some(values, column)
+    note = missing_answers(values, column, missing)
+    w = _check.weights(data, weights, weight_type)
 
     def summarise(part: pd.DataFrame) -> dict:
+        if w is not None:
+            return (_weights.ces_row(part, w, weight_type, len(data), conf_level,
+                                     n_missing(part))
+                    or _weights.columns(w, weight_type, empty_row(part, ["sd", "se"]),
+                                        np.empty(0)))
         x = part["value"].dropna().to_numpy()
         n = len(x)
         if n == 0:
@@ -365,4 +411,12 @@ def ces(data: pd.DataFrame, column: str = "ces", *, scale: tuple[float, float] |
         return {"estimate": mean, "ci_low": mean - half, "ci_high": mean + half, "n": n,
                 "n_missing": n_missing(part), "sd": sd, "se": se}
 
-    return by_groups(data, by, values.to_frame("value"), summarise, min_n=min_n)
+    return _noted(by_groups(data, by, values.to_frame("value"), summarise, min_n=min_n,
+                            weights=w), note)
+
+
+def _noted(table: pd.DataFrame, note: str) -> pd.DataFrame:
+    """``table`` with the note of the rule for missing answers in its ``attrs``, next to
+    the small-cell note the suppression left there."""
+    table.attrs["missing_note"] = note
+    return table

@@ -23,6 +23,25 @@ DOCS = {
         "        Columns every equation adjusts for. Numbers enter as they are; text, boolean\n"
         "        and categorical columns as categories (one dummy per level but the first)."
     ),
+    "model_weights": (
+        "weights : str, optional\n"
+        "        Column of weights (numbers of at least 0 on every row, not all 0); needs\n"
+        "        ``weight_type``. Only for ``ols``, ``logit`` and ``poisson``, fitted as\n"
+        "        weighted GLMs by statsmodels.\n"
+        "    weight_type : {\"frequency\", \"sampling\"}\n"
+        "        ``\"frequency\"``: each row stands for that many identical rows (whole\n"
+        "        numbers); estimates, standard errors and degrees of freedom equal the\n"
+        "        unweighted fit of the table with rows repeated (``freq_weights``).\n"
+        "        ``\"sampling\"``: survey weights; design-based standard errors, the sandwich\n"
+        "        of R's ``survey::svyglm`` with each respondent (or each ``cluster``) a sampling\n"
+        "        unit (``var_weights`` with the robust covariance scaled by\n"
+        "        :math:`G/(G-1)` for :math:`G` units)."
+    ),
+    "regression_rules": (
+        "A regression takes ``\"refuse\"`` and ``\"listwise\"``: it has no pairwise form,\n"
+        "        and means put in place of missing values understate the uncertainty and bias\n"
+        "        the coefficients."
+    ),
     "bootstrap_cluster": (
         "cluster : str, optional\n"
         "        Column whose values are clusters (e.g. ``\"customer_id\"`` when a customer\n"
@@ -57,21 +76,32 @@ def _levels(values: pd.Series) -> list:
     return sorted(pd.unique(values))
 
 
-def _model_frame(data, *, numeric: list[str], other: Sequence[str] = ()) -> pd.DataFrame:
-    """The columns used, checked: present, complete; ``numeric`` ones finite numbers (or
-    true/false, which become 1/0) that vary. Rows keep their order; positions count from 1."""
+#: The rules for missing answers a regression takes (``pairwise`` has no meaning for one).
+REGRESSION_RULES = ("refuse", "listwise")
+
+
+def _model_frame(data, *, numeric: list[str], other: Sequence[str] = (),
+                 missing: str = _check.MISSING_DEFAULT, allowed: Sequence[str] = REGRESSION_RULES,
+                 what: str = "a regression") -> tuple[pd.DataFrame, _check.MissingNote]:
+    """The columns used, checked: present; ``numeric`` ones finite numbers (or true/false,
+    which become 1/0) that vary; missing answers handled by the rule ``missing`` (see
+    :func:`cxkit._check.apply_missing`), whose note comes back with the table. The rows kept
+    keep their order and are numbered again from 0."""
+    _check.missing_rule(missing, allowed, what=what)
     _check.frame(data)
     columns = _check.columns(data, [*numeric, *other])
     frame = data[columns].reset_index(drop=True)
-    _check.complete(frame, columns)
     for column in numeric:
         if pd.api.types.is_bool_dtype(frame[column]):
             frame[column] = _check.flags(frame, column)
         else:
             frame[column] = _check.numbers(frame, column, finite=True,
                                            hint="numbers or true/false")
+    frame, note = _check.apply_missing(frame, columns, missing, allowed=allowed, what=what)
+    frame = frame.reset_index(drop=True)
+    for column in numeric:
         _check.varies(frame[column], column)
-    return frame
+    return frame, note
 
 
 def _ols(frame, dependent, terms, cluster, expected):

@@ -35,7 +35,8 @@ MAX_SHAPLEY_DRIVERS = 10
 def key_drivers(data: pd.DataFrame, *, outcome: str, drivers: Sequence[str],
                 method: str = "relative_weights", bootstrap: int = 200, seed=None,
                 conf_level: float = 0.95, model=None,
-                level: float | None = None) -> pd.DataFrame:
+                level: float | None = None,
+                missing: str = _check.MISSING_DEFAULT) -> pd.DataFrame:
     """Key-driver analysis: how much each driver matters for an outcome, with intervals.
 
     Parameters
@@ -71,6 +72,8 @@ def key_drivers(data: pd.DataFrame, *, outcome: str, drivers: Sequence[str],
         ``RandomForestRegressor(n_estimators=100, min_samples_leaf=5)``, which picks up
         non-linear effects and interactions but costs a forest per bootstrap sample.
     {doc:level}
+    {doc:missing}
+        {doc:regression_rules}
 
     Returns
     -------
@@ -91,12 +94,14 @@ def key_drivers(data: pd.DataFrame, *, outcome: str, drivers: Sequence[str],
 
         ``table.attrs`` records ``method``, ``outcome``, ``r2`` (in-sample R² of the linear
         model for the first two methods, mean out-of-sample R² for ``permutation``), ``n``,
-        ``conf_level`` (``level`` before cxkit 0.2.0) and ``bootstrap``.
+        ``conf_level`` (``level`` before cxkit 0.2.0), ``bootstrap`` and ``missing_note``
+        (what the rule for missing values did).
 
     Raises
     ------
     DataError
-        Absent columns; missing, non-numeric or infinite values; a driver that does not vary;
+        Absent columns; missing values under ``missing="refuse"``; non-numeric or infinite
+        values; a driver that does not vary;
         drivers that are collinear.
     ValueError
         An unknown method, too many drivers for ``"shapley"``, a bad ``bootstrap`` or
@@ -168,7 +173,7 @@ def key_drivers(data: pd.DataFrame, *, outcome: str, drivers: Sequence[str],
                          f"{MAX_SHAPLEY_DRIVERS} drivers (got {len(drivers)}); use "
                          "method='relative_weights', which agrees closely")
     bootstrap = _check.count(bootstrap, "bootstrap")
-    frame = _model_frame(data, numeric=[outcome, *drivers])
+    frame, missing_note = _model_frame(data, numeric=[outcome, *drivers], missing=missing)
     _check.not_collinear(frame, drivers, what="drivers")
     x = frame[drivers].to_numpy(dtype=float)
     y = frame[outcome].to_numpy(dtype=float)
@@ -188,7 +193,8 @@ def key_drivers(data: pd.DataFrame, *, outcome: str, drivers: Sequence[str],
     table = table.sort_values("importance", ascending=False, kind="stable")
     table = table.reset_index(drop=True)
     table.attrs = {"method": method, "outcome": outcome, "r2": float(r2), "n": len(y),
-                   "conf_level": conf_level, "bootstrap": bootstrap}
+                   "conf_level": conf_level, "bootstrap": bootstrap,
+                   "missing_note": missing_note}
     return table
 
 

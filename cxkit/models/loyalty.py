@@ -24,7 +24,7 @@ from .. import _check, _deprecated
 from .._deprecated import old_keywords, renamed_attribute
 from .._docstrings import shared_docs
 from .._results import Result
-from ._formula import DOCS, _p_text
+from ._formula import DOCS, REGRESSION_RULES, _p_text
 
 __all__ = ["KINDS", "LoyaltyModelResult", "loyalty_model"]
 
@@ -33,6 +33,7 @@ KINDS = ("ols", "ordered", "logit", "poisson", "negbin")
 
 _KIND_NAMES = {"ols": "OLS", "ordered": "Ordered logit", "logit": "Logit",
                "poisson": "Poisson", "negbin": "Negative binomial (NB2)"}
+_WEIGHTED_KINDS = ("ols", "logit", "poisson")
 _RATIO_COLUMN = {"logit": "odds_ratio", "ordered": "odds_ratio",
                  "poisson": "incidence_rate_ratio", "negbin": "incidence_rate_ratio"}
 
@@ -64,9 +65,18 @@ class LoyaltyModelResult(Result):
     conf_level : float
         Confidence level of the intervals (``level`` before cxkit 0.2.0; that name warns).
     cov_type : str
-        How standard errors were computed (``"HC1"``, ``"nonrobust"`` or ``"cluster"``).
+        How standard errors were computed (``"HC1"``, ``"nonrobust"``, ``"cluster"`` or,
+        with sampling weights, ``"design-based (sandwich)"``).
     converged : bool
         Whether the maximum-likelihood fit converged (always true for OLS).
+    weights, weight_type : str or None
+        The weights column and what its weights mean (``"frequency"`` or ``"sampling"``);
+        ``None`` for an unweighted fit.
+    sum_weights : float or None
+        The sum of the weights (for frequency weights: the answers the rows stand for).
+    missing_note : str
+        What the rule for missing values did (``missing=``; see
+        :func:`cxkit._check.apply_missing`).
     """
 
     fit: object = field()  # required (the base's ``fit = None`` is no default here)
@@ -79,6 +89,10 @@ class LoyaltyModelResult(Result):
     conf_level: float
     cov_type: str
     converged: bool = True
+    weights: str | None = None
+    weight_type: str | None = None
+    sum_weights: float | None = None
+    missing_note: str = ""
 
     _label_columns = ("term",)
     level = renamed_attribute("level", "conf_level")
@@ -91,8 +105,14 @@ class LoyaltyModelResult(Result):
         """The coefficients with their intervals (and ratios), one line per term, as text."""
         head = (f"{_KIND_NAMES[self.kind]} model of {self.outcome}: {self.n} rows, "
                 f"{self.cov_type} standard errors")
+        if self.weights is not None:
+            head += (f"; {self.weight_type} weights {self.weights!r}"
+                     + (f" (the rows stand for {self.sum_weights:g} answers)"
+                        if self.weight_type == "frequency" else ""))
         if not self.converged:
             head += " (the fit did NOT converge)"
+        if getattr(self.missing_note, "rows", None):
+            head += f"\n{self.missing_note}"
         ratio = _RATIO_COLUMN.get(self.kind)
         table = self.coefficients
         terms = [*map(str, table["term"]), *map(str, self.ancillary["term"])]
@@ -130,7 +150,9 @@ class LoyaltyModelResult(Result):
 @old_keywords()
 def loyalty_model(data: pd.DataFrame, formula: str, *, kind: str = "auto",
                   cluster: str | None = None, conf_level: float = 0.95,
-                  level: float | None = None) -> LoyaltyModelResult:
+                  level: float | None = None, weights: str | None = None,
+                  weight_type: str | None = None,
+                  missing: str = _check.MISSING_DEFAULT) -> LoyaltyModelResult:
     """Fit a regression for a loyalty outcome from a formula, with statsmodels.
 
     Parameters
@@ -172,6 +194,9 @@ def loyalty_model(data: pd.DataFrame, formula: str, *, kind: str = "auto",
         model-based ones (the inverse information), as statsmodels gives by default.
     {doc:conf_level}
     {doc:level}
+    {doc:model_weights}
+    {doc:missing}
+        {doc:regression_rules}
 
     Returns
     -------
@@ -202,9 +227,9 @@ def loyalty_model(data: pd.DataFrame, formula: str, *, kind: str = "auto",
     ------
     DataError
         The formula uses something outside the allow-list; a column of the formula is
-        absent or has missing values; the formula cannot be evaluated on the data; the
-        outcome does not suit the model (not 0/1 for ``logit``, not whole numbers of at
-        least 0 for counts) or does not vary.
+        absent or has missing values (``missing="refuse"``); the formula cannot be evaluated
+        on the data; the outcome does not suit the model (not 0/1 for ``logit``, not whole
+        numbers of at least 0 for counts) or does not vary.
     ValueError
         An unknown ``kind``, or ``kind="auto"`` with an outcome it cannot decide on.
 
@@ -215,6 +240,16 @@ def loyalty_model(data: pd.DataFrame, formula: str, *, kind: str = "auto",
     ``smf.negativebinomial(..., loglike_method="nb2").fit()`` and
     ``OrderedModel.from_formula(formula, data, distr="logit").fit(method="bfgs")``, with
     ``cov_type="cluster"`` when ``cluster`` is given, so results equal statsmodels'.
+
+    With ``weights``, ``ols``, ``logit`` and ``poisson`` are
+    ``smf.glm(formula, data, family=..., freq_weights=w)`` (frequency weights; HC1 for OLS
+    computed as on the repeated rows, :math:`N = \\sum w_i`, with :math:`N - k` degrees of
+    freedom) or ``var_weights=w`` (sampling weights). For sampling weights the covariance is
+    the sandwich :math:`\\frac{G}{G-1} A^{-1} \\big(\\sum_g U_g U_g^\\top\\big) A^{-1}`, with
+    :math:`U_g` the weighted scores of unit :math:`g` and :math:`A` the weighted information,
+    as ``survey::svyglm`` computes it for a design with one stage and no strata; intervals
+    use the t distribution with :math:`n - k` degrees of freedom (:math:`G - 1` with a
+    ``cluster``).
 
     The ordered logit models a Likert answer :math:`Y \\in \\{1, \\dots, K\\}` through a
     latent :math:`Y^* = x^\\top\\beta + \\varepsilon` with logistic :math:`\\varepsilon`
@@ -271,8 +306,14 @@ def loyalty_model(data: pd.DataFrame, formula: str, *, kind: str = "auto",
     _check.frame(data)
     used, outcome = _formula_columns(formula, data)
     columns = _check.columns(data, used + ([cluster] if cluster is not None else []))
+    _check.missing_rule(missing, REGRESSION_RULES, what="a regression")
+    w = _check.weights(data, weights, weight_type)
     frame = data[columns].reset_index(drop=True)
-    _check.complete(frame, columns)
+    frame, missing_note = _check.apply_missing(frame, columns, missing,
+                                               allowed=REGRESSION_RULES, what="a regression")
+    if w is not None:
+        w = w[frame.index].reset_index(drop=True)
+    frame = frame.reset_index(drop=True)
     if outcome is not None and pd.api.types.is_bool_dtype(frame[outcome]):
         frame[outcome] = frame[outcome].astype(int)  # patsy would make two columns of a bool
     values = frame[outcome] if outcome is not None else _evaluated_outcome(formula, frame)
@@ -290,7 +331,9 @@ def loyalty_model(data: pd.DataFrame, formula: str, *, kind: str = "auto",
         options = {"cov_type": "HC1"}
     env = {"np": np}
     try:
-        if kind == "ordered":
+        if w is not None:
+            fit, cov_label = _weighted_fit(formula, frame, kind, w, weight_type, cluster, env)
+        elif kind == "ordered":
             model = OrderedModel.from_formula(formula, frame, distr="logit", eval_env=env)
             fit = model.fit(method="bfgs", maxiter=1000, disp=False, **options)
         elif kind == "ols":
@@ -313,8 +356,59 @@ def loyalty_model(data: pd.DataFrame, formula: str, *, kind: str = "auto",
     converged = bool(retvals.get("converged", True))
     return LoyaltyModelResult(fit=fit, coefficients=coefficients, ancillary=ancillary,
                               kind=kind, formula=formula, outcome=name, n=int(fit.nobs),
-                              conf_level=conf_level, cov_type=str(fit.cov_type),
-                              converged=converged)
+                              conf_level=conf_level,
+                              cov_type=str(fit.cov_type) if w is None else cov_label,
+                              converged=converged, weights=weights, weight_type=weight_type,
+                              sum_weights=None if w is None else float(w.sum()),
+                              missing_note=missing_note)
+
+
+def _weighted_fit(formula, frame, kind, w, weight_type, cluster, env):
+    """A weighted GLM (Gaussian for ``ols``, binomial for ``logit``, Poisson for
+    ``poisson``) and the label of its standard errors; see :func:`loyalty_model`'s Notes."""
+    import statsmodels.api as sm
+    import statsmodels.formula.api as smf
+
+    if kind not in _WEIGHTED_KINDS:
+        raise ValueError(f"weights= works with kind 'ols', 'logit' or 'poisson', not {kind!r} "
+                         "(statsmodels fits the ordered logit and the negative binomial "
+                         "model without weights)")
+    family = {"ols": sm.families.Gaussian(), "logit": sm.families.Binomial(),
+              "poisson": sm.families.Poisson()}[kind]
+    weight_option = "freq_weights" if weight_type == "frequency" else "var_weights"
+    model = smf.glm(formula, frame, family=family, eval_env=env, missing="raise",
+                    **{weight_option: w.to_numpy()})
+    k = np.asarray(model.exog).shape[1]
+    groups = (pd.factorize(frame[cluster])[0] if cluster is not None
+              else np.arange(len(frame)))
+    n_groups = len(np.unique(groups))
+    with warnings.catch_warnings():
+        # statsmodels warns that robust covariances are "not fully supported" with
+        # freq_weights/var_weights; the sandwich they give here is checked in
+        # tests/test_loyalty.py against the repeated rows and against svyglm's formula
+        warnings.filterwarnings("ignore", "cov_type not fully supported")
+        return _weighted_cov(model, kind, w, weight_type, cluster, groups, n_groups, k)
+
+
+def _weighted_cov(model, kind, w, weight_type, cluster, groups, n_groups, k):
+    if weight_type == "sampling":  # survey::svyglm's sandwich: factor G / (G - 1)
+        fit = model.fit(cov_type="cluster", use_t=True,
+                        cov_kwds={"groups": groups, "use_correction": False,
+                                  "df_correction": cluster is not None,
+                                  "scaling_factor": n_groups / (n_groups - 1)})
+        return fit, "design-based (sandwich" + (f", clusters {cluster!r})" if cluster else ")")
+    total = float(w.sum())  # frequency weights: the expanded data's corrections
+    if cluster is not None:
+        fit = model.fit(cov_type="cluster",
+                        cov_kwds={"groups": groups, "use_correction": False,
+                                  "scaling_factor": n_groups / (n_groups - 1)
+                                  * (total - 1) / (total - k)})
+        return fit, "cluster"
+    if kind == "ols":
+        fit = model.fit(cov_type="HC0",
+                        cov_kwds={"scaling_factor": total / (total - k)})
+        return fit, "HC1"
+    return model.fit(), "nonrobust"
 
 
 def _formula_columns(formula: str, data: pd.DataFrame) -> tuple[list[str], str | None]:

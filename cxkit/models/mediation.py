@@ -53,6 +53,9 @@ class MediationResult(Result):
         Whether each mediator depends on the earlier ones (serial) or not (parallel).
     cluster : str or None
         The column whose clusters the bootstrap resampled.
+    missing_note : str
+        What the rule for missing values did (``missing=``; see
+        :func:`cxkit._check.apply_missing`).
     draws : DataFrame
         The bootstrap replicates, one column per row of ``effects`` (named by its
         ``symbol``).
@@ -69,6 +72,7 @@ class MediationResult(Result):
     serial: bool
     cluster: str | None = None
     draws: pd.DataFrame = field(repr=False, default=None)
+    missing_note: str = ""
 
     _label_columns = ("symbol",)
     fits = renamed_attribute("fits", "fit")
@@ -86,7 +90,8 @@ class MediationResult(Result):
                 f"{', '.join(self.mediators)}: {self.n} rows, {self.bootstrap} bootstrap "
                 f"samples" + (f" of {self.cluster} clusters" if self.cluster else ""))
         width = max(len(p) for p in self.effects["path"])
-        lines = [head]
+        lines = [head] + ([self.missing_note] if getattr(self.missing_note, "rows", None)
+                          else [])
         for row in self.effects.itertuples(index=False):
             lines.append(f"{row.effect:<14} {row.symbol:<12} {row.path:<{width}}  "
                          f"{row.estimate:8.3f}  ({row.ci_low:.3f} to {row.ci_high:.3f})")
@@ -117,7 +122,8 @@ class MediationResult(Result):
 def mediation(data: pd.DataFrame, *, treatment: str, mediators: Sequence[str], outcome: str,
               confounders: Sequence[str] = (), serial: bool = True, bootstrap: int = 1000,
               seed=None, conf_level: float = 0.95, cluster: str | None = None,
-              level: float | None = None) -> MediationResult:
+              level: float | None = None,
+              missing: str = _check.MISSING_DEFAULT) -> MediationResult:
     """Mediation with linear models: through which steps does a treatment move the outcome?
 
     Parameters
@@ -143,6 +149,8 @@ def mediation(data: pd.DataFrame, *, treatment: str, mediators: Sequence[str], o
     {doc:bootstrap_cluster}
         Without it, the equations' own standard errors are heteroskedasticity-robust (HC1).
     {doc:level}
+    {doc:missing}
+        {doc:regression_rules}
 
     Returns
     -------
@@ -249,7 +257,8 @@ def mediation(data: pd.DataFrame, *, treatment: str, mediators: Sequence[str], o
     confounders = [confounders] if isinstance(confounders, str) else list(confounders)
     _check.one_role([treatment, *mediators, outcome, *confounders])
     bootstrap = _check.count(bootstrap, "bootstrap")
-    frame = _model_frame(data, numeric=[treatment, *mediators, outcome],
+    frame, missing_note = _model_frame(data, numeric=[treatment, *mediators, outcome],
+                                       missing=missing,
                          other=confounders + ([cluster] if cluster is not None else []))
     adjust = [_term(frame, c) for c in confounders]
     equations = [(m, [treatment, *(mediators[:k] if serial else [])])
@@ -278,7 +287,7 @@ def mediation(data: pd.DataFrame, *, treatment: str, mediators: Sequence[str], o
                            treatment=treatment, mediators=tuple(mediators), outcome=outcome,
                            n=len(frame), conf_level=conf_level, bootstrap=bootstrap,
                            serial=serial,
-                           cluster=cluster)
+                           cluster=cluster, missing_note=missing_note)
 
 
 def _mediation_effects(treatment, mediators, outcome, serial, fits):

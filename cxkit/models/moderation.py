@@ -55,6 +55,9 @@ class ModerationResult(Result):
         Confidence level (``level`` before cxkit 0.2.0; that name warns).
     data : DataFrame
         The rows used (for :meth:`simple_slopes`).
+    missing_note : str
+        What the rule for missing values did (``missing=``; see
+        :func:`cxkit._check.apply_missing`).
     """
 
     conditional_effects: pd.DataFrame
@@ -67,6 +70,7 @@ class ModerationResult(Result):
     n: int
     conf_level: float
     data: pd.DataFrame = field(repr=False, default=None)
+    missing_note: str = ""
 
     level = renamed_attribute("level", "conf_level")
 
@@ -84,6 +88,8 @@ class ModerationResult(Result):
         """The conditional effects with their intervals and the interaction test, as text."""
         lines = [f"Effect of {self.treatment} on {self.outcome} by {self.moderator} "
                  f"({self.n} rows)"]
+        if getattr(self.missing_note, "rows", None):
+            lines.append(self.missing_note)
         for row in self.conditional_effects.itertuples(index=False):
             value = row[0]
             shown = f"{value:.3g} ({row.at})" if self.moderator_kind == "numeric" else str(value)
@@ -142,7 +148,8 @@ class ModerationResult(Result):
 @old_keywords()
 def moderation(data: pd.DataFrame, *, treatment: str, moderator: str, outcome: str,
                confounders: Sequence[str] = (), conf_level: float = 0.95,
-               cluster: str | None = None, level: float | None = None) -> ModerationResult:
+               cluster: str | None = None, level: float | None = None,
+               missing: str = _check.MISSING_DEFAULT) -> ModerationResult:
     """Moderation: does the effect of a treatment differ by a moderator, and how?
 
     Parameters
@@ -164,6 +171,8 @@ def moderation(data: pd.DataFrame, *, treatment: str, moderator: str, outcome: s
     {doc:bootstrap_cluster}
         Without it, standard errors are heteroskedasticity-robust (HC1).
     {doc:level}
+    {doc:missing}
+        {doc:regression_rules}
 
     Returns
     -------
@@ -234,7 +243,7 @@ def moderation(data: pd.DataFrame, *, treatment: str, moderator: str, outcome: s
     conf_level = _check.conf_level(conf_level)
     confounders = [confounders] if isinstance(confounders, str) else list(confounders)
     _check.one_role([treatment, moderator, outcome, *confounders])
-    frame = _model_frame(data, numeric=[treatment, outcome],
+    frame, missing_note = _model_frame(data, numeric=[treatment, outcome], missing=missing,
                          other=[moderator, *confounders]
                          + ([cluster] if cluster is not None else []))
     categorical = _is_categorical(frame[moderator])
@@ -287,7 +296,8 @@ def moderation(data: pd.DataFrame, *, treatment: str, moderator: str, outcome: s
                             interaction_test=interaction_test, treatment=treatment,
                             moderator=moderator, outcome=outcome,
                             moderator_kind="categorical" if categorical else "numeric",
-                            n=len(frame), conf_level=conf_level, data=frame)
+                            n=len(frame), conf_level=conf_level, data=frame,
+                            missing_note=missing_note)
 
 
 def _probe_points(values: pd.Series, *, with_mean: bool) -> list[tuple[float, str]]:

@@ -79,7 +79,104 @@ def survey(rng: np.random.Generator) -> pd.DataFrame:
     return data
 
 
+
+
+# --------------------------------------------------------------------------------------------
+# data/byod/studio/: a larger export with a two-wave survey and a CSR launch by region, for
+# `cxkit report data/byod/studio/study.toml` (its own seed: the files above do not change).
+# --------------------------------------------------------------------------------------------
+
+STUDIO_SEED = 2025
+STUDIO = HERE / "studio"
+N_STUDIO = 150          # customers in the export
+N_RESPONDENTS = 120     # of them answer the survey, in both waves
+REGIONS = {"Nord": "2025-01-01", "Centro": "2025-04-01", "Sud": None}  # the CSR launch
+WAVES = {1: "2024-11-15", 2: "2025-06-16"}  # the survey's fieldwork dates (two weeks each)
+TRUE_EFFECT = 0.5       # of the CSR policy on the loyalty items, in scale points
+# the export's channel names, in Italian: values={"channel": {...}} maps them
+CANALI = {"email": "email", "web": "web", "app": "app", "store": "negozio", "phone": "telefono",
+          "chat": "chat", "social": "social"}
+
+
+def studio_events(rng: np.random.Generator, customers: pd.DataFrame) -> pd.DataFrame:
+    names = [e for e in EVENTS if e not in ("kiosk_checkin", "push_notification")]
+    weights = np.array([EVENTS[e][1] for e in names], dtype=float)
+    rows = []
+    for customer in customers.itertuples():
+        day = pd.Timestamp("2024-09-01") + pd.Timedelta(days=int(rng.integers(0, 60)))
+        for _ in range(int(rng.integers(6, 22))):
+            day += pd.Timedelta(days=int(rng.integers(1, 45)))
+            if day > pd.Timestamp("2025-08-31"):
+                break
+            when = day + pd.Timedelta(minutes=int(rng.integers(8 * 60, 22 * 60)))
+            event = str(rng.choice(names, p=weights / weights.sum()))
+            channel = EVENTS[event][0] or str(rng.choice(["web", "app", "store"], p=[.5, .3, .2]))
+            amount = rng.lognormal(3.8, 0.6) if event == "purchase" else np.nan
+            rows.append((customer.cliente, when, event, CANALI[channel], amount))
+    data = pd.DataFrame(rows, columns=["id_cliente", "data_ora", "evento", "canale", "importo"])
+    data = data.sort_values(["data_ora", "id_cliente"], kind="stable", ignore_index=True)
+    data["data_ora"] = data["data_ora"].dt.strftime("%d/%m/%Y %H:%M")
+    # decimal comma, as an Italian spreadsheet writes it
+    data["importo"] = data["importo"].map(lambda v: "" if np.isnan(v) else f"{v:.2f}"
+                                          .replace(".", ","))
+    # Two broken rows, as real exports have: a time the CRM could not fill, an empty id.
+    data.loc[17, "data_ora"] = "N/D"
+    data.loc[402, "id_cliente"] = ""
+    return data
+
+
+def studio_survey(rng: np.random.Generator, customers: pd.DataFrame) -> pd.DataFrame:
+    people = customers.iloc[:N_RESPONDENTS]
+    rows = []
+    for wave, fieldwork in WAVES.items():
+        day = pd.Timestamp(fieldwork) + pd.to_timedelta(rng.integers(0, 14, len(people)), "D")
+        launch = pd.to_datetime(people["regione"].map(REGIONS))
+        in_force = (launch <= day).to_numpy()
+        latent = {name: people[name].to_numpy() + rng.normal(0, 0.4, len(people))
+                  for name in ("bisogni", "facilita", "piacere", "csr")}
+        latent["csr"] = latent["csr"] + 0.8 * in_force
+        loyalty = (1.2 + 0.15 * latent["bisogni"] + 0.2 * latent["facilita"]
+                   + 0.15 * latent["piacere"] + 0.2 * people["csr"].to_numpy()
+                   + TRUE_EFFECT * in_force + rng.normal(0, 0.5, len(people)))
+        latent["fedelta"] = loyalty
+        frame = pd.DataFrame({"cliente": people["cliente"].to_numpy(), "ondata": wave,
+                              "data_risposta": day.strftime("%Y-%m-%d"),
+                              "segmento": people["segmento"].to_numpy(),
+                              "regione": people["regione"].to_numpy()})
+        for name, score in latent.items():
+            for j in (1, 2, 3):
+                answer = np.rint(score + rng.normal(0, 0.6, len(people)))
+                frame[f"{name}_{j}"] = np.clip(answer, 1, 7).astype(int)
+        frame["nps"] = np.clip(np.rint(1.6 * loyalty - 0.5 + rng.normal(0, 1.2, len(people))),
+                               0, 10).astype(int)
+        rows.append(frame)
+    data = pd.concat(rows, ignore_index=True)
+    cells = rng.choice(len(data), size=8, replace=False)
+    columns = rng.choice(["facilita_2", "csr_1", "fedelta_3", "nps"], size=8)
+    for row, column in zip(cells, columns, strict=True):
+        data.loc[row, column] = -99
+    return data
+
+
+def studio(rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
+    customers = pd.DataFrame({
+        "cliente": [f"C{k:04d}" for k in range(1, N_STUDIO + 1)],
+        "regione": rng.choice(list(REGIONS), N_STUDIO, p=[.4, .35, .25]),
+        "segmento": rng.choice(["famiglie", "giovani", "senior"], N_STUDIO, p=[.45, .35, .2])})
+    for name, mean in (("bisogni", 5.2), ("facilita", 4.8), ("piacere", 4.2), ("csr", 4.0)):
+        customers[name] = np.clip(rng.normal(mean, 1.0, N_STUDIO), 1, 7)
+    return studio_events(rng, customers), studio_survey(rng, customers)
+
+
+def write_studio() -> None:
+    events, answers = studio(np.random.default_rng(STUDIO_SEED))
+    STUDIO.mkdir(exist_ok=True)
+    events.to_csv(STUDIO / "export_eventi.csv", sep=";", index=False)
+    answers.to_csv(STUDIO / "sondaggio.csv", sep=";", index=False)
+
+
 if __name__ == "__main__":
     rng = np.random.default_rng(SEED)
     journeys(rng).to_csv(HERE / "export_eventi.csv", index=False, float_format="%.2f")
     survey(rng).to_csv(HERE / "sondaggio_clienti.csv", index=False)
+    write_studio()
