@@ -44,7 +44,7 @@ from . import datasets, journeys, measurement, metrics, models, plots, study
 from ._check import DataError
 from ._report import LoadReport, load_report
 from .catalogue import catalogue, classify, experience_economy
-from .io import load_journeys, load_survey
+from .io import load_journeys, load_survey, pseudonymise
 from .journeys import behavioural_engagement, circles, journey_stages, stages_wide
 from .measurement import cx_pyramid, engagement_scores, formative, pls_sem
 from .models import (
@@ -81,7 +81,7 @@ __version__ = "0.2.0"
 __all__ = [
     # loading data and the catalogue
     "DataError", "LoadReport", "catalogue", "classify", "load_journeys", "load_report",
-    "load_survey",
+    "load_survey", "pseudonymise",
     # the articles' concepts
     "behavioural_engagement", "circles", "cx_pyramid", "engagement_scores",
     "experience_economy", "journey_stages", "moments_of_truth", "stages_wide",
