@@ -151,6 +151,17 @@ def valid_piva(text: str) -> bool:
     return (10 - total % 10) % 10 == int(code[10])
 
 
+def _iban_in(text: str) -> str | None:
+    """The first IBAN in ``text`` (written in groups or not), or None."""
+    for match in _IBAN.finditer(text):
+        groups = match.group().split(" ")
+        for k in range(len(groups), 0, -1):  # "IT60 X054 ... 456 and 3 more" ends early
+            candidate = " ".join(groups[:k])
+            if valid_iban(candidate):
+                return candidate
+    return None
+
+
 # --------------------------------------------------------------------------------------------
 # one value
 # --------------------------------------------------------------------------------------------
@@ -186,9 +197,8 @@ def kind_of(value, *, names: bool = False) -> str | None:
         for match in _CF.finditer(text):
             if valid_cf(match.group()):
                 return CF
-        for match in _IBAN.finditer(text.upper()):
-            if valid_iban(match.group()):
-                return IBAN
+        if _iban_in(text.upper()):
+            return IBAN
     if text[0] in "+(0123456789" or text[:2].upper() == "IT":
         piva = _PIVA.fullmatch(text)
         if piva and valid_piva(piva.group(1)):
@@ -253,8 +263,8 @@ def scrub(message: str) -> str:
     if len(message) >= 15:
         message = _CF.sub(lambda m: mask(m.group()) if valid_cf(m.group()) else m.group(),
                           message)
-        message = _IBAN.sub(lambda m: mask(m.group()) if valid_iban(m.group()) else m.group(),
-                            message)
+        while (found := _iban_in(message)) is not None:
+            message = message.replace(found, mask(found))
     if "+" in message or "00" in message:
         message = re.sub(r"(?<![\w.])(?:\+|00)[1-9][0-9 .()/-]{7,18}[0-9](?![\w.])",
                          lambda m: mask(m.group()) if 8 <= sum(
