@@ -127,20 +127,17 @@ def _pseudonymised(values: pd.Series, column: str, key: bytes) -> pd.Series:
         raise DataError(f"ids stored as {what} ({kind})", column=column,
                         expected="ids as text or whole numbers (load the table with "
                         "cxkit.load_journeys or cxkit.load_survey, which read ids as text)")
-    missing = values.isna().to_numpy()
-    texts = values.to_numpy(dtype=object)
-    bad = np.array([not m and not isinstance(v, (str, int, np.integer)) or isinstance(v, bool)
-                    for v, m in zip(texts, missing, strict=True)], dtype=bool)
-    _check.refuse_rows(bad, "ids that are neither text nor whole numbers", column,
-                       "ids as text or whole numbers")
-    codes, uniques = pd.factorize(pd.Series(texts, dtype=object).map(
-        lambda v: v if isinstance(v, str) or v is None else str(int(v)), na_action="ignore"))
+    codes, uniques = pd.factorize(values)  # each distinct id is looked at once
     uniques = list(uniques)
-    already = np.array([bool(_privacy.PSEUDONYM.fullmatch(u)) for u in uniques], dtype=bool)
-    if already.any():
-        _check.refuse_rows(np.isin(codes, np.flatnonzero(already)),
-                           "ids that are already pseudonyms (px_ and 16 hex characters)",
-                           column, "raw ids (pseudonymise each table once, with one key)")
+    bad = [i for i, u in enumerate(uniques)
+           if isinstance(u, (bool, np.bool_)) or not isinstance(u, (str, int, np.integer))]
+    _check.refuse_rows(np.isin(codes, bad), "ids that are neither text nor whole numbers",
+                       column, "ids as text or whole numbers")
+    uniques = [u if isinstance(u, str) else str(int(u)) for u in uniques]
+    already = [i for i, u in enumerate(uniques) if _privacy.PSEUDONYM.fullmatch(u)]
+    _check.refuse_rows(np.isin(codes, already),
+                       "ids that are already pseudonyms (px_ and 16 hex characters)", column,
+                       "raw ids (pseudonymise each table once, with one key)")
     done = np.array(_privacy.pseudonyms(key, uniques) + [None], dtype=object)
     result = done[np.where(codes < 0, len(uniques), codes)]
     return pd.Series(result, index=values.index, name=values.name).astype("str")
@@ -150,15 +147,27 @@ def pseudonymise_stage(load, column: str, key: tuple[bytes, str]) -> None:
     """Replace ``column`` of a loader's checked stage by its pseudonyms, in DuckDB (the
     in-memory stage: a new Arrow column; a table stage: updated in place, so that a Parquet
     file written from it holds pseudonyms only), and say so in the report."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     secret, source = key
     params = _privacy.hmac_pads(secret)
-    sql = _privacy.pseudonym_sql(column)
+    session = load.session
+    sql = _privacy.pseudonym_sql("id")
+    # each distinct id is hashed once (customers are far fewer than events)
     if load.table is not None:
-        values = load.session.run(f"SELECT {sql} AS c FROM {load.stage}", params,
-                                  fetch="arrow")["c"]
-        load.replace_column(column, values)
+        values = load.table.column(column)
+        distinct = pc.unique(values)
+        name = session.name("ids")
+        session.register(name, pa.table({"id": distinct}))
+        hashed = session.run(f"SELECT {sql} AS p FROM {name}", params, fetch="arrow")["p"]
+        load.replace_column(column, pc.take(hashed, pc.index_in(values, value_set=distinct)))
     else:
-        load.session.run(f"UPDATE {load.table_name} SET {column} = {sql}", params, fetch=None)
+        table, name = load.table_name, session.name("ids")
+        session.run(f"CREATE TEMP TABLE {name} AS SELECT id, {sql} AS p FROM (SELECT DISTINCT "
+                    f"{column} AS id FROM {table})", params, fetch=None)
+        session.run(f"UPDATE {table} SET {column} = {name}.p FROM {name} WHERE "
+                    f"{table}.{column} IS NOT DISTINCT FROM {name}.id", fetch=None)
     where = "the environment variable " + KEY_VARIABLE if source == KEY_VARIABLE else source
     load.report.notes.append(
         f"{load.names.get(column, column)} pseudonymised at load: px_ + HMAC-SHA-256 with the "
