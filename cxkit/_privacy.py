@@ -307,14 +307,15 @@ class Finding:
     label: str = ""
 
     def warning(self) -> str:
+        checked = f" ({self.rows:,} rows checked)"
         if self.by == "name":
-            what = f"by its name ({self.kind})"
+            what = f"{self.kind}, by its name"
             if self.share == self.share and self.share > 0:
-                what += f"; {self.kind} in {_pct(self.share)} of rows"
+                what += f" and in {_pct(self.share)} of rows{checked}"
         else:
-            what = f"{self.kind} in {_pct(self.share)} of rows"
-        return (f"column {self.label or repr(self.column)} holds personal data: {what} "
-                f"({self.rows:,} rows checked); pseudonymise or drop it before sharing")
+            what = f"{self.kind} in {_pct(self.share)} of rows{checked}"
+        return (f"column {self.label or repr(self.column)} holds personal data: {what}; "
+                "pseudonymise or drop it before sharing")
 
 
 def _pct(share: float) -> str:
@@ -337,7 +338,7 @@ def detect(frame, *, ids=(), skip=(), names=None, label=None,
     >>> [f.warning() for f in detect(data)]  # doctest: +NORMALIZE_WHITESPACE
     ["column 'contatto' holds personal data: e-mail addresses in 40% of rows (5 rows
     checked); pseudonymise or drop it before sharing", "column 'nome' holds personal data:
-    by its name (names) (5 rows checked); pseudonymise or drop it before sharing"]
+    names, by its name; pseudonymise or drop it before sharing"]
     """
     names = dict(names or {})
     import numpy as np

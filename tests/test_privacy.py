@@ -196,9 +196,9 @@ def test_a_mapped_column_is_named_as_the_file_names_it():
         "email": ["anna@example.com", "luca@example.com"], "ts": ["2024-03-01 09:00"] * 2,
         "touchpoint": ["web_visit"] * 2}), columns={"customer_id": "email", "timestamp": "ts"})
     report = cxkit.load_report(events)
-    assert report.warnings[0].startswith("column 'email' (customer_id) holds personal data: "
-                                         "by its name (e-mail addresses); e-mail addresses in "
-                                         "100% of rows")
+    assert report.warnings[0] == ("column 'email' (customer_id) holds personal data: e-mail "
+                                  "addresses, by its name and in 100% of rows (2 rows "
+                                  "checked); pseudonymise or drop it before sharing")
 
 
 def test_detection_samples_evenly_spaced_rows():
