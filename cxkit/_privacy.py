@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 #: Rows looked at per column by :func:`detect` (evenly spaced over the whole table).
@@ -360,15 +361,15 @@ def detect(frame, *, ids=(), skip=(), names=None, label=None,
             isinstance(kind, pd.CategoricalDtype)
         whole = pd.api.types.is_integer_dtype(kind) and not pd.api.types.is_bool_dtype(kind)
         if (textual or whole) and len(at):
-            cells = values.iloc[at].tolist()
-            for cell in cells:
+            cells = Counter(values.iloc[at].tolist())  # each distinct cell looked at once
+            for cell, times in cells.items():
                 text = _text(cell)
                 if not text:
                     continue
-                filled += 1
+                filled += times
                 k = kind_of(text, names=col in ids)
                 if k is not None:
-                    counts[k] = counts.get(k, 0) + 1
+                    counts[k] = counts.get(k, 0) + times
         checked = len(at)
         flagged = []
         for k, hits in counts.items():
