@@ -602,6 +602,6 @@ order...], ordered=True))
     if len(present) and present.map(is_number).all():
         return "number"  # numbers stored as objects
     labels = sorted(map(str, pd.unique(present)))
-    order = ", ".join(map(repr, labels[:3])) + (", ..." if len(labels) > 3 else "")
+    order = quoted(labels, names=False) + (", ..." if len(labels) > 3 else "")
     raise DataError(f"text labels, whose order would be the text's ({order}), not time's",
                     column=column, expected=_ORDER_PERIODS)
