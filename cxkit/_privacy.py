@@ -361,9 +361,9 @@ def detect(frame, *, ids=(), skip=(), names=None, label=None,
             isinstance(kind, pd.CategoricalDtype)
         whole = pd.api.types.is_integer_dtype(kind) and not pd.api.types.is_bool_dtype(kind)
         if (textual or whole) and len(at):
-            cells = Counter(values.iloc[at].tolist())  # each distinct cell looked at once
-            for cell, times in cells.items():
-                text = _text(cell)
+            # each distinct cell looked at once (as text: cells may be lists or dicts)
+            cells = Counter(map(_text, values.iloc[at].tolist()))
+            for text, times in cells.items():
                 if not text:
                     continue
                 filled += times
