@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "cxkit"
 #: Layers from the bottom up; a module may import its own sub-package and anything lower.
 LAYERS = {
     "_check": 0, "_docstrings": 0, "_results": 0, "_report": 0, "_read": 0, "_deprecated": 0,
-    "_version": 0,
+    "_version": 0, "_privacy": 0,
     "plots": 1,
     "catalogue": 2,
     "io": 3,
