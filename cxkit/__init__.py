@@ -46,7 +46,7 @@ from ._options import get_option, set_option
 from ._report import LoadReport, load_report
 from ._version import __version__  # noqa: F401  (cxkit.__version__)
 from .catalogue import catalogue, classify, experience_economy
-from .io import load_journeys, load_survey
+from .io import load_journeys, load_survey, pseudonymise
 from .journeys import behavioural_engagement, circles, journey_stages, stages_wide
 from .measurement import cx_pyramid, engagement_scores, formative, pls_sem
 from .models import (
@@ -81,7 +81,7 @@ from .study import Study, simulate_study
 __all__ = [
     # loading data and the catalogue
     "DataError", "LoadReport", "catalogue", "classify", "load_journeys", "load_report",
-    "load_survey",
+    "load_survey", "pseudonymise",
     # the articles' concepts
     "behavioural_engagement", "circles", "cx_pyramid", "engagement_scores",
     "experience_economy", "journey_stages", "moments_of_truth", "stages_wide",

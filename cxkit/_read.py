@@ -1,5 +1,5 @@
 """Reading a small user's file (a touchpoint catalogue) into a raw table, with errors that name
-the file and the row; and the check for columns that look like personal data.
+the file and the row (personal data are found by :mod:`cxkit._privacy`).
 
 CSV cells are read as text, with only empty cells as missing: nothing is converted before the
 checks (so a code such as ``007`` keeps its zeros and ``NA`` stays a string). The loaders of
@@ -12,7 +12,6 @@ import csv
 import gzip
 import io
 import os
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -21,11 +20,6 @@ from . import _check
 from ._check import DataError
 
 SUFFIXES = (".csv", ".csv.gz", ".parquet", ".xlsx")
-_PII_EMAIL = re.compile(r"^[\w.+-]+@[\w-]+\.[\w.-]+$")
-_PII_PHONE = re.compile(r"^(?:(?:\+|00)\d[\d ()./-]{6,18}\d|\(?\d{3}\)?[ .-]\d{3,4}[ .-]?\d{3,4})$")
-_PII_NAMES = re.compile(r"(e-?mail|phone|mobile|telefono|cellulare|address|indirizzo|"
-                        r"first_?name|last_?name|surname|cognome|fiscal|codice_fiscale|iban)",
-                        re.IGNORECASE)
 
 
 def source_name(source) -> str:
@@ -163,31 +157,3 @@ def _read_excel(path: Path, *, sheet, skiprows, expected_columns) -> pd.DataFram
                     )
                 break
     return data
-
-
-def looks_like_personal_data(data: pd.DataFrame, skip=()) -> list[str]:
-    """Warnings for columns whose name or values look like personal data (e-mail, phone ...)."""
-    warnings = []
-    for col in data.columns:
-        if col in skip:
-            continue
-        if _PII_NAMES.search(str(col)):
-            warnings.append(f"column {col!r} looks like personal data by its name; "
-                            "pseudonymise or drop it before sharing")
-            continue
-        column = data[col]
-        if not (column.dtype == object or pd.api.types.is_string_dtype(column)):
-            continue
-        values = column.iloc[:5000].dropna()  # the first 500 values, without a full copy
-        if len(values) < 500 and len(column) > 5000:
-            values = column.dropna()
-        if values.empty:
-            continue
-        sample = values.astype(str).head(500)
-        for label, pattern in (("e-mail addresses", _PII_EMAIL), ("phone numbers", _PII_PHONE)):
-            share = sample.str.match(pattern).mean()
-            if share >= 0.5:
-                warnings.append(f"column {col!r} looks like {label} ({share:.0%} of values); "
-                                "pseudonymise or drop it before sharing")
-                break
-    return warnings

@@ -53,10 +53,14 @@ class LoadReport:
         Facts about the load that did not change any row count (duplicates kept, touchpoints
         not in the catalogue, missing codes turned into NaN, channels taken from the catalogue).
     warnings : list of str
-        Things to look at, e.g. columns that look like personal data.
+        Things to look at, e.g. columns that hold personal data (named with the kind and the
+        share of rows, never a value).
     details : dict of DataFrame
         Tables behind the notes (``"unknown_touchpoints"``, ``"duplicates"``,
-        ``"missing_codes"``, ``"missing_values"``...).
+        ``"missing_codes"``, ``"missing_values"``, ``"personal_data"``...). They hold row
+        numbers, counts and labels, never a whole row: ``"duplicates"`` has the ``file`` and
+        ``row`` of each duplicate, ``"personal_data"`` the ``column``, ``kind``,
+        ``found_by`` (``"name"`` or ``"content"``), ``share`` and ``rows_checked``.
     """
 
     source: str

@@ -340,8 +340,8 @@ def test_dedupe_removes_exact_duplicates_and_lists_them_as_set_aside():
 def test_email_column_is_reported_as_personal_data():
     events = cxkit.load_journeys(BAD / "journeys_email_column.csv")
     report = _nothing_lost(events, 3)
-    assert report.warnings == ["column 'contact' looks like e-mail addresses (100% of values); "
-                               "pseudonymise or drop it before sharing"]
+    assert report.warnings == ["column 'contact' holds personal data: e-mail addresses in 100% "
+                               "of rows (3 rows checked); pseudonymise or drop it before sharing"]
     assert events["contact"].tolist() == ["anna.rossi@example.org", "luca+shop@example.com",
                                           "giulia_b@example.it"]
     assert not report.ok

@@ -15,7 +15,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "cxkit"
 LAYERS = {
     "_check": 0, "_docstrings": 0, "_results": 0, "_report": 0, "_read": 0, "_deprecated": 0,
     "_options": 0, "_cells": 0, "_engines": 0,  # #12: options, small cells, safe engines
-    "_version": 0,
+    "_version": 0, "_privacy": 0,
     "plots": 1,
     "catalogue": 2,
     "io": 3,

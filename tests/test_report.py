@@ -193,7 +193,7 @@ def test_studio_report_has_every_section_and_its_progress(studio_report):
     for title in ("Clienti 2025", "The data and its load reports", "The three circles",
                   "Channel and touchpoint mix", "NPS, CSAT and CES", "Construct reliability",
                   "The CX pyramid", "Key drivers of loyalty", "Moments of truth",
-                  "The policy", "Retention", "Reproducibility"):
+                  "The policy's effect", "Retention", "Reproducibility"):
         assert title in html, title
     assert "Skipped" not in html and "Traceback" not in html
     assert not re.search(r"(src|href)=\"https?://", html)  # nothing fetched on opening
@@ -240,3 +240,23 @@ def test_the_readme_shows_the_studio_study_file_as_it_is():
     shipped = tomllib.loads(STUDIO.read_text(encoding="utf-8"))
     shipped["survey"].pop("scale")  # the README leaves the default scale out
     assert shown == shipped
+
+
+def test_one_construct_gets_alpha_and_omega(tmp_path):
+    (tmp_path / "study.toml").write_text(f"""
+[survey]
+source = "{(BYOD / 'sondaggio_clienti.csv').as_posix()}"
+id_column = "cliente"
+missing_codes = [-99]
+ranges = {{ nps = [0, 10] }}
+[constructs]
+ease = ["facilita_1", "facilita_2", "facilita_3"]
+""")
+    data = sections.load(read_study(tmp_path / "study.toml"))
+    section = sections.measurement(data)
+    items = ["facilita_1", "facilita_2", "facilita_3"]
+    direct = cxkit.measurement.alpha(data.survey, items, missing="listwise", seed=2009)
+    assert section.numbers["alpha_ease"] == pytest.approx(direct.to_frame()["estimate"].iloc[0])
+    assert "3 of 22 rows left out" in section.text
+    assert "without events" not in sections.retention(data).text
+    assert sections.retention(data).skipped == "the study has no [events]"

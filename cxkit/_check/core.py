@@ -9,6 +9,8 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from .. import _privacy
+
 _MAX_ROWS_SHOWN = 10
 _MAX_VALUES_SHOWN = 5
 
@@ -83,6 +85,9 @@ class DataError(ValueError):
         expected: str | None = None,
         names: Mapping[str, str] | None = None,
     ):
+        # nothing personal in a message: e-mail addresses, codici fiscali, IBANs and phone
+        # numbers are masked whatever quoted them (values are masked where they are quoted)
+        problem, expected = _privacy.scrub(problem), _privacy.scrub(expected)
         self.problem = problem
         self.file = file
         self.column = column
@@ -129,14 +134,29 @@ def plain(value):
     return int(number) if number.is_integer() else number
 
 
-def shown(values, k: int = _MAX_VALUES_SHOWN) -> str:
-    """Up to ``k`` distinct values, sorted where they can be, for a message."""
+def shown(values, k: int = _MAX_VALUES_SHOWN, *, names: bool = True) -> str:
+    """Up to ``k`` distinct values, sorted where they can be, for a message; a value that
+    looks personal (an e-mail, a phone number, a name ...) is masked.
+
+    >>> shown(["web", "mario.rossi@gmail.com", "app"])
+    'app, m***@g***.com, web'
+    """
     distinct = list(dict.fromkeys(plain(v) for v in values))
     try:
         distinct = sorted(distinct)
     except TypeError:
         pass
-    return ", ".join(map(str, distinct[:k]))
+    return ", ".join(str(_privacy.shown(v, names=names)) for v in distinct[:k])
+
+
+def quoted(values, k: int = 3, *, names: bool = True) -> str:
+    """Up to ``k`` values quoted for a message (``'a', 'b'``), each masked when it looks
+    personal.
+
+    >>> quoted(["x", "Mario Rossi"])
+    "'x', 'Mar***'"
+    """
+    return ", ".join(repr(_privacy.shown(v, names=names)) for v in list(values)[:k])
 
 
 def is_number(value) -> bool:
@@ -313,7 +333,8 @@ def allowed_values(values: pd.Series, allowed: Sequence, column: str, *,
     if missing:
         bad &= values.notna()
     if bad.any():
-        raise DataError(f"unknown value(s) {sorted(set(map(str, values[bad])))[:5]}",
+        unknown = [_privacy.shown(v, names=False) for v in sorted(set(map(str, values[bad])))]
+        raise DataError(f"unknown value(s) {unknown[:5]}",
                         column=column, rows=rows(bad),
                         expected="one of " + ", ".join(map(str, allowed))
                         + (" (or missing)" if missing else ""))
@@ -333,7 +354,7 @@ def numbers(data: pd.DataFrame, column: str, *, finite: bool = False,
     if not pd.api.types.is_numeric_dtype(values):
         bad = ~(values.isna() | values.map(is_number).astype(bool))
         if bad.any():
-            examples = ", ".join(repr(v) for v in pd.unique(values[bad])[:3])
+            examples = quoted(pd.unique(values[bad]))
             raise DataError(f"not a number: {examples}", column=column, rows=rows(bad),
                             expected=hint)
     numeric = values.astype("float64")
@@ -370,7 +391,7 @@ def flags(data: pd.DataFrame, column: str, *, missing: bool = True) -> pd.Series
             lambda v: isinstance(v, (bool, np.bool_)) or (is_number(v) and v in (0, 1))
         ).astype(bool)
         if not ok.all():
-            examples = ", ".join(repr(v) for v in pd.unique(values[~ok])[:3])
+            examples = quoted(pd.unique(values[~ok]))
             raise DataError(f"not true/false: {examples}", column=column, rows=rows(~ok),
                             expected="True/False or 1/0 (or NaN/None when unknown)")
         out = values.astype("float64")
@@ -581,7 +602,7 @@ order...], ordered=True))
     if len(present) and present.map(is_number).all():
         return "number"  # numbers stored as objects
     labels = sorted(map(str, pd.unique(present)))
-    order = ", ".join(map(repr, labels[:3])) + (", ..." if len(labels) > 3 else "")
+    order = quoted(labels, names=False) + (", ..." if len(labels) > 3 else "")
     raise DataError(f"text labels, whose order would be the text's ({order}), not time's",
                     column=column, expected=_ORDER_PERIODS)
 

@@ -14,6 +14,7 @@ import pandas as pd
 from .core import (
     DataError,
     as_list,
+    quoted,
     refuse_rows,  # noqa: F401  (used by the doctests)
     rows,
 )
@@ -138,7 +139,7 @@ def numbers_from_text(values: pd.Series, column: str) -> pd.Series:
     numeric = pd.to_numeric(text.mask(empty), errors="coerce")
     bad = numeric.isna() & ~empty
     if bad.any():
-        examples = ", ".join(repr(v) for v in values[bad].unique()[:3])
+        examples = quoted(values[bad].unique())
         raise DataError(f"not a number: {examples}", column=column, rows=rows(bad),
                         expected="numbers (a dot as decimal separator)")
     return numeric.astype("float64")
@@ -150,7 +151,7 @@ def parsed(original: pd.Series, result: pd.Series, column: str, *, what: str,
     three of them; ``what`` names them (``"timestamp(s)"``)."""
     bad = result.isna()
     if bad.any():
-        examples = ", ".join(repr(v) for v in original[bad].unique()[:3])
+        examples = quoted(original[bad].unique())
         raise DataError(f"cannot read {what} {examples}", column=column, rows=rows(bad),
                         expected=expected)
     return result

@@ -10,7 +10,8 @@ modules; nothing above.
 """
 
 from .journeys import load_journeys
+from .privacy import pseudonymise
 from .survey import load_survey
 from .times import parse_timestamps
 
-__all__ = ["load_journeys", "load_survey", "parse_timestamps"]
+__all__ = ["load_journeys", "load_survey", "parse_timestamps", "pseudonymise"]

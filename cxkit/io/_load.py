@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .. import _check
+from .. import _check, _privacy
 from .._check import DataError
 from .._report import LoadReport, empty_set_aside
 from . import _csv
@@ -83,6 +83,7 @@ class Load:
         self.checks: dict[int, Check] = {}
         self.found: list[tuple] = []     # (order, part, ord, row, line, raw)
         self.set_aside = empty_set_aside()
+        self.personal: set[str] = set()  # columns whose values are never quoted (masked)
 
     def __enter__(self):
         self.session = Session(**({"memory_limit": self.memory_limit}
@@ -355,11 +356,22 @@ class Load:
         part = self.parts[part_index]
         rows = self._rows(part, mine)
         ordered = sorted(zip(rows, mine, strict=True), key=lambda t: t[0])
-        examples = list(dict.fromkeys(f[5] for _, f in ordered if f[5] is not None))
         check = self.checks[first]
+        examples = list(dict.fromkeys(self.quoted(check.column, f[5]) for _, f in ordered
+                                      if f[5] is not None))
         problem, expected = check.problem(examples)
         raise DataError(problem, file=part.name, column=check.column,
                         rows=sorted(set(rows)), expected=expected, names=self.names)
+
+    def quoted(self, column, raw):
+        """``raw``, a cell of ``column``, as an error or the report may quote it: masked
+        when it looks personal or the column is (by its name, or pseudonymised)."""
+        if raw is None or column is None or not isinstance(column, str):
+            return _privacy.shown(raw) if raw is not None else raw
+        user = self.names.get(column, column)
+        personal = column in self.personal or _privacy.kind_by_name(user) is not None
+        return _privacy.shown(raw, personal=personal,
+                              names=column not in ("touchpoint", "channel"))
 
     def _rows(self, part: Part, found) -> list[int]:
         ords = np.array([f[2] if f[2] is not None else 0 for f in found], dtype=np.int64)
@@ -393,7 +405,9 @@ class Load:
                     first[row] = (f, line)
             for row in sorted(first):
                 f, line = first[row]
-                records.append((part.name, row, line, self.checks[f[0]].reason(f[5])))
+                check = self.checks[f[0]]
+                records.append((part.name, row, line,
+                                check.reason(self.quoted(check.column, f[5]))))
                 if f[2] is not None:
                     drops.append((i, f[2]))
         self.drop(drops)
@@ -589,5 +603,6 @@ def id_notes(load: Load, column: str) -> None:
         first = load.session.run(f"SELECT {column}__float FROM {load.kept} WHERE "
                                  f"{column}__float IS NOT NULL LIMIT 1")
         if first:
-            load.report.notes.append(f"{column} stored as decimals (e.g. {first[0][0]!r}); "
+            example = load.quoted(column, first[0][0])
+            load.report.notes.append(f"{column} stored as decimals (e.g. {example!r}); "
                                      "read as whole-number ids")

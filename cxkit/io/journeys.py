@@ -14,12 +14,11 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from .. import _check
 from .._docstrings import shared_docs
-from .._read import looks_like_personal_data
+from .._privacy import SAMPLE_ROWS
 from .._report import attach_report, report_path
 from ..catalogue import CHANNELS, CLASS_COLUMNS
 from ..catalogue import catalogue as build_catalogue
@@ -28,20 +27,24 @@ from ._csv import Dialect
 from ._engine import Background, ident, lit, text_list
 from ._load import Check, Codes, Load, id_checks, id_notes, refuse_float_ids
 from ._output import LOADER_DOCS, arrow_to_pandas, frame_extras
+from .privacy import PRIVACY_DOCS, key_bytes, pseudonymise_stage, report_personal_data
 
 JOURNEY_COLUMNS = ("customer_id", "timestamp", "touchpoint", "channel", "value")
 REQUIRED_JOURNEY_COLUMNS = ("customer_id", "timestamp", "touchpoint")
 EPOCH_UNITS = times.EPOCH_UNITS
 _ID, _TOUCHPOINT, _CHANNEL, _VALUE, _UNKNOWN = 10, 200, 210, 300, 400
+# columns never looked at for personal data: times, amounts and the catalogue's
+_NOT_PERSONAL = ("timestamp", "value", *CLASS_COLUMNS)
 
 
-@shared_docs(extra=LOADER_DOCS)
+@shared_docs(extra={**LOADER_DOCS, **PRIVACY_DOCS})
 def load_journeys(source, *, columns: Mapping[str, str] | None = None,
                   values: Mapping[str, Mapping[str, str]] | None = None, tz: str = "UTC",
                   time_format: str | None = None, catalogue=None, on_unknown: str = "keep",
                   on_error: str = "raise", dedupe: bool = False, sep: str = ",",
                   decimal: str = ".", thousands: str | None = None, quotechar: str = '"',
-                  encoding: str = "utf-8", sheet=0, skiprows: int | None = None, to=None):
+                  encoding: str = "utf-8", sheet=0, skiprows: int | None = None, to=None,
+                  pseudonymise=None):
     """Load journey events into the canonical, classified event table.
 
     Parameters
@@ -87,6 +90,7 @@ def load_journeys(source, *, columns: Mapping[str, str] | None = None,
         microseconds), with the report beside it as JSON (``events.parquet`` →
         ``events.report.json``, read it with :func:`cxkit.load_report`). Every
         :mod:`cxkit.journeys` function takes the path.
+    {doc:pseudonymise}
 
     Returns
     -------
@@ -142,6 +146,8 @@ def load_journeys(source, *, columns: Mapping[str, str] | None = None,
                               quotechar=quotechar, encoding=encoding)
     labels = _check.label_mapping(values, ("touchpoint", "channel"))
     target = _check.parquet_target(to)
+    key = None if pseudonymise is None or pseudonymise is False else \
+        key_bytes(pseudonymise, argument="pseudonymise")
     cat = build_catalogue() if catalogue is None else build_catalogue(catalogue)
     mapping = dict(columns or {})
     with Load(source, kind="journeys", on_error=on_error, tz=tz, time_format=time_format,
@@ -149,6 +155,8 @@ def load_journeys(source, *, columns: Mapping[str, str] | None = None,
               memory_limit="1GB" if target else None) as load:
         load.open(expected=[mapping.get(c, c) for c in REQUIRED_JOURNEY_COLUMNS],
                   id_column=mapping.get("customer_id", "customer_id"))
+        if key is not None:
+            load.personal.add("customer_id")
         named = load.rename(mapping, canonical=JOURNEY_COLUMNS,
                             required=REQUIRED_JOURNEY_COLUMNS)
         has = set(named[0])
@@ -160,6 +168,8 @@ def load_journeys(source, *, columns: Mapping[str, str] | None = None,
                        *events.row_checks(), in_memory=target is None,
                        post=events.classified)
         events.check()
+        if key is not None:
+            pseudonymise_stage(load, "customer_id", key)
         events.notes(replaced)
         if target is None and not dedupe:  # duplicates are looked for while pandas works
             return events.frame(duplicates=True)
@@ -267,7 +277,7 @@ class _Events:
             rows = self.session.run(f"SELECT __cx_file, __cx_ord, touchpoint FROM {load.kept} "
                                     f"WHERE __k IS NULL AND coalesce(__cx_bad NOT IN ({empty}), "
                                     "true)")
-            names = sorted({r[2] for r in rows})
+            names = sorted({load.quoted("touchpoint", r[2]) for r in rows})
             load.add_found(Check(
                 _UNKNOWN, "touchpoint",
                 lambda raw: f"touchpoint not in the catalogue: {raw!r}",
@@ -311,9 +321,9 @@ class _Events:
                                     "empty channel: rows " + ", ".join(map(str, load.rows_of(
                                         keys))))
             known = set(CHANNELS) | set(self.cat["channel"])
-            odd = sorted(c for (c,) in session.run(f"SELECT DISTINCT channel FROM "
-                                                   f"{load.kept}") if c is not None
-                         and c not in known)
+            odd = sorted(load.quoted("channel", c) for (c,) in session.run(
+                f"SELECT DISTINCT channel FROM {load.kept}") if c is not None
+                and c not in known)
             if odd:
                 report.notes.append("channels not in the catalogue's list (kept): "
                                     + ", ".join(odd))
@@ -326,6 +336,7 @@ class _Events:
         rows = self.session.run(
             f"SELECT touchpoint, count(*) AS n, min(__cx_file * 4294967296 + __cx_ord) AS first "
             f"FROM {self.load.kept} WHERE __k IS NULL GROUP BY touchpoint ORDER BY n DESC, first")
+        rows = [(self.load.quoted("touchpoint", t), n, first) for t, n, first in rows]
         report.notes.append(
             f"{sum(r[1] for r in rows)} event(s) with {len(rows)} touchpoint(s) not in the "
             "catalogue kept with level NaN: " + ", ".join(str(r[0]) for r in rows[:10]))
@@ -342,8 +353,7 @@ class _Events:
         load = self.load
         rows = self.session.run(self._duplicates_sql(load.kept))
         if rows:
-            keys = [(int(f), int(o)) for f, o in rows]
-            self._duplicates_found(keys, self._rows_table(keys), dedupe=dedupe)
+            self._duplicates_found([(int(f), int(o)) for f, o in rows], dedupe=dedupe)
 
     def _duplicates_sql(self, rows: str) -> str:
         """The duplicates among ``rows`` (a relation), every one after its first, as
@@ -359,10 +369,13 @@ class _Events:
                                                 GROUP BY __cx_hash HAVING count(*) > 1))
             WHERE n > 1 ORDER BY __cx_file, __cx_ord"""
 
-    def _duplicates_found(self, keys, table: pd.DataFrame, *, dedupe: bool) -> None:
+    def _duplicates_found(self, keys, *, dedupe: bool) -> None:
         load = self.load
         found = load.rows_of(keys)
-        load.report.details["duplicates"] = table.assign(row=found)
+        # where they are, never what they hold (a row quotes a customer's id)
+        load.report.details["duplicates"] = pd.DataFrame(
+            {"file": pd.Series([load.parts[f].name for f, _ in keys], dtype="str"),
+             "row": pd.Series(found, dtype="int64")})
         if dedupe:
             load.add_set_aside([(f, o, "exact duplicate of an earlier event") for f, o in keys])
             load.report.notes.append(f"{len(keys)} exact duplicate event(s) removed "
@@ -420,18 +433,6 @@ class _Events:
         columns["__cx_ord"] = table.column("__cx_ord")
         return pa.table(columns)
 
-    def _rows_table(self, keys) -> pd.DataFrame:
-        import pyarrow as pa
-
-        name = self.session.name("keys")
-        self.session.register(name, pa.table({"f": [k[0] for k in keys],
-                                              "o": [k[1] for k in keys]}))
-        table = self.session.run(
-            f"SELECT {', '.join(self._columns())}, __cx_ord FROM {self.load.kept} SEMI JOIN "
-            f"{name} ON __cx_file = f AND __cx_ord = o ORDER BY __cx_file, __cx_ord",
-            self.clock.named(), fetch="arrow")
-        return self._pandas(table)
-
     def _pandas(self, table) -> pd.DataFrame:
         frame = arrow_to_pandas(table, nanoseconds=("timestamp",))
         part = self.load.parts[0]
@@ -448,8 +449,6 @@ class _Events:
         search = None
         if duplicates:
             search = Background(self.session, load.table, self._duplicates_sql("{rows}"))
-            stage_keys = (load.table.column("__cx_file").to_numpy().astype(np.int64) << 32) \
-                + load.table.column("__cx_ord").to_numpy()
         try:
             table = self._assembled()
             load.release()
@@ -462,10 +461,10 @@ class _Events:
         if search is not None:
             keys = [(int(f), int(o)) for f, o in search.result()]
             if keys:
-                at = np.searchsorted(stage_keys, [(f << 32) + o for f, o in keys])
-                self._duplicates_found(keys, out.iloc[at].reset_index(drop=True), dedupe=False)
+                self._duplicates_found(keys, dedupe=False)
         report = load.finish(len(out))
-        report.warnings += looks_like_personal_data(out, skip=("timestamp", "value"))
+        report_personal_data(report, out, ids=("customer_id",), skip=_NOT_PERSONAL,
+                             names=load.names)
         return attach_report(out, report)
 
     def write(self, target: Path) -> Path:
@@ -478,11 +477,13 @@ class _Events:
                 f"COPY (SELECT {', '.join(self._columns(parquet=True))} FROM {kept}) TO "
                 f"{lit(str(partial))} (FORMAT parquet)", named,
                 fetch="one")[0]
+            step = max(1, int(count) // SAMPLE_ROWS)  # evenly spaced rows of each file
             sample = self.session.run(f"SELECT {', '.join(self._columns())}, __cx_ord FROM "
-                                      f"{kept} LIMIT 2000", named, fetch="arrow")
+                                      f"{kept} WHERE (__cx_ord - 1) % {step} = 0 LIMIT "
+                                      f"{SAMPLE_ROWS}", named, fetch="arrow")
             report = self.load.finish(count)
-            report.warnings += looks_like_personal_data(self._pandas(sample),
-                                                        skip=("timestamp", "value"))
+            report_personal_data(report, self._pandas(sample), ids=("customer_id",),
+                                 skip=_NOT_PERSONAL, names=self.load.names)
             report.to_json(report_path(target))
             os.replace(partial, target)
         finally:

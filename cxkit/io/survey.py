@@ -9,25 +9,25 @@ import pandas as pd
 from .. import _check
 from .._check import DataError
 from .._docstrings import shared_docs
-from .._read import looks_like_personal_data
 from .._report import attach_report
 from . import _convert
 from ._csv import Dialect
 from ._engine import ident
 from ._load import Check, Codes, Load, id_checks, id_notes, refuse_float_ids
 from ._output import LOADER_DOCS, arrow_to_pandas, frame_extras
+from .privacy import PRIVACY_DOCS, key_bytes, pseudonymise_stage, report_personal_data
 
 _ID, _WAVE, _KEY, _ITEMS, _RANGE = 10, 20, 30, 1000, 10**7
 
 
-@shared_docs(extra=LOADER_DOCS)
+@shared_docs(extra={**LOADER_DOCS, **PRIVACY_DOCS})
 def load_survey(source, *, id_column: str = "customer_id", scale: tuple[float, float] = (1, 7),
                 missing_codes: Sequence[float] = (), ranges: Mapping[str, tuple] | None = None,
                 keep: Sequence[str] = (), columns: Mapping[str, str] | None = None,
                 values: Mapping[str, Mapping] | None = None, wave_column: str = "wave",
                 on_error: str = "raise", sep: str = ",", decimal: str = ".",
                 thousands: str | None = None, quotechar: str = '"', encoding: str = "utf-8",
-                sheet=0, skiprows: int | None = None) -> pd.DataFrame:
+                sheet=0, skiprows: int | None = None, pseudonymise=None) -> pd.DataFrame:
     """Load survey responses: one row per respondent (and wave), numeric items checked.
 
     Parameters
@@ -61,6 +61,7 @@ def load_survey(source, *, id_column: str = "customer_id", scale: tuple[float, f
         Sheet of an Excel file.
     skiprows : int, optional
         Lines to skip above the header.
+    {doc:pseudonymise}
 
     Returns
     -------
@@ -107,6 +108,8 @@ def load_survey(source, *, id_column: str = "customer_id", scale: tuple[float, f
                               quotechar=quotechar, encoding=encoding)
     mapping = dict(columns or {})
     user_id = mapping.get(id_column, id_column)
+    key = None if pseudonymise is None or pseudonymise is False else \
+        key_bytes(pseudonymise, argument="pseudonymise")
     with Load(source, kind="survey", on_error=on_error, dialect=dialect, sheet=sheet,
               skiprows=skiprows) as load:
         load.open(expected=(user_id,), id_column=user_id)
@@ -125,7 +128,7 @@ def load_survey(source, *, id_column: str = "customer_id", scale: tuple[float, f
         wave = wave_column if wave_column in named else None
         items = [c for c in named if c not in (id_column, wave) and c not in keep]
         labels = _check.label_mapping(values, [*items, *([wave] if wave else [])])
-        spec = _Survey(load, id_column, wave, items, keep, labels, scale, ranges, codes)
+        spec = _Survey(load, id_column, wave, items, keep, labels, scale, ranges, codes, key)
         with _check.in_source(names=load.names):
             load.build(lambda i, part: spec.select(part, load.rename(mapping)[i]),
                        *spec.row_checks())
@@ -133,9 +136,12 @@ def load_survey(source, *, id_column: str = "customer_id", scale: tuple[float, f
 
 
 class _Survey:
-    def __init__(self, load, id_column, wave, items, keep, labels, scale, ranges, codes):
+    def __init__(self, load, id_column, wave, items, keep, labels, scale, ranges, codes, key):
         self.load, self.id, self.wave, self.items, self.keep = load, id_column, wave, items, keep
         self.labels, self.scale, self.ranges, self.codes = labels, scale, ranges, codes
+        self.key = key
+        if key is not None:
+            load.personal.add(id_column)
 
     def select(self, part, named):
         position = {c: part.columns.index(user) for c, user in named.items()}
@@ -189,6 +195,8 @@ class _Survey:
         self._ranges()
         load.resolve()
         self._unique_keys()
+        if self.key is not None:
+            pseudonymise_stage(load, self.id, self.key)
         return self._output()
 
     def _key(self) -> list[str]:
@@ -234,7 +242,8 @@ class _Survey:
                 name = self.items[item]
                 lo, hi = self.ranges.get(name, self.scale)
                 shown = sorted({r[3] for r in mine if r[0] == item})[:5]
-                problems.append((name, [_check.plain(v) for v in shown], lo, hi))
+                problems.append((name, [load.quoted(name, _check.plain(v)) for v in shown],
+                                 lo, hi))
                 rows.update(load.rows_of([(r[1], r[2]) for r in mine if r[0] == item]))
             text = "; ".join(f"{c}: {', '.join(map(str, v))} (range {_check.plain(lo)}–"
                              f"{_check.plain(hi)})" for c, v, lo, hi in problems)
@@ -250,10 +259,11 @@ class _Survey:
 
             def reason(raw, name=name, lo=lo, hi=hi):
                 return (f"outside the item range {_check.plain(lo)}–{_check.plain(hi)}: "
-                        f"{_check.plain(float(raw))} in {name}")
+                        f"{raw} in {name}")
 
             load.add_found(Check(order, name, reason, lambda ex: ("", "")),
-                           [(f, o, str(v)) for it, f, o, v in found if it == item])
+                           [(f, o, str(_check.plain(v))) for it, f, o, v in found
+                            if it == item])
 
     # ----------------------------------------------------------------------------------------
     def _output(self) -> pd.DataFrame:
@@ -281,8 +291,7 @@ class _Survey:
             out[c] = out[c].astype("float64")
         self._notes(kept)
         report = load.finish(len(out))
-        report.warnings += looks_like_personal_data(out[[c for c in out.columns
-                                                         if c != self.id]])
+        report_personal_data(report, out, ids=(self.id,), names=load.names)
         return attach_report(out, report)
 
     def _notes(self, kept: str) -> None:

@@ -19,7 +19,7 @@ from .. import _check
 from .._report import attach_report, load_report
 from ..io import load_journeys, load_survey
 from ..journeys import circles, journey_stages
-from ..measurement import cx_pyramid, reliability, validity
+from ..measurement import alpha, cx_pyramid, reliability, validity
 from ..metrics import ces, csat, nps, retention_curve
 from ..models import (
     activity_panel,
@@ -57,13 +57,13 @@ class Section:
             self.figure = buffer.getvalue()
 
     def _repr_html_(self) -> str:
-        parts = [f"<h2>{escape(self.title)}</h2>"]
+        parts = [f"<h2>{escape(self.title, quote=False)}</h2>"]
         if self.skipped:
-            parts.append(f"<p><em>Skipped: {escape(self.skipped)}</em></p>")
+            parts.append(f"<p><em>Skipped: {escape(self.skipped, quote=False)}</em></p>")
             return "\n".join(parts)
-        parts += [f"<p>{escape(p)}</p>" for p in self.text.split("\n\n") if p.strip()]
+        parts += [f"<p>{escape(p, quote=False)}</p>" for p in self.text.split("\n\n") if p.strip()]
         for caption, table in self.tables:
-            parts.append(f"<h4>{escape(caption)}</h4>")
+            parts.append(f"<h4>{escape(caption, quote=False)}</h4>")
             parts.append(table.to_html(index=False, float_format=lambda v: f"{v:.3g}",
                                        na_rep="–"))
         if self.figure is not None:
@@ -290,18 +290,24 @@ def measurement(data: StudyData) -> Section:
     constructs = {k: v for k, v in data.study.constructs.items() if len(v) >= 2}
     if data.survey is None or not constructs:
         return skipped(title, "no [constructs] with two or more items each")
-    rel = reliability(data.survey, constructs, missing=data.study.missing)
-    tables = [("Reliability", rel.round(3))]
-    if len(constructs) >= 2:
-        val = validity(data.survey, constructs, bootstrap=200, seed=data.study.seed,
-                       cores=1, missing=data.study.missing)
-        tables.append(("Discriminant validity (HTMT with bootstrap interval)",
-                       val.to_frame().round(3)))
     text = ("Alpha, rho_A and composite reliability above 0.7 and AVE above 0.5 are the usual "
             "thresholds; an HTMT interval below 0.85 (or 0.9) supports discriminant validity.\n\n"
             "What would make it wrong: items written for one construct that measure another, "
-            "or a construct named after what it should measure rather than what it does."
-            + _notes([_note("Reliability", rel)]))
+            "or a construct named after what it should measure rather than what it does.")
+    if len(constructs) == 1:  # one scale: alpha and omega with their intervals
+        (name, items), = constructs.items()
+        result = alpha(data.survey, items, missing=data.study.missing, seed=data.study.seed)
+        table = result.to_frame()
+        return Section(title, text + _notes([_note(name, result)]),
+                       [(f"Reliability of {name} (alpha and omega)", table.round(3))],
+                       numbers={f"alpha_{name}": float(table["estimate"].iloc[0])})
+    rel = reliability(data.survey, constructs, missing=data.study.missing)
+    tables = [("Reliability", rel.round(3))]
+    val = validity(data.survey, constructs, bootstrap=200, seed=data.study.seed, cores=1,
+                   missing=data.study.missing)
+    tables.append(("Discriminant validity (HTMT with bootstrap interval)",
+                   val.to_frame().round(3)))
+    text += _notes([_note("Reliability", rel)])
     numbers = {f"alpha_{name}": float(value)
                for name, value in zip(rel["construct"], rel["alpha"], strict=True)}
     return Section(title, text, tables, numbers=numbers)
