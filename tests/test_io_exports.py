@@ -14,8 +14,10 @@ import csv
 import datetime as dt
 import gzip
 import io
+import pickle
 import string
 import tempfile
+import warnings
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -355,6 +357,42 @@ def test_to_streams_the_validated_events_to_parquet_with_the_report_beside(
 
     temp, work = private_tmp
     assert list(temp.iterdir()) == [] and list(work.iterdir()) == []  # no temporary file left
+
+
+def _same_report(back, report) -> None:
+    assert (back.source, back.kind, back.rows_read, back.rows_kept) == (
+        report.source, report.kind, report.rows_read, report.rows_kept)
+    assert (back.notes, back.warnings) == (report.notes, report.warnings)
+    pd.testing.assert_frame_equal(back.set_aside, report.set_aside)
+    assert back.details.keys() == report.details.keys()
+    for name, table in report.details.items():
+        pd.testing.assert_frame_equal(back.details[name], table, check_dtype=False)
+
+
+def test_a_loaded_table_saved_with_pandas_to_parquet_keeps_its_report(tmp_path):
+    events = cxkit.load_journeys(EXPORTS / "export_italian_journeys.csv", **ITALIAN)
+    events = pd.concat([events, events.iloc[:2]], ignore_index=True)  # two duplicates
+    events = cxkit.load_journeys(events, on_error="set_aside")
+    report = cxkit.load_report(events)
+    assert "duplicates" in report.details and report.rows_kept == 12
+    path = tmp_path / "events.parquet"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # pyarrow warns when it cannot store attrs
+        events.to_parquet(path)
+    assert cxkit.load_report(events) is report  # the table is unchanged
+    back = pd.read_parquet(path)
+    pd.testing.assert_frame_equal(_comparable(back), _comparable(events))
+    _same_report(cxkit.load_report(back), report)
+    # tables derived by pandas share the report; so does a pickled copy
+    assert cxkit.load_report(events[["customer_id"]].head(3)) is report
+    _same_report(cxkit.load_report(pickle.loads(pickle.dumps(events))), report)
+
+    survey = cxkit.load_survey(EXPORTS / "export_italian_survey.csv", sep=";", decimal=",",
+                               columns={"customer_id": "id_cliente", "wave": "onda"},
+                               ranges={"nps": (0, 10), "soddisfazione": (1, 5)})
+    survey.to_parquet(tmp_path / "survey.parquet")
+    _same_report(cxkit.load_report(pd.read_parquet(tmp_path / "survey.parquet")),
+                 cxkit.load_report(survey))
 
 
 def test_to_leaves_no_file_behind_when_the_load_is_refused(tmp_path, private_tmp):
