@@ -185,6 +185,30 @@ def test_an_error_in_one_of_several_files_names_that_file_and_its_row(how):
     assert str(err).startswith(f"{err.file}: ")
 
 
+MISSING = {  # a source naming no file → (the path the error names, the problem)
+    "path": (lambda d: d / "events.csv", lambda d: d / "events.csv", "no such file"),
+    "glob": (lambda d: str(d / "2025-*.csv"), lambda d: str(d / "2025-*.csv"),
+             "no file matches this pattern"),
+    "folder": (lambda d: d, lambda d: d, "the folder has no CSV or Parquet files"),
+    "list": (lambda d: [MONTHS[0], d / "2024-05.csv"], lambda d: d / "2024-05.csv",
+             "no such file"),
+}
+
+
+@pytest.mark.parametrize("loader", ["journeys", "survey"])
+@pytest.mark.parametrize("how", MISSING)
+def test_a_source_naming_no_file_is_a_data_error_naming_the_path(tmp_path, how, loader):
+    (tmp_path / "notes.txt").write_text("not a table\n")  # the folder holds no CSV/Parquet
+    source, named, problem = MISSING[how]
+    load = cxkit.load_journeys if loader == "journeys" else cxkit.load_survey
+    with pytest.raises(cxkit.DataError) as info:
+        load(source(tmp_path))
+    err = info.value
+    assert isinstance(err, FileNotFoundError)  # except FileNotFoundError still catches it
+    assert err.file == str(named(tmp_path))
+    assert str(err).startswith(f"{named(tmp_path)}: {problem}")
+
+
 # --------------------------------------------------------------------------------------------
 # property: every kept value equals what an independent reader of the file sees
 # --------------------------------------------------------------------------------------------
