@@ -426,3 +426,21 @@ def test_to_leaves_no_file_behind_when_the_load_is_refused(tmp_path, private_tmp
     assert not target.exists()
     temp, work = private_tmp
     assert list(temp.iterdir()) == [] and list(work.iterdir()) == []
+
+
+def test_to_writes_the_catalogues_columns_as_plain_text(tmp_path):
+    import pyarrow.parquet as pq
+
+    raw = pd.DataFrame({"customer_id": ["c1", "c2", "c3"],
+                        "timestamp": ["2024-03-01 09:00", "2024-03-01 10:00", "2024-03-02 11:00"],
+                        "touchpoint": ["web_visit", "carrier_pigeon", "purchase"]})
+    written = cxkit.load_journeys(raw, to=tmp_path / "events.parquet")
+    schema = pq.read_schema(written)
+    for column in ("level", "stage", "direction"):
+        assert str(schema.field(column).type) in ("string", "large_string"), schema
+    on_disk, in_memory = pd.read_parquet(written), cxkit.load_journeys(raw)
+    for column in CLASS_COLUMNS:
+        assert on_disk[column].tolist()[0::2] == in_memory[column].tolist()[0::2]
+        assert pd.isna(on_disk[column].iloc[1]) and pd.isna(in_memory[column].iloc[1])
+    assert on_disk["level"].tolist()[0::2] == CATALOGUE.loc[["web_visit", "purchase"],
+                                                            "level"].tolist()
