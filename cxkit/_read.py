@@ -37,8 +37,7 @@ def read_table(source, *, encoding: str = "utf-8", sheet=0, skiprows: int | None
         raise TypeError(f"source must be a path or a pandas DataFrame, not {type(source).__name__}")
     path = Path(source)
     name = str(source)
-    if not path.exists():
-        raise FileNotFoundError(f"{name}: no such file")
+    _check.source_files(name, [path] if path.exists() else [], kind="path")
     suffix = "".join(path.suffixes[-2:]).lower() if name.lower().endswith(".gz") else \
         path.suffix.lower()
     if suffix not in SUFFIXES:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from html import escape
 from io import StringIO
@@ -121,15 +122,10 @@ class LoadReport:
     # ----------------------------------------------------------------------------------------
     def to_json(self, path) -> Path:
         """Write the report as JSON (read it back with :func:`cxkit.load_report`)."""
-        data = {"cxkit_load_report": _JSON_VERSION, "source": self.source, "kind": self.kind,
-                "rows_read": int(self.rows_read), "rows_kept": int(self.rows_kept),
-                "notes": list(self.notes), "warnings": list(self.warnings),
-                "set_aside": _table_json(self.set_aside),
-                "details": {k: _table_json(v) for k, v in self.details.items()}}
         path = Path(path)
         partial = path.with_name(f".{path.name}.partial")
         try:
-            partial.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n",
+            partial.write_text(json.dumps(self._data(), ensure_ascii=False, indent=1) + "\n",
                                encoding="utf-8")
             os.replace(partial, path)
         finally:
@@ -142,18 +138,29 @@ class LoadReport:
         path = Path(path)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            version = data.get("cxkit_load_report") if isinstance(data, dict) else None
         except (OSError, ValueError) as err:
             raise ValueError(f"{path}: not a cxkit load report ({err})") from None
+        return cls._from_data(data, where=str(path))
+
+    def _data(self) -> dict:
+        """The report as JSON data (text, numbers, lists and dicts)."""
+        return {"cxkit_load_report": _JSON_VERSION, "source": self.source, "kind": self.kind,
+                "rows_read": int(self.rows_read), "rows_kept": int(self.rows_kept),
+                "notes": list(self.notes), "warnings": list(self.warnings),
+                "set_aside": _table_json(self.set_aside),
+                "details": {k: _table_json(v) for k, v in self.details.items()}}
+
+    @classmethod
+    def _from_data(cls, data, *, where: str) -> LoadReport:
+        version = data.get("cxkit_load_report") if isinstance(data, Mapping) else None
         if version != _JSON_VERSION:
-            raise ValueError(f"{path}: not a cxkit load report (version {version!r})")
+            raise ValueError(f"{where}: not a cxkit load report (version {version!r})")
         aside = _table_from_json(data["set_aside"])
-        report = cls(source=data["source"], kind=data["kind"], rows_read=data["rows_read"],
-                     rows_kept=data["rows_kept"],
-                     set_aside=aside if len(aside.columns) else empty_set_aside(),
-                     notes=list(data["notes"]), warnings=list(data["warnings"]),
-                     details={k: _table_from_json(v) for k, v in data["details"].items()})
-        return report
+        return cls(source=data["source"], kind=data["kind"], rows_read=data["rows_read"],
+                   rows_kept=data["rows_kept"],
+                   set_aside=aside if len(aside.columns) else empty_set_aside(),
+                   notes=list(data["notes"]), warnings=list(data["warnings"]),
+                   details={k: _table_from_json(v) for k, v in data["details"].items()})
 
     def _repr_html_(self) -> str:
         items = "".join(f"<li>{escape(n)}</li>" for n in self.notes)
@@ -169,8 +176,90 @@ class LoadReport:
 
 
 def attach_report(data: pd.DataFrame, report: LoadReport) -> pd.DataFrame:
-    data.attrs[_REPORT_KEY] = report
+    data.attrs[_REPORT_KEY] = _Attached(report)
     return data
+
+
+class _Attached(dict):
+    """What a loaded table's ``attrs["cxkit_load_report"]`` holds.
+
+    To :func:`load_report` it is the :class:`LoadReport` itself (``.report``). To anything
+    that reads ``attrs`` as data — pandas' ``to_parquet`` and pyarrow's ``from_pandas``
+    write ``attrs`` into the file as JSON — it is a dict of the report's JSON form (the
+    same as ``<name>.report.json``), made the first time it is read, so a load costs nothing
+    for it and ``pd.read_parquet`` gives back a table whose report :func:`load_report`
+    reads. Like the report, it is a record of a finished load: copying ``attrs`` (pandas
+    does, deeply, on most operations) shares it.
+    """
+
+    def __init__(self, report: LoadReport):
+        super().__init__(cxkit_load_report=_JSON_VERSION)  # never empty: json's fast path
+        self.report = report
+        self._full = False
+
+    def _fill(self) -> None:
+        if not self._full:
+            self.update(self.report._data())
+            self._full = True
+
+    def items(self):
+        self._fill()
+        return super().items()
+
+    def keys(self):
+        self._fill()
+        return super().keys()
+
+    def values(self):
+        self._fill()
+        return super().values()
+
+    def __iter__(self):
+        self._fill()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._fill()
+        return super().__len__()
+
+    def __getitem__(self, key):
+        self._fill()
+        return super().__getitem__(key)
+
+    def get(self, key, default=None):
+        self._fill()
+        return super().get(key, default)
+
+    def __contains__(self, key) -> bool:
+        self._fill()
+        return super().__contains__(key)
+
+    def copy(self) -> dict:
+        return dict(self.items())
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, _Attached):
+            return other.report is self.report
+        return isinstance(other, Mapping) and dict(self.items()) == dict(other.items())
+
+    def __ne__(self, other) -> bool:
+        return not self == other
+
+    __hash__ = None
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __copy__(self):
+        return self
+
+    def __reduce__(self):
+        return (_Attached, (self.report,))
+
+    def __repr__(self) -> str:
+        r = self.report
+        return (f"<cxkit load report ({r.kind}) for {r.source}: {r.rows_read} rows read, "
+                f"{r.rows_kept} kept; cxkit.load_report(data) gives it>")
 
 
 def _table_json(table: pd.DataFrame) -> dict:
@@ -193,9 +282,11 @@ def load_report(data) -> LoadReport:
     written by ``load_journeys(..., to=...)``.
 
     The report travels with the table (in ``data.attrs``); tables derived from it by pandas
-    operations usually keep it, but a table built from scratch has none. A loader that
-    writes Parquet writes the report beside it as JSON (``events.parquet`` →
-    ``events.report.json``): pass either path.
+    operations usually keep it, but a table built from scratch has none. pandas'
+    ``to_parquet`` stores it in the file (as JSON, in the file's metadata), so the table
+    ``pd.read_parquet`` gives back has it too. A loader that writes Parquet itself (``to=``)
+    writes the report beside it as JSON (``events.parquet`` → ``events.report.json``): pass
+    either path.
 
     Examples
     --------
@@ -215,13 +306,17 @@ def load_report(data) -> LoadReport:
     """
     if isinstance(data, (str, os.PathLike)):
         return LoadReport.from_json(report_path(data))
-    report = data.attrs.get(_REPORT_KEY) if isinstance(data, pd.DataFrame) else None
-    if report is None:
-        raise ValueError(
-            "this table carries no load report: it was not returned by a cxkit loader "
-            "(cxkit.load_journeys, cxkit.load_survey, cxkit.catalogue)"
-        )
-    return report
+    found = data.attrs.get(_REPORT_KEY) if isinstance(data, pd.DataFrame) else None
+    if isinstance(found, _Attached):
+        return found.report
+    if isinstance(found, LoadReport):  # attached by hand
+        return found
+    if isinstance(found, Mapping):  # read back from a file by pandas (to_parquet keeps it)
+        return LoadReport._from_data(found, where="the table's attrs")
+    raise ValueError(
+        "this table carries no load report: it was not returned by a cxkit loader "
+        "(cxkit.load_journeys, cxkit.load_survey, cxkit.catalogue)"
+    )
 
 
 def report_path(path) -> Path:

@@ -819,3 +819,14 @@ def test_nanoseconds_survive_the_engine():
     assert _load_times(stamps.dt.tz_localize("Europe/Rome")) == expected
     assert _load_times(["2024-03-01T10:00:00.123456789+01:00",
                         "2024-03-02 10:00:00.000000001+01:00"]) == expected
+
+
+def test_channels_outside_the_catalogues_list_are_kept_and_noted():
+    raw = pd.DataFrame({"customer_id": ["c1", "c2", "c3"],
+                        "timestamp": ["2024-03-01 09:00"] * 3,
+                        "touchpoint": ["web_visit", "purchase", "support_call"],
+                        "channel": ["fax", None, "web"]})
+    events = cxkit.load_journeys(raw)
+    assert events["channel"].tolist() == ["fax", "web", "web"]  # purchase's from the catalogue
+    notes = cxkit.load_report(events).notes
+    assert "channels not in the catalogue's list (kept): fax" in notes, notes

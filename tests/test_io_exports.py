@@ -14,8 +14,10 @@ import csv
 import datetime as dt
 import gzip
 import io
+import pickle
 import string
 import tempfile
+import warnings
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -181,6 +183,30 @@ def test_an_error_in_one_of_several_files_names_that_file_and_its_row(how):
     assert (Path(err.file).name, err.column, err.rows) in [
         ("2024-03.csv", "customer_id", [3]), ("2024-04.csv", "timestamp", [2])]
     assert str(err).startswith(f"{err.file}: ")
+
+
+MISSING = {  # a source naming no file → (the path the error names, the problem)
+    "path": (lambda d: d / "events.csv", lambda d: d / "events.csv", "no such file"),
+    "glob": (lambda d: str(d / "2025-*.csv"), lambda d: str(d / "2025-*.csv"),
+             "no file matches this pattern"),
+    "folder": (lambda d: d, lambda d: d, "the folder has no CSV or Parquet files"),
+    "list": (lambda d: [MONTHS[0], d / "2024-05.csv"], lambda d: d / "2024-05.csv",
+             "no such file"),
+}
+
+
+@pytest.mark.parametrize("loader", ["journeys", "survey"])
+@pytest.mark.parametrize("how", MISSING)
+def test_a_source_naming_no_file_is_a_data_error_naming_the_path(tmp_path, how, loader):
+    (tmp_path / "notes.txt").write_text("not a table\n")  # the folder holds no CSV/Parquet
+    source, named, problem = MISSING[how]
+    load = cxkit.load_journeys if loader == "journeys" else cxkit.load_survey
+    with pytest.raises(cxkit.DataError) as info:
+        load(source(tmp_path))
+    err = info.value
+    assert isinstance(err, FileNotFoundError)  # except FileNotFoundError still catches it
+    assert err.file == str(named(tmp_path))
+    assert str(err).startswith(f"{named(tmp_path)}: {problem}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -357,6 +383,42 @@ def test_to_streams_the_validated_events_to_parquet_with_the_report_beside(
     assert list(temp.iterdir()) == [] and list(work.iterdir()) == []  # no temporary file left
 
 
+def _same_report(back, report) -> None:
+    assert (back.source, back.kind, back.rows_read, back.rows_kept) == (
+        report.source, report.kind, report.rows_read, report.rows_kept)
+    assert (back.notes, back.warnings) == (report.notes, report.warnings)
+    pd.testing.assert_frame_equal(back.set_aside, report.set_aside)
+    assert back.details.keys() == report.details.keys()
+    for name, table in report.details.items():
+        pd.testing.assert_frame_equal(back.details[name], table, check_dtype=False)
+
+
+def test_a_loaded_table_saved_with_pandas_to_parquet_keeps_its_report(tmp_path):
+    events = cxkit.load_journeys(EXPORTS / "export_italian_journeys.csv", **ITALIAN)
+    events = pd.concat([events, events.iloc[:2]], ignore_index=True)  # two duplicates
+    events = cxkit.load_journeys(events, on_error="set_aside")
+    report = cxkit.load_report(events)
+    assert "duplicates" in report.details and report.rows_kept == 12
+    path = tmp_path / "events.parquet"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # pyarrow warns when it cannot store attrs
+        events.to_parquet(path)
+    assert cxkit.load_report(events) is report  # the table is unchanged
+    back = pd.read_parquet(path)
+    pd.testing.assert_frame_equal(_comparable(back), _comparable(events))
+    _same_report(cxkit.load_report(back), report)
+    # tables derived by pandas share the report; so does a pickled copy
+    assert cxkit.load_report(events[["customer_id"]].head(3)) is report
+    _same_report(cxkit.load_report(pickle.loads(pickle.dumps(events))), report)
+
+    survey = cxkit.load_survey(EXPORTS / "export_italian_survey.csv", sep=";", decimal=",",
+                               columns={"customer_id": "id_cliente", "wave": "onda"},
+                               ranges={"nps": (0, 10), "soddisfazione": (1, 5)})
+    survey.to_parquet(tmp_path / "survey.parquet")
+    _same_report(cxkit.load_report(pd.read_parquet(tmp_path / "survey.parquet")),
+                 cxkit.load_report(survey))
+
+
 def test_to_leaves_no_file_behind_when_the_load_is_refused(tmp_path, private_tmp):
     target = tmp_path / "v" / "events.parquet"
     with pytest.raises(cxkit.DataError):
@@ -364,3 +426,21 @@ def test_to_leaves_no_file_behind_when_the_load_is_refused(tmp_path, private_tmp
     assert not target.exists()
     temp, work = private_tmp
     assert list(temp.iterdir()) == [] and list(work.iterdir()) == []
+
+
+def test_to_writes_the_catalogues_columns_as_plain_text(tmp_path):
+    import pyarrow.parquet as pq
+
+    raw = pd.DataFrame({"customer_id": ["c1", "c2", "c3"],
+                        "timestamp": ["2024-03-01 09:00", "2024-03-01 10:00", "2024-03-02 11:00"],
+                        "touchpoint": ["web_visit", "carrier_pigeon", "purchase"]})
+    written = cxkit.load_journeys(raw, to=tmp_path / "events.parquet")
+    schema = pq.read_schema(written)
+    for column in ("level", "stage", "direction"):
+        assert str(schema.field(column).type) in ("string", "large_string"), schema
+    on_disk, in_memory = pd.read_parquet(written), cxkit.load_journeys(raw)
+    for column in CLASS_COLUMNS:
+        assert on_disk[column].tolist()[0::2] == in_memory[column].tolist()[0::2]
+        assert pd.isna(on_disk[column].iloc[1]) and pd.isna(in_memory[column].iloc[1])
+    assert on_disk["level"].tolist()[0::2] == CATALOGUE.loc[["web_visit", "purchase"],
+                                                            "level"].tolist()

@@ -630,3 +630,45 @@ def header_has(header: Sequence[str], names: Mapping[str, str], *, file: str, ta
         if column not in header:
             raise DataError(f"[{table}] {key} names column {column!r}, which is not in {source}",
                             file=file, expected=f"one of its columns: {', '.join(header)}")
+
+
+# --- added for the loaders' missing sources (#11) ---
+class NoSuchFile(DataError, FileNotFoundError):
+    """A path, glob or folder given as a source that names no file: a :class:`DataError`
+    (``file`` is the path as given) and a ``FileNotFoundError`` (``errno`` ENOENT), so that
+    ``except FileNotFoundError`` catches it too.
+
+    >>> err = NoSuchFile("no such file", file="logs/2025-01.csv")
+    >>> print(err)
+    logs/2025-01.csv: no such file
+    >>> isinstance(err, DataError) and isinstance(err, FileNotFoundError)
+    True
+    """
+
+    def __init__(self, problem: str, *, file: str, expected: str | None = None):
+        import errno
+
+        super().__init__(problem, file=file, expected=expected)
+        self.errno = errno.ENOENT
+
+
+def source_files(item, files: list, *, kind: str) -> list:
+    """``files`` found for a source ``item`` (a path, a glob or a folder, says ``kind``), or
+    :class:`NoSuchFile` naming it when there are none.
+
+    >>> source_files("logs/2025-*.csv", [], kind="glob")
+    Traceback (most recent call last):
+    ...
+    cxkit...NoSuchFile: logs/2025-*.csv: no file matches this pattern (expected ...)
+    """
+    import os
+
+    if files:
+        return files
+    problem, expected = {
+        "path": ("no such file", f"an existing file; relative paths start in {os.getcwd()}"),
+        "glob": ("no file matches this pattern", "at least one file matching it"),
+        "folder": ("the folder has no CSV or Parquet files", "files ending in .csv, .csv.gz "
+                                                             "or .parquet"),
+    }[kind]
+    raise NoSuchFile(problem, file=str(item), expected=expected)

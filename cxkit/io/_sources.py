@@ -99,19 +99,11 @@ def _paths(item, *, in_list: bool = False) -> list:
     if path.is_dir():
         files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith(".")
                        and p.name.lower().endswith(_FOLDER_SUFFIXES))
-        if not files:
-            raise DataError("the folder has no CSV or Parquet files", file=str(item),
-                            expected="files ending in " + ", ".join(_FOLDER_SUFFIXES))
-        return files
+        return _check.source_files(item, files, kind="folder")
     if not path.exists() and _GLOB & set(str(item)):
         files = sorted(globbing.glob(str(item)))
-        files = [f for f in files if Path(f).is_file()]
-        if not files:
-            raise FileNotFoundError(f"{item}: no file matches this pattern")
-        return files
-    if not path.exists():
-        raise FileNotFoundError(f"{item}: no such file")
-    return [item]
+        return _check.source_files(item, [f for f in files if Path(f).is_file()], kind="glob")
+    return _check.source_files(item, [item] if path.exists() else [], kind="path")
 
 
 def _kind(path) -> str:

@@ -227,11 +227,15 @@ class _Events:
     def classified(self, query: str) -> str:
         """``query`` (one part's converted columns) with ``__k``, the touchpoint's row in the
         catalogue (from 0; a lookup in the catalogue's touchpoints, a DuckDB ENUM: a hash lookup
-        that keeps the rows in file order), a hash of customer, time and touchpoint (the
-        candidates for exact duplicates, which are then compared on every column) and the
-        channel, from the catalogue where the data have none. The catalogue's other columns
-        are taken by ``__k`` when the table is returned."""
-        query = (f"SELECT *, hash(customer_id, timestamp, touchpoint) AS __cx_hash, "
+        that keeps the rows in file order) and the channel, from the catalogue where the data
+        have none. The catalogue's other columns are taken by ``__k`` when the table is
+        returned.
+
+        Why not a SQL join with the catalogue: DuckDB does not keep the rows' order through a
+        join (in a test on 10 M events, 7.2 M rows came out elsewhere), and a join followed by
+        an ORDER BY took 3.5 to 4 times as long as this lookup and Arrow's ``take``
+        (``benchmarks/load.py``, README's Performance section)."""
+        query = (f"SELECT *, "
                  f"CAST(enum_code(TRY_CAST(touchpoint AS {self.enum})) AS {self.k_type}) AS __k "
                  f"FROM ({query})")
         found = text_list(self.cat["channel"]) + "[__k + 1]"
@@ -302,8 +306,11 @@ class _Events:
         mapped = [c for c in self.labels if c in self.has]
         stats += [f"histogram({c}__from) FILTER ({c}__from > 0)" for c in mapped]
         stats.append(f"count(*) FILTER (timestamp__kind = {times.NAIVE})")
-        *found, naive = session.run(f"SELECT {', '.join(stats)} FROM {load.kept}",
-                                    fetch="one")
+        if "channel" in self.has:  # the data's channels, in the same scan
+            stats.append("list(DISTINCT channel) FILTER (channel IS NOT NULL)")
+        found = list(session.run(f"SELECT {', '.join(stats)} FROM {load.kept}", fetch="one"))
+        channels = found.pop() if "channel" in self.has else None
+        naive = found.pop()
         note = self.clock.note(naive)
         if note:
             report.notes.append(note)
@@ -321,9 +328,7 @@ class _Events:
                                     "empty channel: rows " + ", ".join(map(str, load.rows_of(
                                         keys))))
             known = set(CHANNELS) | set(self.cat["channel"])
-            odd = sorted(load.quoted("channel", c) for (c,) in session.run(
-                f"SELECT DISTINCT channel FROM {load.kept}") if c is not None
-                and c not in known)
+            odd = sorted(load.quoted("channel", c) for c in channels or () if c not in known)
             if odd:
                 report.notes.append("channels not in the catalogue's list (kept): "
                                     + ", ".join(odd))
@@ -357,16 +362,19 @@ class _Events:
 
     def _duplicates_sql(self, rows: str) -> str:
         """The duplicates among ``rows`` (a relation), every one after its first, as
-        ``(part, ord)``."""
+        ``(part, ord)``: the rows whose hash of customer, time and touchpoint is not unique
+        (computed here, not in the stage: in the returned table's case while pandas works),
+        compared on every column."""
         value = "value" if "value" in self.has else "CAST(NULL AS DOUBLE)"
         listed = ", ".join(["customer_id", "timestamp", "touchpoint", "channel", value,
                             *(ident(c) for c in self.extras)])
+        key = "hash(customer_id, timestamp, touchpoint)"
         return f"""
             SELECT __cx_file, __cx_ord FROM (
                 SELECT __cx_file, __cx_ord, row_number() OVER (PARTITION BY {listed}
                        ORDER BY __cx_file, __cx_ord) AS n
-                FROM {rows} WHERE __cx_hash IN (SELECT __cx_hash FROM {rows}
-                                                GROUP BY __cx_hash HAVING count(*) > 1))
+                FROM {rows} WHERE {key} IN (SELECT {key} FROM {rows}
+                                            GROUP BY {key} HAVING count(*) > 1))
             WHERE n > 1 ORDER BY __cx_file, __cx_ord"""
 
     def _duplicates_found(self, keys, *, dedupe: bool) -> None:
@@ -393,8 +401,17 @@ class _Events:
                  "timestamp") if parquet else f"({utc}) AS timestamp"
         columns = ["customer_id", stamp, "touchpoint", "channel",
                    "value" if "value" in self.has else "CAST(NULL AS DOUBLE) AS value"]
-        columns += [f"{text_list(cat[c])}[__k + 1] AS {c}"
-                    for c in ("level", "stage", "direction")]
+        for c in ("level", "stage", "direction"):
+            labels = text_list(cat[c])
+            if parquet:
+                # as a DuckDB ENUM: the Parquet writer writes its codes and dictionary as
+                # they are (a text column to every reader), without hashing each row's text
+                # (a third faster in a 10 M-event test)
+                kind = self.session.name(c)
+                listed = ", ".join(map(lit, sorted({str(v) for v in cat[c]})))
+                self.session.run(f"CREATE TYPE {kind} AS ENUM ({listed})", fetch=None)
+                labels = f"CAST({labels} AS {kind}[])"
+            columns.append(f"{labels}[__k + 1] AS {c}")
         for c in ("controllable", "moment_of_truth"):
             flags = "[" + ", ".join("true" if v else "false" for v in cat[c]) + "]"
             columns.append(f"{flags}[__k + 1] AS {c}")
