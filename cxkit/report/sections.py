@@ -273,7 +273,8 @@ def survey_metrics(data: StudyData) -> Section:
             by = fn(survey, metric, by=segment, min_n=data.study.min_n, **options)
             tables.append((f"{metric.upper()} by {segment}", by.round(3)))
     text = ("Each metric with its confidence interval; by segment, groups with fewer than "
-            f"{data.study.min_n} respondents are suppressed (shown without values).\n\n"
+            f"{data.study.min_n} distinct respondents are suppressed (shown without values; "
+            "[report] min_n).\n\n"
             "What would make it wrong: who answers a survey is not who the customers are "
             "(non-response); the intervals cover sampling error only." + _notes(notes))
     return Section(title, text, tables, numbers=numbers)
