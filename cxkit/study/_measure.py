@@ -262,6 +262,38 @@ def _email_truth(w: _World) -> float:
     return float(total.mean())
 
 
+def _item_loadings(latent, centre, sds, low=1, high=7) -> np.ndarray:
+    """Standardised loadings of a one-factor model of the population's item correlations.
+
+    Each item is ``clip(round(centre + latent + N(0, sd)), low, high)``: given the latent its
+    mean and variance are exact sums over the scale points (normal CDFs), so the items'
+    covariances in the population follow exactly (rounding and the scale's limits included).
+    With three items a one-factor model is just identified, λ_i = sqrt(r_ij r_ik / r_jk); with
+    more each item's value is averaged over the triads it belongs to.
+    """
+    from scipy.special import ndtr
+
+    points = np.arange(low, high + 1, dtype=float)
+    upper = np.r_[points[:-1] + 0.5, np.inf]
+    lower = np.r_[-np.inf, points[1:] - 0.5]
+    z = centre + np.asarray(latent, float)[:, None]
+    means, within = [], []
+    for sd in sds:
+        p = ndtr((upper - z) / sd) - ndtr((lower - z) / sd)
+        mean = p @ points
+        means.append(mean)
+        within.append(np.mean(p @ points ** 2 - mean ** 2))
+    cov = np.cov(np.array(means), bias=True) + np.diag(within)
+    corr = cov / np.sqrt(np.outer(np.diag(cov), np.diag(cov)))
+    k = len(sds)
+    out = []
+    for i in range(k):
+        others = [j for j in range(k) if j != i]
+        out.append(np.mean([np.sqrt(corr[i, j] * corr[i, m] / corr[j, m])
+                            for a, j in enumerate(others) for m in others[a + 1:]]))
+    return np.array(out)
+
+
 def _truth(w: _World, results: dict) -> dict:
     e = w.effects
     _, relative = _csr_weights(w)
@@ -283,10 +315,9 @@ def _truth(w: _World, results: dict) -> dict:
     email = _email_truth(w)
     population = results["population"]
     loadings = {}
-    for prefix, (_, sds) in ITEMS.items():
-        var = np.var(population[LATENT_OF[prefix]])
-        for k, sd in enumerate(sds, start=1):
-            loadings[f"{prefix}_{k}"] = float(np.sqrt(var / (var + sd ** 2 + 1 / 12)))
+    for prefix, (centre, sds) in ITEMS.items():
+        values = _item_loadings(population[LATENT_OF[prefix]], centre, sds)
+        loadings.update({f"{prefix}_{k}": float(v) for k, v in enumerate(values, start=1)})
     launches = {r: (None if d is None else d.date().isoformat())
                 for r, d in _launch_dates(w).items()}
     purchases = _purchase_truth(w)

@@ -74,7 +74,7 @@ GAP_WEIBULL = (0.8, 40.0)
 GAP_MAX_S = 1800.0
 APP_FEATURES_MEAN = 1.0
 TUTORIAL_SHARE = 0.08  # web sessions with a tutorial video
-ADVICE_SHARE = 0.40  # store sessions with a sales adviser
+ADVICE_SHARE = 0.60  # store sessions with a sales adviser
 #: engagement events of an organic session, nominally: organic sessions arrive at
 #: engagement_rate / ENGAGEMENT_PER_SESSION per month (at average affinity)
 ENGAGEMENT_PER_SESSION = 4.0
@@ -88,13 +88,13 @@ WINDOW_DAYS = 7.0
 #: funnel step while in the window, mean delay in days to the session it starts); e-mails start
 #: sessions through opening (0.8 × email_effect × activity) and clicking (EMAIL_CLICK_SHARE)
 EXPOSURE_CAUSES = {
-    "email_received": (np.nan, 0.10, 0.125),
-    "ad_impression": (0.04, 0.05, 1.0),
-    "social_ad_impression": (0.05, 0.04, 0.5),
-    "influencer_post_view": (0.06, 0.05, 1.0),
-    "online_review_read": (0.10, 0.08, 0.5),
-    "word_of_mouth_received": (0.15, 0.12, 2.0),
-    "csr_news_exposure": (0.05, 0.05, 1.0),
+    "email_received": (np.nan, 0.15, 1 / 24),
+    "ad_impression": (0.08, 0.10, 1.0),
+    "social_ad_impression": (0.08, 0.08, 0.5),
+    "influencer_post_view": (0.08, 0.06, 1.0),
+    "online_review_read": (0.15, 0.10, 0.5),
+    "word_of_mouth_received": (0.20, 0.15, 2.0),
+    "csr_news_exposure": (0.08, 0.06, 1.0),
 }
 EMAIL_OPEN_SCALE = 0.8
 EMAIL_CLICK_SHARE = 0.40
@@ -234,7 +234,7 @@ def _journey_events(w: _World) -> None:
     got = np.flatnonzero((a <= w.price_day) & (b > w.price_day))
     _add(w, got, w.price_day + rng.random(got.size), "price_change_notice")
     # social engagement outside sessions
-    for touchpoint, per_month in (("social_like", 0.25), ("social_share", 0.06),
+    for touchpoint, per_month in (("social_like", 0.10), ("social_share", 0.03),
                                   ("review_written", 0.02)):
         idx, day = _poisson(rng, per_month / DAYS_PER_MONTH * c["activity"], a, b)
         _add(w, idx, day, touchpoint)
@@ -311,7 +311,7 @@ def _session_events(w: _World, sessions, keys) -> None:
     observed = p_day < c["obs_end"][p_idx]
     # the truth needs every candidate session's probabilities and the purchases observed
     c["sessions"] = {"idx": idx, "start": start, "cause": cause, "chan": chan, "cart": cart,
-                     "p_checkout": p_checkout, "checkout": checkout}
+                     "p_cart": p_cart, "p_checkout": p_checkout, "checkout": checkout}
     c["last_step"] = {"session": cand, "fire": fire, "reached": reached,
                       "triggered": np.where(triggered, own, -1), "share": share}
     c["conversions"] = {"idx": p_idx[observed], "day": p_day[observed],
@@ -449,8 +449,33 @@ def _channel_truth(w: _World) -> dict:
     return {"channel_shares_by_month": out, "effect_app_launch_on_digital_share": effect}
 
 
+def _funnel_truth(w: _World) -> dict:
+    """Expected rate of each funnel step given the previous one, by session channel.
+
+    Means of the step probabilities over the sessions that reached the previous step (for the
+    purchase, P(purchase) of the noisy-OR), so an observed rate differs from them only by
+    binomial sampling error.
+    """
+    ses = w.c["sessions"]
+    last = w.c["last_step"]
+    p_all = np.full(ses["idx"].size, np.nan)
+    p_all[last["session"]] = _last_step(w)[2]
+    out = {}
+    for k, name in enumerate(SESSION_CHANNELS):
+        here = ses["chan"] == k
+        if name == "store":
+            out[name] = {"sessions": int(here.sum()), "purchase": float(np.mean(p_all[here]))}
+            continue
+        cart, checkout = here & ses["cart"], here & ses["checkout"]
+        out[name] = {"sessions": int(here.sum()), "cart_add": float(np.mean(ses["p_cart"][here])),
+                     "checkout_start": float(np.mean(ses["p_checkout"][cart])),
+                     "purchase": float(np.mean(p_all[checkout]))}
+    return out
+
+
 def _session_truth(w: _World) -> dict:
     return {"app_launch": str((w.start + np.timedelta64(int(w.app_day), "D")).date()),
+            "funnel_step_rates": _funnel_truth(w),
             **_channel_truth(w), "effect_ux_on_checkout": _ux_truth(w),
             "attribution": _attribution_truth(w),
             "effect_exposure_on_conversion": {tp: float(q * _exposure_scale(w, tp))

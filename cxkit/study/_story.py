@@ -44,9 +44,9 @@ CHANNELS = ("email", "web", "app", "store", "phone", "chat", "social", "media")
 #: policy, or one of the exposures of :data:`cxkit.study._sessions.EXPOSURE_CAUSES`
 CAUSE_BASE = ("baseline", "signup", "csr_policy")
 # experience-level exposures: touchpoint → events per month while active
-EXPOSURES = {"ad_impression": 1.0, "social_ad_impression": 0.5, "influencer_post_view": 0.15,
-             "online_review_read": 0.15, "word_of_mouth_received": 0.10,
-             "email_received": 0.5}
+EXPOSURES = {"ad_impression": 0.25, "social_ad_impression": 0.15, "influencer_post_view": 0.08,
+             "online_review_read": 0.08, "word_of_mouth_received": 0.06,
+             "email_received": 0.20}
 #: the paid advertising a randomised hold-out group never sees
 AD_TOUCHPOINTS = ("ad_impression", "social_ad_impression")
 #: months from the app launch to adoption (exponential mean) by age band; customers who prefer

@@ -137,7 +137,7 @@ DEFAULT_EFFECTS = {
     "engagement_effect": 0.15,     # loyalty points per engagement event per month
     "email_effect": 0.30,          # how engaging e-mails are: P(open) = 0.8 × email_effect at
                                    # average affinity; the arm gets 3× the e-mails
-    "engagement_rate": 4.0,        # engagement events per month of organic sessions at average
+    "engagement_rate": 8.0,        # engagement events per month of organic sessions at average
                                    # affinity (sessions arrive at a quarter of this rate)
     "affinity_on_engagement": 0.5, # log-rate per SD of affinity
     "affinity_on_loyalty": 0.5,    # loyalty points per SD of affinity (the confounder)
