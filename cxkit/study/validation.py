@@ -126,7 +126,7 @@ def replicate(seed: int, *, n_customers: int = 5000, null: bool = False,
     >>> rows = replicate(1, n_customers=1500, estimators=("experiment",))
     >>> rows[["estimator", "truth"]].round(1)
         estimator  truth
-    0  experiment   13.0
+    0  experiment    5.2
     """
     study = simulate_study(n_customers, seed=seed, **(NULL_EFFECTS if null else {}))
     truth = study.truth
@@ -219,8 +219,8 @@ def validation_study(reps: int = 200, *, n_customers: int = 5000, first_seed: in
     --------
     >>> from cxkit.study.validation import validation_study, summarise
     >>> rows = validation_study(2, n_customers=1500)
-    >>> sorted(set(rows["estimator"]))[:3]
-    ['aipw', 'cox', 'did']
+    >>> sorted(set(rows["estimator"]))[:4]
+    ['ad_holdout', 'aipw', 'cox', 'did']
     """
     jobs = [(seed, null) for seed in range(first_seed, first_seed + reps)
             for null in (False, True)]
