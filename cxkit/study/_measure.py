@@ -82,9 +82,9 @@ def _constructs(w: _World, who, when, rng) -> dict:
                   * c["affinity"][who] + np.vectorize(REGION_LOYALTY.get)(c["region"][who])
                   + trend + rng.normal(0, 0.45, n))
     centred = eng - e["engagement_rate"]  # engagement events per month about their mean
-    out["COG"] = 0.5 * c["affinity"][who] + 0.05 * centred + rng.normal(0, 0.6, n)
+    out["COG"] = 0.5 * c["affinity"][who] + 0.02 * centred + rng.normal(0, 0.6, n)
     out["EMO"] = 0.6 * c["affinity"][who] + rng.normal(0, 0.55, n)
-    out["BEH"] = 0.3 * c["affinity"][who] + 0.15 * centred + rng.normal(0, 0.5, n)
+    out["BEH"] = 0.3 * c["affinity"][who] + 0.05 * centred + rng.normal(0, 0.5, n)
     return out
 
 

@@ -134,7 +134,7 @@ DEFAULT_EFFECTS = {
     "aware_prosocial": 0.9,        # self-selection into awareness (logit per SD)
     "aware_affinity": 0.7,
     # engagement and the e-mail experiment
-    "engagement_effect": 0.15,     # loyalty points per engagement event per month
+    "engagement_effect": 0.05,     # loyalty points per engagement event per month
     "email_effect": 0.30,          # how engaging e-mails are: P(open) = 0.8 × email_effect at
                                    # average affinity; the arm gets 3× the e-mails
     "engagement_rate": 8.0,        # engagement events per month of organic sessions at average
