@@ -59,6 +59,14 @@ def cart_sessions(events: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         One row per session with a cart: ``customer_id``, ``channel``, ``start`` and
         ``checkout`` (1 if a ``checkout_start`` followed the cart).
+
+    Examples
+    --------
+    >>> import cxkit
+    >>> from cxkit.study.validation import cart_sessions
+    >>> carts = cart_sessions(cxkit.simulate_study(300, seed=1).events)
+    >>> list(carts.columns), sorted(carts["channel"].unique())
+    (['customer_id', 'channel', 'start', 'checkout'], ['app', 'web'])
     """
     customer = events["customer_id"].to_numpy()
     touchpoint = events["touchpoint"].to_numpy()
