@@ -4,7 +4,9 @@
 
 Each replicate simulates a study (and the same study with the effects switched off) and runs
 the e-mail experiment, AIPW, difference in differences for the CSR launch, the Cox hazard ratio
-of an unresolved service failure and two naive comparisons (see cxkit.study.validation). Prints the
+of an unresolved service failure, the app's checkout redesign (difference in differences on
+sessions with a cart, app vs web), the randomised ad hold-out and two naive comparisons (see
+cxkit.study.validation). Prints the
 summary table as Markdown (the README's table) and writes all replicate rows to
 benchmarks/_out/validation_rows.csv.
 """

@@ -87,9 +87,9 @@ def test_customers_table_has_one_row_per_customer_with_the_documented_columns(sm
     assert customers["customer_id"].is_unique and len(customers) == 400
     assert list(customers.columns) == [
         "customer_id", "segment", "age_band", "region", "preferred_channel", "signup_date",
-        "latent_affinity", "latent_prosocial", "email_arm", "csr_aware", "churned",
+        "latent_affinity", "latent_prosocial", "email_arm", "ad_holdout", "csr_aware", "churned",
         "churn_date", "n_repurchases", "referred", "nps"]
-    assert set(customers["email_arm"]) == {0, 1}
+    assert set(customers["email_arm"]) == {0, 1} and set(customers["ad_holdout"]) == {0, 1}
     assert customers["churn_date"].notna().eq(customers["churned"]).all()
     assert set(small.events["customer_id"]) <= set(customers["customer_id"])
 
@@ -134,8 +134,28 @@ def _difference_in_means(frame, treatment, outcome):
     return mean[1] - mean[0], float(np.sqrt(var[1] / n[1] + var[0] / n[0]))
 
 
+def _adjusted_difference(frame, treatment, outcome):
+    """Difference in means adjusted by OLS for the customer's expected organic activity.
+
+    Engagement now comes in sessions, so counts per customer vary a lot and a chance imbalance
+    of affinity or time as a customer between the arms moves a plain difference in means by
+    whole standard errors. Regression adjustment for pre-treatment covariates is consistent for
+    the average effect of a randomised treatment (Lin 2013) and far more precise; affinity and
+    active time are fixed before the arm acts (the arm changes neither).
+    """
+    import statsmodels.api as sm
+
+    start = pd.Timestamp("2024-01-01")
+    end = frame["churn_date"].fillna(pd.Timestamp("2026-01-01"))
+    active = (end - frame["signup_date"].clip(lower=start)).dt.days.clip(lower=0)
+    activity = np.exp(0.5 * frame["latent_affinity"]) * active
+    x = sm.add_constant(np.column_stack([frame[treatment], active, activity]).astype(float))
+    fit = sm.OLS(frame[outcome].to_numpy(float), x).fit(cov_type="HC1")
+    return float(fit.params[1]), float(fit.bse[1])
+
+
 def test_email_experiment_recovers_its_effect_on_engagement(study):
-    estimate, se = _difference_in_means(_engagement_counts(study), "email_arm", "engagement")
+    estimate, se = _adjusted_difference(_engagement_counts(study), "email_arm", "engagement")
     assert abs(estimate - study.truth["effect_email_on_engagement"]) < Z * se
 
 
@@ -230,11 +250,201 @@ def test_truth_holds_every_documented_parameter(small):
     truth = small.truth
     for key in ("effect_csr_on_loyalty", "effect_csr_by_segment", "effect_engagement_on_loyalty",
                 "effect_email_on_engagement", "effect_service_failure_on_satisfaction",
-                "pyramid_weights", "loadings", "churn_hazard_ratios", "csr_launch_by_region"):
+                "pyramid_weights", "loadings", "churn_hazard_ratios", "csr_launch_by_region",
+                "effect_csr_on_purchases_by_event_month", "survey_waves", "app_launch",
+                "funnel_step_rates", "channel_shares_by_month",
+                "effect_app_launch_on_digital_share", "effect_ux_on_checkout", "attribution",
+                "effect_exposure_on_conversion"):
         assert key in truth, key
     assert set(truth["pyramid_weights"]) == {"needs", "ease", "enjoy"}
     assert truth["effects"] == {k: float(v) for k, v in DEFAULT_EFFECTS.items()}
     json.dumps(truth)  # serialisable as the sample's truth.json
+
+
+# ------------------------------------------------ sessions, funnels, friction, channels, causes
+START = ("web_visit", "app_open", "store_visit")
+IN_SESSION = ("app_feature_use", "sales_advice", "tutorial_video_view", "product_page_view",
+              "cart_add", "checkout_start")
+
+
+@pytest.fixture(scope="module")
+def session_rows(study):
+    """The study's events with the session each belongs to (a session starts at a web visit,
+    app opening or store visit; the simulator starts sessions nowhere else)."""
+    ev = study.events[["customer_id", "timestamp", "touchpoint", "channel", "latent_cause"]]
+    customer = ev["customer_id"].to_numpy()
+    is_start = ev["touchpoint"].isin(START).to_numpy()
+    number = np.cumsum(is_start)
+    owner = np.r_[np.array([""], dtype=object), customer[is_start].astype(object)][number]
+    return ev.assign(session=np.where(owner == customer, number, 0))
+
+
+@pytest.fixture(scope="module")
+def session_table(session_rows):
+    """One row per session: channel, start, and which funnel steps it reached."""
+    rows = session_rows[session_rows["session"] > 0]
+    first = rows.groupby("session").first()
+    table = pd.DataFrame({"channel": first["channel"], "start": first["timestamp"]})
+    for step in ("product_page_view", "cart_add", "checkout_start"):
+        table[step] = rows[rows["touchpoint"] == step].groupby("session").size() \
+            .reindex(table.index, fill_value=0)
+    bought = rows[(rows["touchpoint"] == "purchase") & (rows["latent_cause"] != "signup")]
+    table["purchase"] = bought.groupby("session").size().reindex(table.index, fill_value=0)
+    return table
+
+
+def _weibull_gap_survival(x):
+    """P(seconds between two events of a session > x) for the documented 1 + Weibull gap."""
+    from cxkit.study._sessions import GAP_MAX_S, GAP_WEIBULL
+
+    shape, scale = GAP_WEIBULL
+    y = np.asarray(x, float) - 1
+    return np.where(y < 0, 1.0, np.where(y >= GAP_MAX_S, 0.0, np.exp(-(np.clip(y, 0, None)
+                                                                          / scale) ** shape)))
+
+
+def test_seconds_between_events_in_a_session_follow_the_documented_weibull(session_rows):
+    from scipy import integrate
+
+    rows = session_rows
+    seconds = rows["timestamp"].astype("int64").to_numpy() // 10**9
+    same = (rows["session"].to_numpy()[1:] == rows["session"].to_numpy()[:-1]) \
+        & (rows["session"].to_numpy()[1:] > 0) \
+        & rows["touchpoint"].isin(IN_SESSION).to_numpy()[1:] \
+        & rows["touchpoint"].isin(START + IN_SESSION).to_numpy()[:-1]
+    gaps = np.diff(seconds)[same]
+    assert len(gaps) > 10_000 and (gaps < 1).mean() < 1e-3  # overlapping sessions (next test)
+    # timestamps are floored to the second; with a start uniform within its second, the mean of
+    # the floored gaps is the mean of the true ones
+    mean = integrate.quad(lambda x: _weibull_gap_survival(x), 0, 2000, limit=200)[0]
+    assert abs(gaps.mean() - mean) < Z * gaps.std(ddof=1) / np.sqrt(len(gaps))
+    # and a floored gap of at least 61 s means a true gap above 60 s and at most 61 s: bracket
+    share = (gaps >= 61).mean()
+    se = np.sqrt(share * (1 - share) / len(gaps))
+    assert _weibull_gap_survival(61) - Z * se < share < _weibull_gap_survival(60) + Z * se
+
+
+def test_product_pages_per_browsing_session_follow_the_documented_inverse_gaussian(
+        session_table):
+    from scipy import stats
+
+    from cxkit.study._sessions import PAGES, expected_pages
+
+    pages = session_table.loc[session_table["channel"].isin(["web", "app"]),
+                              "product_page_view"].to_numpy()
+    # a customer's two sessions overlap now and then (a session can start while another
+    # runs), and the second then takes the first one's pages: a handful in 100,000
+    assert (pages == 0).mean() < 1e-3
+    assert abs(pages.mean() - expected_pages()) < Z * pages.std(ddof=1) / np.sqrt(len(pages))
+    mean, shape = PAGES
+    one = stats.invgauss(mean / shape, scale=shape).cdf(1)  # P(ceil(W) = 1)
+    assert abs((pages == 1).mean() - one) < Z * np.sqrt(one * (1 - one) / len(pages))
+
+
+def test_most_sessions_hold_several_events_and_sessions_are_days_apart(study):
+    from cxkit import journeys
+
+    sample = study.events[study.events["customer_id"] <= "C02000"]
+    table = journeys.sessions(sample, session_gap="30min")
+    assert (table["events"] > 1).mean() > 0.5
+    gaps = table.groupby("customer_id")["start"].diff().dropna()
+    assert gaps.median() > pd.Timedelta(days=2)
+
+
+def test_funnel_step_rates_recover_the_simulated_rates(study, session_table):
+    truth = study.truth["funnel_step_rates"]
+    for channel, steps in (("web", ("cart_add", "checkout_start", "purchase")),
+                           ("app", ("cart_add", "checkout_start", "purchase")),
+                           ("store", ("purchase",))):
+        here = session_table[session_table["channel"] == channel]
+        assert abs(len(here) - truth[channel]["sessions"]) <= 0.001 * len(here)
+        previous = np.ones(len(here), dtype=bool)
+        for step in steps:
+            reached = here[step].to_numpy() > 0
+            rate = reached[previous].mean()
+            # binomial error at the mean probability bounds that of unequal probabilities
+            p = truth[channel][step]
+            assert abs(rate - p) < Z * np.sqrt(p * (1 - p) / previous.sum()), (channel, step)
+            assert rate < 1  # drop-off at every step
+            previous = reached
+
+
+def _before_after(table, channel, date):
+    carts = table[(table["channel"] == channel) & (table["cart_add"] > 0)]
+    after = (carts["start"] >= date).to_numpy()
+    done = carts["checkout_start"].to_numpy() > 0
+    p1, p0 = done[after].mean(), done[~after].mean()
+    return p1 - p0, np.sqrt(p1 * (1 - p1) / after.sum() + p0 * (1 - p0) / (~after).sum())
+
+
+def test_checkout_redesign_effect_recovered_before_and_after(study, session_table):
+    ux = study.truth["effect_ux_on_checkout"]
+    date = pd.Timestamp(ux["date"], tz="UTC")
+    estimate, se = _before_after(session_table, "app", date)
+    assert ux["effect_on_checkout_per_cart"] > 0.1
+    assert abs(estimate - ux["effect_on_checkout_per_cart"]) < Z * se
+    # the comparison channel did not change
+    placebo, se = _before_after(session_table, "web", date)
+    assert abs(placebo) < Z * se
+
+
+def test_switched_off_redesign_has_no_effect():
+    study = cxkit.simulate_study(300, seed=5, ux_effect=0.0)
+    assert study.truth["effect_ux_on_checkout"]["effect_on_checkout_per_cart"] == 0
+
+
+def test_digital_share_rises_and_the_app_exists_only_after_its_launch(study, session_table):
+    launch = pd.Timestamp(study.truth["app_launch"], tz="UTC")
+    first_app = session_table.loc[session_table["channel"] == "app", "start"].min()
+    assert first_app >= launch
+    half = session_table["start"].dt.year.astype(str) + "H" \
+        + np.where(session_table["start"].dt.month <= 6, "1", "2")
+    digital = session_table["channel"].isin(["web", "app"]).groupby(half).agg(["mean", "size"])
+    se = np.sqrt(digital["mean"] * (1 - digital["mean"]) / digital["size"])
+    se = se.to_numpy()
+    assert np.all(np.diff(digital["mean"].to_numpy()) > -Z * np.hypot(se[1:], se[:-1]))
+    assert digital["mean"].iloc[-1] - digital["mean"].iloc[0] > 0.05
+    effect = study.truth["effect_app_launch_on_digital_share"]
+    assert all(v == 0 for m, v in effect.items() if m < study.truth["app_launch"][:7])
+    assert all(v > 0 for m, v in effect.items() if m > study.truth["app_launch"][:7])
+
+
+def test_attribution_credits_add_up_to_the_recorded_causes(study):
+    events = study.events
+    purchases = events[events["touchpoint"] == "purchase"]
+    assert purchases["latent_cause"].notna().all()
+    assert events.loc[events["touchpoint"] != "purchase", "latent_cause"].isna().all()
+    attribution = study.truth["attribution"]
+    recorded = purchases["latent_cause"].value_counts()
+    assert recorded.to_dict() == {k: v for k, v in attribution["by_cause"].items() if v}
+    assert attribution["conversions"] == len(purchases)
+    from cxkit.study._sessions import EXPOSURE_CAUSES
+
+    by_exposure = int(recorded.reindex(list(EXPOSURE_CAUSES), fill_value=0).sum())
+    assert attribution["exposure_conversions"] == by_exposure
+    assert sum(v["conversions"] for v in attribution["by_touchpoint"].values()) == by_exposure
+    assert sum(v["conversions"] for v in attribution["by_channel"].values()) == by_exposure
+    assert all(v["incremental"] > 0 for v in attribution["by_touchpoint"].values())
+
+
+def test_ad_holdout_estimate_covers_the_true_incremental_purchases(study):
+    customers = study.customers
+    purchases = study.events[study.events["touchpoint"] == "purchase"]
+    per = purchases.groupby("customer_id").size().reindex(customers["customer_id"],
+                                                          fill_value=0)
+    frame = customers.assign(purchases=per.to_numpy(), exposed=1 - customers["ad_holdout"])
+    assert frame["ad_holdout"].mean() == pytest.approx(0.10, abs=Z * np.sqrt(0.09 / len(frame)))
+    estimate, se = _difference_in_means(frame, "exposed", "purchases")
+    truth = study.truth["attribution"]["ad_holdout"]["incremental_per_customer"]
+    assert truth > 0
+    assert abs(estimate - truth) < 1.96 * se  # one draw of a 95 % interval: it covers
+
+
+def test_ads_switched_off_cause_nothing():
+    study = cxkit.simulate_study(300, seed=6, ad_effect=0.0)
+    attribution = study.truth["attribution"]
+    for tp in ("ad_impression", "social_ad_impression"):
+        assert attribution["by_touchpoint"][tp] == {"conversions": 0, "incremental": 0.0}
 
 
 # ---------------------------------------------------------------------- the bundled sample

@@ -21,18 +21,19 @@ def table():
     return summarise(rows).set_index("estimator")
 
 
-@pytest.mark.parametrize("estimator", ["experiment", "aipw", "did"])
+@pytest.mark.parametrize("estimator", ["experiment", "aipw", "did", "ux_did", "ad_holdout"])
 def test_estimator_is_unbiased_within_monte_carlo_error(table, estimator):
     row = table.loc[estimator]
     assert abs(row["bias"]) < Z * row["mcse_bias"], row
 
 
-@pytest.mark.parametrize("estimator", ["experiment", "aipw", "did"])
+@pytest.mark.parametrize("estimator", ["experiment", "aipw", "did", "ux_did", "ad_holdout"])
 def test_interval_covers_the_truth_at_its_nominal_rate(table, estimator):
     assert table.loc[estimator, "coverage"] >= 0.95 - Z * np.sqrt(0.95 * 0.05 / REPS)
 
 
-@pytest.mark.parametrize("estimator", ["experiment", "aipw", "did", "cox"])
+@pytest.mark.parametrize("estimator", ["experiment", "aipw", "did", "cox", "ux_did",
+                                       "ad_holdout"])
 def test_switched_off_effect_rarely_looks_real(table, estimator):
     assert table.loc[estimator, "false_positive_rate"] <= 0.05 + Z * np.sqrt(0.05 * 0.95 / REPS)
 

@@ -64,7 +64,7 @@ def catalogue(source=None, *, extend=None) -> pd.DataFrame:
     >>> cat = cxkit.catalogue()
     >>> cat.groupby("level").size()
     level
-    engagement     11
+    engagement     12
     experience     13
     interaction    14
     dtype: int64

@@ -223,18 +223,18 @@ def cfa(survey: pd.DataFrame, constructs: Mapping[str, Sequence[str]], *,
     ...                       "csr": ["csr_1", "csr_2", "csr_3", "csr_4"]})
     >>> result.loadings[["construct", "item", "loading", "se"]].round(2)
       construct    item  loading    se
-    0      ease  ease_1     0.74  0.06
-    1      ease  ease_2     0.75  0.05
-    2      ease  ease_3     0.78  0.05
-    3       csr   csr_1     0.67  0.06
-    4       csr   csr_2     0.77  0.05
-    5       csr   csr_3     0.71  0.06
-    6       csr   csr_4     0.60  0.07
+    0      ease  ease_1     0.73  0.05
+    1      ease  ease_2     0.72  0.05
+    2      ease  ease_3     0.86  0.05
+    3       csr   csr_1     0.71  0.06
+    4       csr   csr_2     0.58  0.07
+    5       csr   csr_3     0.66  0.06
+    6       csr   csr_4     0.69  0.06
     >>> result.fit_indices[["df", "cfi", "rmsea", "srmr"]].round(3)
     df       13.000
-    cfi       0.992
-    rmsea     0.035
-    srmr      0.045
+    cfi       1.000
+    rmsea     0.000
+    srmr      0.035
     Name: value, dtype: float64
     """
     import seminr

@@ -149,8 +149,8 @@ def reliability(survey: pd.DataFrame, constructs: Mapping[str, Sequence[str]], *
     ...                              "loyalty": ["loy_1", "loy_2", "loy_3"]})
     >>> table[["construct", "alpha", "rho_a", "rho_c", "ave"]].round(2)
       construct  alpha  rho_a  rho_c   ave
-    0      ease   0.80   0.81   0.88  0.72
-    1   loyalty   0.85   0.89   0.91  0.77
+    0      ease   0.81   0.82   0.89  0.72
+    1   loyalty   0.85   0.86   0.91  0.77
     """
     spec = _constructs(constructs, allow_formative=False)
     items = _items(survey, [i for c in spec for i in c.items], missing_codes, hint=_PLS_HINT,
@@ -355,9 +355,9 @@ def validity(survey: pd.DataFrame, constructs: Mapping[str, Sequence[str]], *,
     ...                   bootstrap=100, seed=1)
     >>> result.htmt[["construct_1", "construct_2", "htmt"]].round(2)
       construct_1 construct_2  htmt
-    0       needs        ease  0.35
-    1       needs     loyalty  0.34
-    2        ease     loyalty  0.41
+    0       needs        ease  0.50
+    1       needs     loyalty  0.37
+    2        ease     loyalty  0.40
     >>> bool(result.htmt["ci_below_1"].all())
     True
     """

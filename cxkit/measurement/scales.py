@@ -252,15 +252,15 @@ def alpha(data: pd.DataFrame, items: Sequence[str], *, missing: str = _check.MIS
     >>> result = alpha(survey, ["ease_1", "ease_2", "ease_3"], bootstrap=200, seed=1)
     >>> result.to_frame().round(3)
       coefficient  estimate  ci_low  ci_high    n  n_missing                method
-    0       alpha     0.803   0.738    0.844  149          0  percentile bootstrap
-    1       omega     0.804   0.739    0.848  149          0  percentile bootstrap
+    0       alpha     0.808   0.753    0.859  143          0  percentile bootstrap
+    1       omega     0.811   0.760    0.862  143          0  percentile bootstrap
     >>> [round(bound, 3) for bound in result.feldt]  # alpha's analytic interval
-    [0.74, 0.852]
+    [0.746, 0.857]
     >>> result.loadings.round(2)  # the one-factor model omega comes from
          item  loading  loading_std  residual_variance
-    0  ease_1     0.74         0.74               0.47
-    1  ease_2     0.85         0.75               0.55
-    2  ease_3     0.86         0.79               0.45
+    0  ease_1     0.80         0.72               0.59
+    1  ease_2     0.87         0.72               0.72
+    2  ease_3     0.98         0.86               0.33
     """
     _check.missing_rule(missing, MISSING_RULES, what="alpha")
     level = _check.conf_level(conf_level)

@@ -8,15 +8,22 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ._sessions import (
+    EMAIL_CLICK_SHARE,
+    TUTORIAL_SHARE,
+    _session_truth,
+    _step_probabilities,
+    expected_pages,
+)
 from ._story import (
+    CHANNELS,
     DAYS_PER_MONTH,
     REGION_LOYALTY,
     _add,
+    _codebook,
     _csr_weights,
     _launch_dates,
     _launch_months,
-    _purchase_base_rate,
-    _ramp,
     _World,
 )
 
@@ -36,14 +43,12 @@ LATENT_OF = {"needs": "NEEDS", "ease": "EASE", "enjoy": "ENJOY", "cog": "COG", "
 # ------------------------------------------------------------------------------------------
 def _engagement_counts(w: _World, who: np.ndarray, until: np.ndarray, days: float = 90.0):
     """Engagement-level events of customers ``who`` in the ``days`` before ``until``."""
-    from ..catalogue import catalogue
-
-    cat = catalogue()
-    engagement = set(cat.loc[cat["level"] == "engagement", "touchpoint"])
+    book = _codebook()
+    engagement = np.flatnonzero((book["catalogue"]["level"] == "engagement").to_numpy())
     idx = np.concatenate([ev[0] for ev in w.events])
     day = np.concatenate([ev[1] for ev in w.events])
     tp = np.concatenate([ev[2] for ev in w.events])
-    keep = np.isin(tp, list(engagement))
+    keep = np.isin(tp, engagement)
     key = np.sort(idx[keep] * 1e5 + day[keep])
     hi = np.searchsorted(key, who * 1e5 + until)
     lo = np.searchsorted(key, who * 1e5 + until - days)
@@ -73,12 +78,13 @@ def _constructs(w: _World, who, when, rng) -> dict:
     out["LOY"] = (e["needs_on_loyalty"] * out["NEEDS"] + e["ease_on_loyalty"] * out["EASE"]
                   + e["enjoy_on_loyalty"] * out["ENJOY"] + e["satisfaction_on_loyalty"]
                   * out["SAT"] + e["csr_perception_on_loyalty"] * out["PCSR"]
-                  + e["engagement_effect"] * (eng - 3.0) + e["affinity_on_loyalty"]
+                  + e["engagement_effect"] * (eng - e["engagement_rate"]) + e["affinity_on_loyalty"]
                   * c["affinity"][who] + np.vectorize(REGION_LOYALTY.get)(c["region"][who])
                   + trend + rng.normal(0, 0.45, n))
-    out["COG"] = 0.5 * c["affinity"][who] + 0.05 * eng + rng.normal(0, 0.6, n)
+    centred = eng - e["engagement_rate"]  # engagement events per month about their mean
+    out["COG"] = 0.5 * c["affinity"][who] + 0.02 * centred + rng.normal(0, 0.6, n)
     out["EMO"] = 0.6 * c["affinity"][who] + rng.normal(0, 0.55, n)
-    out["BEH"] = 0.3 * c["affinity"][who] + 0.15 * eng + rng.normal(0, 0.5, n)
+    out["BEH"] = 0.3 * c["affinity"][who] + 0.05 * centred + rng.normal(0, 0.5, n)
     return out
 
 
@@ -141,29 +147,44 @@ def _ids(idx) -> np.ndarray:
     return np.char.add("C", np.char.zfill(np.asarray(idx + 1).astype(str), 5))
 
 
-def _event_table(w: _World) -> pd.DataFrame:
-    from ..catalogue import catalogue
+def _strings(names, codes):
+    """A pandas ``str`` column of ``names[codes]`` (codes < 0: missing), built by Arrow."""
+    import pyarrow as pa
 
-    cat = catalogue().set_index("touchpoint")
+    codes = np.asarray(codes)
+    column = pa.array(np.asarray(names, dtype=object)).take(pa.array(codes, mask=codes < 0))
+    return pd.Series(column, dtype=pd.StringDtype("pyarrow", na_value=np.nan))
+
+
+def _event_table(w: _World) -> pd.DataFrame:
+    from ._sessions import CAUSES
+
+    book = _codebook()
+    cat = book["catalogue"]
     idx = np.concatenate([ev[0] for ev in w.events])
     day = np.concatenate([ev[1] for ev in w.events])
-    tp = np.concatenate([ev[2] for ev in w.events]).astype(str)
+    tp = np.concatenate([ev[2] for ev in w.events])
     ch = np.concatenate([ev[3] for ev in w.events])
     value = np.concatenate([ev[4] for ev in w.events])
+    cause = np.concatenate([ev[5] for ev in w.events])
     keep = (day >= np.maximum(w.c["obs_start"][idx], 0)) & (day < w.c["obs_end"][idx])
-    idx, day, tp, ch, value = idx[keep], day[keep], tp[keep], ch[keep], value[keep]
-    channel = np.where(pd.isna(ch), cat["channel"].reindex(tp).to_numpy(), ch).astype(str)
-    seconds = np.floor(day * 86400).astype("int64")
-    order = np.lexsort((tp, seconds, idx))
+    idx, day, tp, ch, value, cause = (x[keep] for x in (idx, day, tp, ch, value, cause))
+    channel = np.where(ch < 0, book["default_channel"][tp], ch)
+    seconds = np.floor(day * 86400 + 1e-6).astype("int64")
+    # ties within a second keep the order the story produced them in (a session's steps)
+    order = np.lexsort((np.arange(idx.size), seconds, idx))
+    idx, tp = idx[order], tp[order]
     events = pd.DataFrame({
-        "customer_id": _ids(idx[order]),
+        "customer_id": _strings(_ids(np.arange(w.n)), idx),
         "timestamp": (w.start.tz_localize("UTC")
                       + pd.to_timedelta(seconds[order], unit="s")).astype("datetime64[ns, UTC]"),
-        "touchpoint": tp[order], "channel": channel[order], "value": value[order]})
+        "touchpoint": _strings(book["touchpoints"], tp),
+        "channel": _strings(CHANNELS, channel[order]), "value": value[order]})
     for col in ("level", "stage", "direction"):
-        events[col] = events["touchpoint"].map(cat[col])
+        events[col] = _strings(cat[col].to_numpy(dtype=object), tp)
     for col in ("controllable", "moment_of_truth"):
-        events[col] = events["touchpoint"].map(cat[col]).astype("boolean")
+        events[col] = pd.array(cat[col].to_numpy(dtype=bool)[tp], dtype="boolean")
+    events["latent_cause"] = _strings(CAUSES, cause[order])
     return events
 
 
@@ -179,7 +200,7 @@ def _customer_table(w: _World) -> pd.DataFrame:
         "segment": c["segment"], "age_band": c["age_band"], "region": c["region"],
         "preferred_channel": c["preferred_channel"], "signup_date": to_date(c["signup"]),
         "latent_affinity": c["affinity"].round(4), "latent_prosocial": c["prosocial"].round(4),
-        "email_arm": c["email_arm"], "csr_aware": c["csr_aware"],
+        "email_arm": c["email_arm"], "ad_holdout": c["ad_holdout"], "csr_aware": c["csr_aware"],
         "churned": np.isfinite(c["churn_day"]), "churn_date": to_date(c["churn_day"]),
         "n_repurchases": c["n_repurchases"], "referred": c["referred"], "nps": c["final_nps"],
     })
@@ -188,28 +209,93 @@ def _customer_table(w: _World) -> pd.DataFrame:
 def _purchase_truth(w: _World) -> dict:
     """Expected extra purchases per customer-month k months after the launch.
 
-    Averaged over the customers of launched regions who are active during the whole calendar
-    month (the rows an event study of monthly purchases uses).
+    The CSR policy acts at the last funnel step as one cause of a noisy-OR; its expected extra
+    purchases in a session that reached that step are P(purchase) − P(purchase without the
+    policy). Summed by customer and month since the launch in their region and averaged over the
+    customers of launched regions who are active during the whole calendar month (the rows an
+    event study of monthly purchases uses); given the sessions and the steps they reached.
     """
-    c, e = w.c, w.effects
+    from ._sessions import _last_step
+
+    c = w.c
     months = int(np.ceil(w.horizon / DAYS_PER_MONTH))
     bounds = _launch_months(w, months)
-    base = _purchase_base_rate(w)
+    idx, survive, _ = _last_step(w)
+    last = c["last_step"]
+    t = c["sessions"]["start"][last["session"]]
+    extra = np.where(last["reached"], survive / (1 - last["fire"][:, 1]) - survive, 0.0)
+    k = (bounds[idx] <= t[:, None]).sum(axis=1) - 1
+    ok = (k >= 0) & (k < months)
+    per = np.zeros((w.n, months))
+    np.add.at(per, (idx[ok], k[ok]), extra[ok])
     out = {}
     for k in range(months):
         start, stop = bounds[:, k], bounds[:, k + 1]
         active = (c["obs_start"] <= start) & (c["obs_end"] >= stop) & (stop <= w.horizon)
         if active.sum() == 0:
             break
-        with np.errstate(invalid="ignore"):  # never-launched regions: inf - inf
-            extra = base * (stop - start) * (np.exp(e["csr_on_purchases"] * c["tau"]
-                                                     * _ramp(w, k)) - 1)
-        out[str(k)] = round(float(extra[active].mean()), 12)
+        out[str(k)] = round(float(per[active, k].mean()), 12)
     return out
 
 
+def _email_truth(w: _World) -> float:
+    """Expected extra engagement-level events per customer from the campaign's extra e-mails.
+
+    Each e-mail is opened (``email_open``), clicked (``email_click``) and leads to a web session
+    (visit, product pages, tutorial, cart, checkout) with the story's probabilities, which change
+    only at the price rise; the arm receives two extra e-mails for every one of the control arm.
+    """
+    from ._story import EXPOSURES
+
+    c = w.c
+    everyone = np.arange(w.n)
+    web = np.zeros(w.n, dtype=np.int64)
+    a, b = c["obs_start"], c["obs_end"]
+    extra_rate = 2 * EXPOSURES["email_received"] / DAYS_PER_MONTH
+    total = np.zeros(w.n)
+    for lo, hi, t in ((a, np.minimum(b, w.price_day), w.price_day - 1),
+                      (np.maximum(a, w.price_day), b, w.price_day)):
+        p_cart, p_checkout, _ = _step_probabilities(w, everyone, np.full(w.n, t), web)
+        session = 1 + expected_pages() + TUTORIAL_SHARE + p_cart * (1 + p_checkout)
+        per_email = c["email_open"] * (1 + EMAIL_CLICK_SHARE * (1 + session))
+        total += per_email * extra_rate * np.clip(hi - lo, 0, None)
+    return float(total.mean())
+
+
+def _item_loadings(latent, centre, sds, low=1, high=7) -> np.ndarray:
+    """Standardised loadings of a one-factor model of the population's item correlations.
+
+    Each item is ``clip(round(centre + latent + N(0, sd)), low, high)``: given the latent its
+    mean and variance are exact sums over the scale points (normal CDFs), so the items'
+    covariances in the population follow exactly (rounding and the scale's limits included).
+    With three items a one-factor model is just identified, λ_i = sqrt(r_ij r_ik / r_jk); with
+    more each item's value is averaged over the triads it belongs to.
+    """
+    from scipy.special import ndtr
+
+    points = np.arange(low, high + 1, dtype=float)
+    upper = np.r_[points[:-1] + 0.5, np.inf]
+    lower = np.r_[-np.inf, points[1:] - 0.5]
+    z = centre + np.asarray(latent, float)[:, None]
+    means, within = [], []
+    for sd in sds:
+        p = ndtr((upper - z) / sd) - ndtr((lower - z) / sd)
+        mean = p @ points
+        means.append(mean)
+        within.append(np.mean(p @ points ** 2 - mean ** 2))
+    cov = np.cov(np.array(means), bias=True) + np.diag(within)
+    corr = cov / np.sqrt(np.outer(np.diag(cov), np.diag(cov)))
+    k = len(sds)
+    out = []
+    for i in range(k):
+        others = [j for j in range(k) if j != i]
+        out.append(np.mean([np.sqrt(corr[i, j] * corr[i, m] / corr[j, m])
+                            for a, j in enumerate(others) for m in others[a + 1:]]))
+    return np.array(out)
+
+
 def _truth(w: _World, results: dict) -> dict:
-    e, c = w.effects, w.c
+    e = w.effects
     _, relative = _csr_weights(w)
     by_segment = {s: e["csr_effect"] * r for s, r in relative.items()}
     resolved_share = e["complaint_share"] * e["resolution_share"]
@@ -225,15 +311,13 @@ def _truth(w: _World, results: dict) -> dict:
                   "satisfaction->loyalty": e["satisfaction_on_loyalty"],
                   "engagement->loyalty": e["engagement_effect"]})
     # the e-mail arm does not change how long customers stay, so its expected effect on the
-    # count of engagement events is the extra rate times each customer's active time
-    active = np.maximum(c["obs_end"] - c["obs_start"], 0)
-    email = float(np.mean(c["eng_rate"] * e["email_effect"] * active))
+    # count of engagement events is the extra e-mails' events times each customer's active time
+    email = _email_truth(w)
     population = results["population"]
     loadings = {}
-    for prefix, (_, sds) in ITEMS.items():
-        var = np.var(population[LATENT_OF[prefix]])
-        for k, sd in enumerate(sds, start=1):
-            loadings[f"{prefix}_{k}"] = float(np.sqrt(var / (var + sd ** 2 + 1 / 12)))
+    for prefix, (centre, sds) in ITEMS.items():
+        values = _item_loadings(population[LATENT_OF[prefix]], centre, sds)
+        loadings.update({f"{prefix}_{k}": float(v) for k, v in enumerate(values, start=1)})
     launches = {r: (None if d is None else d.date().isoformat())
                 for r, d in _launch_dates(w).items()}
     purchases = _purchase_truth(w)
@@ -257,4 +341,5 @@ def _truth(w: _World, results: dict) -> dict:
         "survey_waves": {str(k): (w.start + pd.Timedelta(days=v)).date().isoformat()
                          for k, v in results["wave_days"].items()},
         "effects": {k: float(v) for k, v in e.items()},
+        **_session_truth(w),
     }

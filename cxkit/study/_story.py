@@ -2,8 +2,9 @@
 are and what they do.
 
 1. customers (:func:`_draw_customers`); 2. the CSR policy (:func:`_csr_rollout`); 3. service
-failures and churn (:func:`_failures_and_churn`); 4. journey events (:func:`_journey_events`,
-with :func:`_purchases` and :func:`_service_and_exit`). Each step draws from the world's one
+failures and churn (:func:`_failures_and_churn`); 4. journey events live in
+:mod:`cxkit.study._sessions` (sessions, funnels, exposures), which also calls
+:func:`_service_and_exit` from here. Each step draws from the world's one
 random generator in a fixed order, so the same seed gives the same study; a step moved or
 reordered would change every table.
 """
@@ -37,33 +38,20 @@ CHANNELS_PREFERRED = ("web", "app", "store", "phone")
 CHANNEL_BY_AGE = {"18-29": (0.40, 0.45, 0.12, 0.03), "30-44": (0.42, 0.33, 0.20, 0.05),
                   "45-59": (0.40, 0.15, 0.33, 0.12), "60+": (0.25, 0.05, 0.45, 0.25)}
 
-#: The effects of the story and their defaults. Pass any of them to :func:`simulate_study`.
-# (touchpoint, share) of engagement-level events by preferred channel
-ENGAGEMENT_MIX = {
-    "web": {"web_visit": .26, "product_page_view": .20, "tutorial_video_view": .04,
-            "cart_add": .06, "email_open": .14, "email_click": .08, "app_open": .06,
-            "app_feature_use": .04, "social_like": .08, "social_share": .03,
-            "review_written": .01},
-    "app": {"web_visit": .08, "product_page_view": .08, "tutorial_video_view": .04,
-            "cart_add": .05, "email_open": .08, "email_click": .05, "app_open": .28,
-            "app_feature_use": .22, "social_like": .08, "social_share": .03,
-            "review_written": .01},
-    "store": {"web_visit": .22, "product_page_view": .16, "tutorial_video_view": .05,
-              "cart_add": .03, "email_open": .24, "email_click": .12, "app_open": .04,
-              "app_feature_use": .02, "social_like": .09, "social_share": .02,
-              "review_written": .01},
-    "phone": {"web_visit": .24, "product_page_view": .14, "tutorial_video_view": .06,
-              "cart_add": .02, "email_open": .30, "email_click": .14, "app_open": .02,
-              "app_feature_use": .01, "social_like": .04, "social_share": .02,
-              "review_written": .01},
-}
-EMAIL_EXTRA_MIX = {"email_open": .45, "email_click": .30, "web_visit": .15,
-                   "product_page_view": .10}
+#: channels of the data contract, in the order of the event table's channel codes
+CHANNELS = ("email", "web", "app", "store", "phone", "chat", "social", "media")
+#: who caused a purchase: the customer's own (organic) session, the sign-up purchase, the CSR
+#: policy, or one of the exposures of :data:`cxkit.study._sessions.EXPOSURE_CAUSES`
+CAUSE_BASE = ("baseline", "signup", "csr_policy")
 # experience-level exposures: touchpoint → events per month while active
-EXPOSURES = {"ad_impression": 0.5, "social_ad_impression": 0.3, "influencer_post_view": 0.15,
-             "online_review_read": 0.15, "word_of_mouth_received": 0.10,
-             "email_received": 0.5}
-PURCHASE_RATE = 0.35  # purchases per month at average affinity
+EXPOSURES = {"ad_impression": 0.25, "social_ad_impression": 0.15, "influencer_post_view": 0.08,
+             "online_review_read": 0.08, "word_of_mouth_received": 0.06,
+             "email_received": 0.20}
+#: the paid advertising a randomised hold-out group never sees
+AD_TOUCHPOINTS = ("ad_impression", "social_ad_impression")
+#: months from the app launch to adoption (exponential mean) by age band; customers who prefer
+#: the app adopt twice as fast
+APP_ADOPTION_MONTHS = {"18-29": 3.0, "30-44": 6.0, "45-59": 12.0, "60+": 36.0}
 
 
 @dataclass
@@ -77,8 +65,12 @@ class _World:
     launch: pd.Timestamp
     n: int
     horizon: float = 0.0  # study length in days
+    app_day: float = 0.0  # day of the app launch
+    ux_day: float = 0.0  # day of the checkout redesign in the app
+    price_day: float = 0.0  # day of the price rise
     c: dict = field(default_factory=dict)  # customer arrays, indexed 0..n-1
-    events: list = field(default_factory=list)  # (customer index, day, touchpoint, channel, value)
+    # (customer index, day, touchpoint code, channel code or -1, value, cause code or -1)
+    events: list = field(default_factory=list)
 
     def day(self, when) -> float:
         return (pd.Timestamp(when) - self.start) / pd.Timedelta(days=1)
@@ -113,9 +105,15 @@ def _draw_customers(w: _World) -> None:
     cov = 0.8 ** 2 * (0.4 * np.ones((3, 3)) + 0.6 * np.eye(3))
     layers = rng.multivariate_normal(np.zeros(3), cov, size=n)
     c["NEEDS0"], c["EASE0"], c["ENJOY0"] = layers.T
-    c["eng_rate"] = (w.effects["engagement_rate"] / DAYS_PER_MONTH
-                     * np.exp(w.effects["affinity_on_engagement"] * c["affinity"]
-                              - w.effects["affinity_on_engagement"] ** 2 / 2))
+    beta = w.effects["affinity_on_engagement"]
+    c["activity"] = np.exp(beta * c["affinity"] - beta ** 2 / 2)  # mean 1
+    c["eng_rate"] = w.effects["engagement_rate"] / DAYS_PER_MONTH * c["activity"]
+    # a randomised hold-out group sees none of the firm's paid ads
+    c["ad_holdout"] = (rng.random(n) < w.effects["ad_holdout_share"]).astype(int)
+    # app adoption after the launch: faster for the young and for those who prefer the app
+    months = np.vectorize(APP_ADOPTION_MONTHS.get)(c["age_band"])
+    months = np.where(c["preferred_channel"] == "app", months / 2, months)
+    c["adopt_day"] = w.app_day + rng.exponential(months * DAYS_PER_MONTH)
 
 
 # ------------------------------------------------------------------------------------------
@@ -184,8 +182,41 @@ def _failures_and_churn(w: _World) -> None:
 
 
 # ------------------------------------------------------------------------------------------
-# 4. journey events
+# events: every event is stored as codes (touchpoint, channel, cause) for speed
 # ------------------------------------------------------------------------------------------
+_CODEBOOK = {}
+
+
+def _codebook() -> dict:
+    """Catalogue arrays and name → code lookups (read once)."""
+    if not _CODEBOOK:
+        from ..catalogue import catalogue
+
+        cat = catalogue()
+        names = cat["touchpoint"].to_numpy(dtype=object)
+        _CODEBOOK.update(
+            catalogue=cat, touchpoints=names,
+            tp={t: k for k, t in enumerate(names)},
+            channel={ch: k for k, ch in enumerate(CHANNELS)},
+            default_channel=np.array([CHANNELS.index(ch) for ch in cat["channel"]]))
+    return _CODEBOOK
+
+
+def _tp(name: str) -> int:
+    return _codebook()["tp"][name]
+
+
+def _encode(values, lookup: dict, size: int) -> np.ndarray:
+    if values is None:
+        return np.full(size, -1, dtype=np.int16)
+    if isinstance(values, str):
+        return np.full(size, lookup[values], dtype=np.int16)
+    values = np.asarray(values)
+    if values.dtype.kind in "iu":
+        return np.broadcast_to(values.astype(np.int16), (size,))
+    return np.array([lookup[v] for v in values.tolist()], dtype=np.int16)
+
+
 def _poisson(rng, rate, t0, t1):
     """Event times of independent Poisson processes, one per row: (row index, time)."""
     length = np.clip(np.asarray(t1, float) - np.asarray(t0, float), 0, None)
@@ -195,53 +226,17 @@ def _poisson(rng, rate, t0, t1):
     return idx, np.asarray(t0, float)[idx] + rng.random(idx.size) * length[idx]
 
 
-def _add(w: _World, idx, day, touchpoint, channel=None, value=None):
+def _add(w: _World, idx, day, touchpoint, channel=None, value=None, cause=None):
+    """Record events: ``touchpoint``/``channel`` as names or codes (channel None: catalogue)."""
     idx = np.asarray(idx)
     if idx.size == 0:
         return
-    tp = np.broadcast_to(np.asarray(touchpoint, dtype=object), idx.shape)
-    ch = np.broadcast_to(np.asarray(channel, dtype=object), idx.shape)
+    book = _codebook()
     val = np.broadcast_to(np.asarray(np.nan if value is None else value, dtype=float), idx.shape)
-    w.events.append((idx, np.asarray(day, float), tp, ch, val))
-
-
-def _mixed_touchpoints(rng, idx, groups, mix_by_group):
-    out = np.empty(idx.size, dtype=object)
-    for group, mix in mix_by_group.items():
-        mask = groups[idx] == group
-        out[mask] = rng.choice(np.array(list(mix)), size=mask.sum(),
-                               p=np.array(list(mix.values())) / sum(mix.values()))
-    return out
-
-
-def _journey_events(w: _World) -> None:
-    rng, c, e = w.rng, w.c, w.effects
-    a, b = c["obs_start"], c["obs_end"]
-    # engagement: baseline, plus the e-mail campaign's extra events for its arm
-    idx, day = _poisson(rng, c["eng_rate"], a, b)
-    _add(w, idx, day, _mixed_touchpoints(rng, idx, c["preferred_channel"], ENGAGEMENT_MIX))
-    extra_rate = c["eng_rate"] * e["email_effect"] * c["email_arm"]
-    idx, day = _poisson(rng, extra_rate, a, b)
-    _add(w, idx, day, _mixed_touchpoints(rng, idx, np.zeros(w.n, int), {0: EMAIL_EXTRA_MIX}))
-    # experience: exposures; the e-mail arm receives three times the marketing e-mails
-    for touchpoint, per_month in EXPOSURES.items():
-        rate = np.full(w.n, per_month / DAYS_PER_MONTH)
-        if touchpoint == "email_received":
-            rate = rate * (1 + 2 * c["email_arm"])
-        idx, day = _poisson(rng, rate, a, b)
-        _add(w, idx, day, touchpoint)
-    after = np.maximum(a, c["launch_day"])
-    aware = c["aware_if_launched"]
-    for touchpoint, per_month in (("csr_news_exposure", 0.30), ("csr_report_view", 0.12),
-                                  ("cause_campaign_view", 0.10)):
-        rate = np.where(aware | (touchpoint == "cause_campaign_view"), per_month, 0.0)
-        idx, day = _poisson(rng, rate / DAYS_PER_MONTH, after, b)
-        _add(w, idx, day, touchpoint)
-    notice = w.day(w.launch + pd.DateOffset(months=3))
-    got = np.flatnonzero((a <= notice) & (b > notice))
-    _add(w, got, notice + rng.random(got.size), "price_change_notice")
-    _purchases(w)
-    _service_and_exit(w)
+    w.events.append((idx, np.broadcast_to(np.asarray(day, float), idx.shape),
+                     _encode(touchpoint, book["tp"], idx.size),
+                     _encode(channel, book["channel"], idx.size), val,
+                     _encode(cause, {}, idx.size)))
 
 
 def _launch_months(w: _World, months: int) -> np.ndarray:
@@ -261,55 +256,10 @@ def _ramp(w: _World, k):
     return np.minimum(1.0, (np.asarray(k) + 1) / ramp)
 
 
-def _purchase_base_rate(w: _World) -> np.ndarray:
-    c = w.c
-    return (PURCHASE_RATE / DAYS_PER_MONTH * np.exp(0.3 * c["affinity"] - 0.045)
-            * np.vectorize(SEGMENT_PURCHASE_FACTOR.get)(c["segment"]))
-
-
-def _purchases(w: _World) -> None:
-    rng, c, e = w.rng, w.c, w.effects
-    a, b = c["obs_start"], c["obs_end"]
-    base = _purchase_base_rate(w)
-    ramp = max(int(e["csr_purchase_ramp_months"]), 1)
-    bounds = _launch_months(w, ramp)
-    # before the launch, then one piece per month of the ramp, then the full effect
-    pieces = [(a, bounds[:, 0], 0.0)]
-    pieces += [(bounds[:, k], bounds[:, k + 1], _ramp(w, k)) for k in range(ramp)]
-    pieces += [(bounds[:, ramp], b, 1.0)]
-    idx_parts, day_parts = [], []
-    for t0, t1, share in pieces:
-        rate = base * np.exp(e["csr_on_purchases"] * c["tau"] * share)
-        i, d = _poisson(rng, rate, np.clip(t0, a, b), np.clip(t1, a, b))
-        idx_parts.append(i)
-        day_parts.append(d)
-    idx, day = np.concatenate(idx_parts), np.concatenate(day_parts)
-    # new customers open an account and buy on sign-up day
-    new = np.flatnonzero(c["new"] & (c["signup"] < b))
-    _add(w, new, c["signup"][new], "account_signup", "web")
-    idx, day = np.concatenate([new, idx]), np.concatenate([c["signup"][new] + 0.01, day])
-    channel = np.where(c["preferred_channel"][idx] == "phone", "web",
-                       c["preferred_channel"][idx]).astype(object)
-    basket = np.vectorize(SEGMENT_BASKET_EUR.get)(c["segment"][idx])
-    value = np.round(basket * rng.lognormal(-0.18, 0.6, size=idx.size), 2)
-    _add(w, idx, day, "purchase", channel, value)
-    store = channel == "store"
-    _add(w, idx[store], day[store] - 0.02, "store_visit")
-    advice = store & (rng.random(idx.size) < 0.4)
-    _add(w, idx[advice], day[advice] - 0.01, "sales_advice")
-    online = ~store & (day + 2.5 < c["obs_end"][idx])
-    _add(w, idx[online], day[online] + 1 + rng.random(online.sum()) * 3, "delivery")
-    returned = rng.random(idx.size) < 0.05
-    _add(w, idx[returned], day[returned] + 5 + rng.random(returned.sum()) * 10, "return_request")
-    # (returns scheduled after churn are simply not observed)
-    w.c["purchase_idx"], w.c["purchase_day"] = idx, day
-
-
 def _service_and_exit(w: _World) -> None:
     rng, c = w.rng, w.c
     a, b = c["obs_start"], c["obs_end"]
-    for touchpoint, per_month in (("support_call", 0.04), ("support_chat", 0.06),
-                                  ("store_visit", 0.10)):
+    for touchpoint, per_month in (("support_call", 0.04), ("support_chat", 0.06)):
         idx, day = _poisson(rng, np.full(w.n, per_month / DAYS_PER_MONTH), a, b)
         _add(w, idx, day, touchpoint)
     failed = np.flatnonzero(np.isfinite(c["fail_day"]))
@@ -327,10 +277,14 @@ def _service_and_exit(w: _World) -> None:
     joins = rng.random(w.n) < 1 / (1 + np.exp(-(-1.0 + 0.8 * c["affinity"])))
     join_day = a + rng.random(w.n) * np.maximum(b - a, 0)
     member = np.flatnonzero(joins & (b > a))
-    _add(w, member, join_day[member], "loyalty_program_join", "app")
+    # the programme lives in the app once the customer has adopted it, on the web before
+    app, web = CHANNELS.index("app"), CHANNELS.index("web")
+    _add(w, member, join_day[member], "loyalty_program_join",
+         np.where(join_day[member] >= c["adopt_day"][member], app, web))
     idx, day = _poisson(rng, np.full(member.size, 0.15 / DAYS_PER_MONTH), join_day[member],
                         b[member])
-    _add(w, member[idx], day, "reward_redeemed", "app")
+    _add(w, member[idx], day, "reward_redeemed",
+         np.where(day >= c["adopt_day"][member[idx]], app, web))
     fans = 0.03 / DAYS_PER_MONTH * np.exp(c["affinity"])
     idx, day = _poisson(rng, fans, a, b)
     _add(w, idx, day, "brand_event")

@@ -19,12 +19,20 @@ The story, step by step (one function each, in the order they run):
    strikes customers at random. Most complain; some complaints are resolved. An unresolved failure
    multiplies the churn hazard (a resolved one barely does) and lowers satisfaction. Churned
    customers leave and produce no more events (*survivorship*).
-4. **Journey events** (:func:`_story._journey_events`). While active, customers produce events
-   at every level of the touchpoint catalogue: *engagement* (one-way behaviour: browsing, opening
-   and clicking e-mails, app use) at a rate that grows with affinity and with the e-mail campaign;
-   *interactions* (purchases, store visits, support contacts, complaints, surveys, cancellation);
-   *experience* (advertising, news, word of mouth, deliveries, service failures and, after the
-   launch, CSR news and reports). After the launch, purchases rise with the customer's CSR effect.
+4. **Journey events** (:func:`_sessions._journey_events`). While active, customers are exposed to
+   advertising, social posts, reviews, word of mouth, marketing e-mails and, after the launch, CSR
+   news; they visit in **sessions** (web, app, store) that their own interest or an exposure
+   starts, and a browsing session walks the **funnel** ``product_page_view`` → ``cart_add`` →
+   ``checkout_start`` → ``purchase``, each step conditional on the previous one. The steps get
+   easier with the customer's latent *ease*, harder after a **price rise**, and the app's
+   **checkout redesign** (``ux_change``) eases the step from cart to checkout in the app only.
+   Channels shift towards digital over time and to the **app** after its launch
+   (``app_launch``), adopted faster by the young. At the last step the session's cause, every
+   exposure of the past week and the CSR policy act as independent causes (a noisy-OR); the
+   cause credited with each purchase is kept in the events' ``latent_cause`` column and
+   summed in ``truth["attribution"]``. A random tenth of customers (``ad_holdout``) sees no
+   paid ads. The distributions are documented in :mod:`cxkit.study._sessions`. Customers also
+   call or chat with customer care, complain, join the loyalty programme and cancel.
 5. **Surveys** (:func:`_measure._surveys`). Two waves, one before the launch and one after. At
    each wave a random share of active customers is invited; whether they answer depends on how
    satisfied they are (*non-response*). Answers come from latent constructs:
@@ -44,8 +52,9 @@ The story, step by step (one function each, in the order they run):
 6. **Outcomes** (:func:`_measure._outcomes`): churn, repurchases, referrals and a final NPS for
    everyone.
 
-The steps live in two private modules beside this one, in the order above: steps 1–4 in
-:mod:`cxkit.study._story`, steps 5–6, the tables and the truth in :mod:`cxkit.study._measure`.
+The steps live in private modules beside this one, in the order above: steps 1–3 in
+:mod:`cxkit.study._story`, step 4 in :mod:`cxkit.study._sessions`, steps 5–6, the tables and the
+truth in :mod:`cxkit.study._measure`.
 Each step draws from one random generator in turn, so the same seed gives the same study.
 
 Every effect is a keyword argument of :func:`simulate_study` (see :data:`DEFAULT_EFFECTS`), so
@@ -69,16 +78,25 @@ from ._measure import (
     _surveys,
     _truth,
 )
+from ._sessions import (
+    CAUSES,
+    EXPOSURE_CAUSES,
+    FUNNEL_LOGIT,
+    GAP_WEIBULL,
+    PAGES,
+    SESSION_CHANNEL_WEIGHTS,
+    WINDOW_DAYS,
+    _journey_events,
+)
 from ._story import (
+    AD_TOUCHPOINTS,
     AGE_BANDS,
     AGE_SHARES,
+    APP_ADOPTION_MONTHS,
     CHANNEL_BY_AGE,
     CHANNELS_PREFERRED,
     DAYS_PER_MONTH,
-    EMAIL_EXTRA_MIX,
-    ENGAGEMENT_MIX,
     EXPOSURES,
-    PURCHASE_RATE,
     REGION_LAUNCH_OFFSET_MONTHS,
     REGION_LOYALTY,
     REGION_SHARES,
@@ -91,7 +109,6 @@ from ._story import (
     _csr_rollout,
     _draw_customers,
     _failures_and_churn,
-    _journey_events,
     _World,
 )
 
@@ -99,9 +116,10 @@ __all__ = [
     # the simulator
     "Study", "simulate_study", "DEFAULT_EFFECTS",
     # the fixed parameters of the story (defined beside the steps that use them)
-    "AGE_BANDS", "AGE_SHARES", "CHANNEL_BY_AGE", "CHANNELS_PREFERRED", "DAYS_PER_MONTH",
-    "EMAIL_EXTRA_MIX", "ENGAGEMENT_MIX", "EXPOSURES", "ITEMS", "LATENT_OF", "PURCHASE_RATE",
-    "REGION_LAUNCH_OFFSET_MONTHS", "REGION_LOYALTY", "REGION_SHARES", "REGIONS",
+    "AD_TOUCHPOINTS", "AGE_BANDS", "AGE_SHARES", "APP_ADOPTION_MONTHS", "CAUSES",
+    "CHANNEL_BY_AGE", "CHANNELS_PREFERRED", "DAYS_PER_MONTH", "EXPOSURES", "EXPOSURE_CAUSES",
+    "FUNNEL_LOGIT", "GAP_WEIBULL", "ITEMS", "LATENT_OF", "PAGES", "SESSION_CHANNEL_WEIGHTS",
+    "WINDOW_DAYS", "REGION_LAUNCH_OFFSET_MONTHS", "REGION_LOYALTY", "REGION_SHARES", "REGIONS",
     "SEGMENT_BASKET_EUR", "SEGMENT_PROSOCIAL_MEAN", "SEGMENT_PURCHASE_FACTOR", "SEGMENT_SHARES",
     "SEGMENTS",
 ]
@@ -110,16 +128,28 @@ DEFAULT_EFFECTS = {
     # CSR policy (non-interaction factor)
     "csr_effect": 0.40,            # average effect of the launch on loyalty intention (points)
     "csr_prosocial_slope": 1.5,    # heterogeneity: effect ∝ logistic(slope × prosociality)
-    "csr_on_purchases": 0.50,      # log purchase-rate change per point of loyalty effect
+    "csr_on_purchases": 0.50,      # CSR as a cause of purchase at the last funnel step:
+                                   # P(fires) = 1 - exp(-csr_on_purchases × loyalty effect × ramp)
     "csr_purchase_ramp_months": 6, # the purchase effect builds up over this many months
     "aware_prosocial": 0.9,        # self-selection into awareness (logit per SD)
     "aware_affinity": 0.7,
     # engagement and the e-mail experiment
-    "engagement_effect": 0.15,     # loyalty points per engagement event per month
-    "email_effect": 0.30,          # relative rise of the engagement-event rate in the e-mail arm
-    "engagement_rate": 2.5,        # engagement events per month at average affinity
+    "engagement_effect": 0.05,     # loyalty points per engagement event per month
+    "email_effect": 0.30,          # how engaging e-mails are: P(open) = 0.8 × email_effect at
+                                   # average affinity; the arm gets 3× the e-mails
+    "engagement_rate": 8.0,        # engagement events per month of organic sessions at average
+                                   # affinity (sessions arrive at a quarter of this rate)
     "affinity_on_engagement": 0.5, # log-rate per SD of affinity
     "affinity_on_loyalty": 0.5,    # loyalty points per SD of affinity (the confounder)
+    # sessions, funnels and friction (logits of the funnel steps)
+    "ease_on_funnel": 0.60,        # per scale point of latent ease, every step
+    "price_effect": -0.40,         # adding to the cart after the price rise
+    "ux_effect": 0.80,             # cart → checkout in the app after the checkout redesign
+    "digital_trend": 0.25,         # log-odds of web and app against the store, per year
+    # exposures as causes (multipliers of EXPOSURE_CAUSES' probabilities) and the ad hold-out
+    "exposure_effect": 1.0,        # all exposures except e-mails and paid ads
+    "ad_effect": 1.0,              # paid ads (ad_impression, social_ad_impression)
+    "ad_holdout_share": 0.10,      # randomised share of customers who see no paid ads
     # moments of truth: service failures and complaint handling
     "failure_rate": 0.03,          # service failures per customer-month
     "complaint_share": 0.70,       # share of failures followed by a complaint
@@ -199,7 +229,8 @@ class Study:
 
 
 def simulate_study(n_customers: int = 5000, *, seed: int = 0, start="2024-01-01",
-                   end="2025-12-31", csr_launch="2025-01-01", progress: bool | None = None,
+                   end="2025-12-31", csr_launch="2025-01-01", app_launch="2024-07-01",
+                   ux_change="2025-03-01", progress: bool | None = None,
                    **effects) -> Study:
     """Simulate one company's customers: journeys, survey and the truth behind them.
 
@@ -212,7 +243,14 @@ def simulate_study(n_customers: int = 5000, *, seed: int = 0, start="2024-01-01"
     start, end : date-like
         The study window (events are recorded between them).
     csr_launch : date-like
-        First launch of the CSR policy (two regions launch then, others later or never).
+        First launch of the CSR policy (two regions launch then, others later or never). Prices
+        rise three months later (``price_change_notice``).
+    app_launch : date-like
+        Launch of the app: no app sessions before it; customers adopt it afterwards, the young
+        first (:data:`APP_ADOPTION_MONTHS`).
+    ux_change : date-like
+        The app's checkout redesign: from then on the step from ``cart_add`` to
+        ``checkout_start`` is easier in the app (``ux_effect``), nowhere else.
     progress : bool, optional
         Show a progress bar (tqdm); by default only for 50,000 customers or more.
     **effects
@@ -254,6 +292,11 @@ def simulate_study(n_customers: int = 5000, *, seed: int = 0, start="2024-01-01"
                    start=pd.Timestamp(start), end=pd.Timestamp(end),
                    launch=pd.Timestamp(csr_launch), n=int(n_customers))
     world.horizon = world.day(world.end) + 1  # the end date is the last day observed
+    world.app_day, world.ux_day = world.day(app_launch), world.day(ux_change)
+    world.price_day = world.day(world.launch + pd.DateOffset(months=3))
+    for name, day in (("app_launch", world.app_day), ("ux_change", world.ux_day)):
+        if not 0 <= day < world.horizon:
+            raise ValueError(f"{name} must lie inside the study window ({start} to {end})")
     if not (0 < world.day(world.launch) - 92 and world.day(world.launch) + 287 < world.horizon):
         raise ValueError("csr_launch must leave at least 3 months before it and 9 months after "
                          "it inside the study window (the two survey waves)")

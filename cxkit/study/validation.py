@@ -9,6 +9,10 @@ tables only:
 - ``did``: the CSR launch's effect on loyalty intention (difference in differences on the two
   survey waves, launched vs not-yet-launched regions);
 - ``cox``: the churn hazard ratio of an unresolved service failure (time-varying covariate);
+- ``ux_did``: the app's checkout redesign, its effect on starting the checkout after adding to
+  the cart (difference in differences on sessions with a cart: app vs web, before vs after);
+- ``ad_holdout``: the paid ads' effect on purchases per customer (the randomised hold-out
+  group vs everyone else, a difference in means);
 - ``naive_csr`` and ``naive_aware``: the comparisons the story warns against (wave-2 regions with
   vs without the policy; CSR-aware vs unaware customers in launched regions).
 
@@ -27,7 +31,11 @@ from .simulate import simulate_study
 #: traits a realistic analysis may adjust for
 COVARIATES = ("segment", "age_band", "region", "preferred_channel")
 #: switched-off versions of the effects each estimator targets
-NULL_EFFECTS = {"email_effect": 0.0, "csr_effect": 0.0, "hr_failure_unresolved": 1.0}
+NULL_EFFECTS = {"email_effect": 0.0, "csr_effect": 0.0, "hr_failure_unresolved": 1.0,
+                "ux_effect": 0.0, "ad_effect": 0.0}
+#: every estimator of a replicate
+ESTIMATORS = ("experiment", "aipw", "did", "cox", "ux_did", "ad_holdout", "naive_csr",
+              "naive_aware")
 
 
 def _engagement_table(study) -> pd.DataFrame:
@@ -38,6 +46,64 @@ def _engagement_table(study) -> pd.DataFrame:
     tenure = (start - customers["signup_date"]).dt.days.clip(lower=0) / 365.25
     return customers.assign(engagement=counts.reindex(customers["customer_id"], fill_value=0)
                             .to_numpy(), tenure_years=tenure.to_numpy())
+
+
+def cart_sessions(events: pd.DataFrame) -> pd.DataFrame:
+    """Sessions with a ``cart_add`` on the web or in the app, and whether checkout started.
+
+    A session starts at a ``web_visit``, ``app_open`` or ``store_visit`` (the simulator starts
+    sessions nowhere else) and holds the customer's events up to the next start.
+
+    Returns
+    -------
+    DataFrame
+        One row per session with a cart: ``customer_id``, ``channel``, ``start`` and
+        ``checkout`` (1 if a ``checkout_start`` followed the cart).
+
+    Examples
+    --------
+    >>> import cxkit
+    >>> from cxkit.study.validation import cart_sessions
+    >>> carts = cart_sessions(cxkit.simulate_study(300, seed=1).events)
+    >>> list(carts.columns), sorted(carts["channel"].unique())
+    (['customer_id', 'channel', 'start', 'checkout'], ['app', 'web'])
+    """
+    customer = events["customer_id"].to_numpy()
+    touchpoint = events["touchpoint"].to_numpy()
+    is_start = np.isin(touchpoint, ["web_visit", "app_open", "store_visit"])
+    number = np.cumsum(is_start)
+    owner = np.r_[np.array([""], dtype=object), customer[is_start].astype(object)][number]
+    rows = events.assign(session=np.where(owner == customer, number, 0))
+    rows = rows[rows["session"] > 0]
+    first = rows.groupby("session")[["customer_id", "channel", "timestamp"]].first()
+    steps = rows[rows["touchpoint"].isin(["cart_add", "checkout_start"])]
+    flags = pd.crosstab(steps["session"], steps["touchpoint"]).reindex(
+        columns=["cart_add", "checkout_start"], fill_value=0)
+    table = first.join(flags, how="inner")
+    table = table[(table["cart_add"] > 0) & table["channel"].isin(["web", "app"])]
+    return pd.DataFrame({"customer_id": table["customer_id"], "channel": table["channel"],
+                         "start": table["timestamp"],
+                         "checkout": (table["checkout_start"] > 0).astype(int)}
+                        ).reset_index(drop=True)
+
+
+def _ux_did(study):
+    ux = study.truth["effect_ux_on_checkout"]
+    carts = cart_sessions(study.events)
+    after = (carts["start"] >= pd.Timestamp(ux["date"], tz="UTC")).astype(int)
+    carts = carts.assign(after=after, redesigned=after * (carts["channel"] == "app"))
+    return effect(carts, treatment="redesigned", outcome="checkout", method="did",
+                  group="channel", time="after", cluster="customer_id")
+
+
+def _ad_holdout(study):
+    customers = study.customers
+    purchases = study.events[study.events["touchpoint"] == "purchase"]
+    per = purchases.groupby("customer_id").size().reindex(customers["customer_id"],
+                                                          fill_value=0)
+    frame = pd.DataFrame({"purchases": per.to_numpy(),
+                          "ads": 1 - customers["ad_holdout"].to_numpy()})
+    return effect(frame, treatment="ads", outcome="purchases", method="naive")
 
 
 def _cox_unresolved(study):
@@ -53,8 +119,7 @@ def _cox_unresolved(study):
 
 
 def replicate(seed: int, *, n_customers: int = 5000, null: bool = False,
-              estimators=("experiment", "aipw", "did", "cox", "naive_csr", "naive_aware")
-              ) -> pd.DataFrame:
+              estimators=ESTIMATORS) -> pd.DataFrame:
     """One replicate: simulate with ``seed`` and estimate; tidy rows per estimator.
 
     Returns
@@ -69,7 +134,7 @@ def replicate(seed: int, *, n_customers: int = 5000, null: bool = False,
     >>> rows = replicate(1, n_customers=1500, estimators=("experiment",))
     >>> rows[["estimator", "truth"]].round(1)
         estimator  truth
-    0  experiment   13.0
+    0  experiment    5.2
     """
     study = simulate_study(n_customers, seed=seed, **(NULL_EFFECTS if null else {}))
     truth = study.truth
@@ -103,6 +168,11 @@ def replicate(seed: int, *, n_customers: int = 5000, null: bool = False,
         aware = panel[(panel["wave"] == 2) & launched]
         add("naive_aware", effect(aware, treatment="csr_aware", outcome="loyalty",
                                   method="naive"), 0.0)
+    if "ux_did" in estimators:
+        add("ux_did", _ux_did(study), truth["effect_ux_on_checkout"]["effect_on_checkout_per_cart"])
+    if "ad_holdout" in estimators:
+        add("ad_holdout", _ad_holdout(study),
+            truth["attribution"]["ad_holdout"]["incremental_per_customer"])
     if "cox" in estimators:
         estimate, low, high = _cox_unresolved(study)
         rows.append({"estimator": "cox", "estimate": estimate, "ci_low": low, "ci_high": high,
@@ -157,8 +227,8 @@ def validation_study(reps: int = 200, *, n_customers: int = 5000, first_seed: in
     --------
     >>> from cxkit.study.validation import validation_study, summarise
     >>> rows = validation_study(2, n_customers=1500)
-    >>> sorted(set(rows["estimator"]))[:3]
-    ['aipw', 'cox', 'did']
+    >>> sorted(set(rows["estimator"]))[:4]
+    ['ad_holdout', 'aipw', 'cox', 'did']
     """
     jobs = [(seed, null) for seed in range(first_seed, first_seed + reps)
             for null in (False, True)]
@@ -181,6 +251,5 @@ def validation_study(reps: int = 200, *, n_customers: int = 5000, first_seed: in
 
 def _job(job, n_customers):
     seed, null = job
-    estimators = ("experiment", "aipw", "did", "cox") if null else \
-        ("experiment", "aipw", "did", "cox", "naive_csr", "naive_aware")
+    estimators = ESTIMATORS[:-2] if null else ESTIMATORS
     return replicate(seed, n_customers=n_customers, null=null, estimators=estimators)
