@@ -128,17 +128,19 @@ def test_survey_metrics_by_segment_follow_the_study_min_n(simulated):
     def by_segment(min_n: int) -> list:
         study = dataclasses.replace(data.study, report={**data.study.report, "min_n": min_n})
         section = sections.survey_metrics(dataclasses.replace(data, study=study))
-        assert f"fewer than {min_n} respondents are suppressed" in section.text
+        assert f"fewer than {min_n} distinct respondents are suppressed" in section.text
         return [table for caption, table in section.tables if " by segment" in caption]
 
-    # two waves: distinct customers (the rule's count) per segment are budget 176,
-    # conscious 142, mainstream 218 and premium 111 (rows: 209, 169, 265, 121)
-    tables = by_segment(120)
+    # two waves: the rule counts distinct customers per segment, not rows
+    people = data.survey.groupby("segment")["customer_id"].nunique().sort_values()
+    smallest, threshold = people.index[0], int(people.iloc[:2].mean())
+    assert people.iloc[0] < threshold <= people.iloc[1]
+    tables = by_segment(threshold)
     assert len(tables) == 2  # NPS and CSAT (the simulated survey has no CES)
     for table in tables:
-        assert table.loc[table["suppressed"], "segment"].tolist() == ["premium"]
+        assert table.loc[table["suppressed"], "segment"].tolist() == [smallest]
         assert table.loc[table["suppressed"], "estimate"].isna().all()
-        assert table.attrs["small_cells"]["min_n"] == 120
+        assert table.attrs["small_cells"]["min_n"] == threshold
     for table in by_segment(0):
         assert not table["suppressed"].any()
         assert table.attrs["small_cells"]["note"].startswith("min_n=0")
