@@ -8,8 +8,8 @@ the analytic ones:
 - regressions (the 2×2 ``did``, two-way fixed effects, the dynamic ``twfe`` event study):
   the restricted wild cluster bootstrap WCR-11 — the null imposed on the bootstrap data,
   CRV1 standard errors recomputed in every draw — the statistic of the ``wildboottest``
-  package (and of pyfixest's ``wildboottest()``; ``tests/test_models.py`` checks that the kit's
-  p-value equals the package's, draw for draw);
+  package (and of pyfixest's ``wildboottest()``; ``tests/test_did_inference.py`` checks
+  that the kit's p-value equals the package's, draw for draw);
 - the imputation estimator (``did2s``): a score bootstrap (Kline & Santos, 2012) of its
   cluster influence contributions (Gardner's GMM scores), with the null imposed on the
   second-stage residuals and the same studentisation; the first stage is not re-estimated in

@@ -12,6 +12,9 @@
 - :func:`event_study`: effects by time relative to adoption (leads and lags), ``did2s``,
   ``cs`` or the dynamic two-way fixed-effects regression for comparison
   (:class:`EventStudyResult`).
+- with fewer than 30 clusters, DiD results add a wild cluster bootstrap interval and p-value
+  beside the analytic ones (:mod:`cxkit.models._wild`); :func:`cxkit.models.honest_did`
+  bounds an event study's conclusion under violations of parallel trends.
 - :func:`activity_panel`: customer × month counts of a touchpoint, the panel an event study of
   behaviour needs.
 
@@ -320,6 +323,10 @@ class EventStudyResult(Result):
         the panel): their own level cannot be learnt.
     treated_share_set_aside : float
         The share of treated rows lost with them (also in ``summary()``).
+    inference : str
+        How the intervals were computed: analytic (cluster-robust, normal), or with fewer than
+        30 clusters also the wild cluster bootstrap of the ``wild_*`` columns (which the
+        summary then points to).
 
     Examples
     --------
