@@ -173,3 +173,66 @@ def test_units_never_untreated_are_set_aside_with_a_warning_and_in_the_summary(m
         study = cxkit.event_study(panel, outcome="lemp", unit="countyreal", time="year",
                                   cohort="cohort")
     assert study.units_set_aside == 5 and "5 unit(s) never untreated" in study.summary()
+
+
+# ------------------------------------------------------------------------------------------
+# Rambachan & Roth's relative-magnitude bounds: the HonestDiD README's Medicaid example
+# ------------------------------------------------------------------------------------------
+# Source: README of the authors' R package (https://github.com/asheshrambachan/HonestDiD,
+# "Example usage - Medicaid expansions"): ehec_data (state-level share of low-income childless
+# adults with health insurance, dins, 2008-2019; from the Mixtape Sessions' Advanced-DID
+# course, shipped with moderndid), years before 2016 without the 2015 cohort, the event study
+# feols(dins ~ i(year, D, ref = 2013) | stfips + year, cluster = "stfips"), then
+# createSensitivityResults_relativeMagnitudes(numPrePeriods = 5, numPostPeriods = 2,
+# Mbarvec = seq(0.5, 2, by = 0.5)) for the 2014 effect (C-LF). The Stata port's README prints
+# the original interval (constructOriginalCS) to 3 decimals: 0.029 to 0.064.
+#: Mbar -> (lb, ub) as printed
+MEDICAID_RM = {0.5: (0.0240, 0.0672), 1.0: (0.0170, 0.0720), 1.5: (0.00824, 0.0797),
+               2.0: (-0.000916, 0.0881)}
+
+
+@pytest.fixture(scope="module")
+def medicaid_event_study():
+    from moderndid.core.data import load_ehec
+
+    ehec = load_ehec().to_pandas()
+    keep = (ehec["year"] < 2016) & (ehec["yexp2"].isna() | (ehec["yexp2"] != 2015))
+    panel = ehec[keep].copy()
+    panel["cohort"] = panel["yexp2"].where(panel["yexp2"] == 2014)  # the others: controls
+    return cxkit.event_study(panel, outcome="dins", unit="stfips", time="year",
+                             cohort="cohort", method="twfe")
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_relative_magnitude_bounds_reproduce_the_honestdid_medicaid_example(
+        medicaid_event_study):
+    # Two of the four M̄ (the paper's hybrid test is slow: ~1,000 linear programmes for each
+    # of the 10 sign-and-location cases of the largest pre-trend).
+    mbar = (1.5, 2.0)
+    result = cxkit.models.honest_did(medicaid_event_study, mbar=mbar)
+    table = result.to_frame()
+    original = table.iloc[0]
+    assert (round(original["ci_low"], 3), round(original["ci_high"], 3)) == (0.029, 0.064)
+    # R's bounds are points of a 1,000-point grid centred on the estimate with half-width
+    # M̄ * max|pre-trend step| + 20 sd(θ) (HonestDiD's default); moderndid refines the ends
+    # between grid points, so the two may differ by up to one grid step (plus the rounding
+    # of the printed digits).
+    coefs = medicaid_event_study.coefficients.set_index("event_time")
+    steps = np.diff(np.r_[coefs.loc[-6:-2, "estimate"].to_numpy(), 0.0])
+    sd = coefs.at[0, "se"]
+    for _, row in table.iloc[1:].iterrows():
+        lb, ub = MEDICAID_RM[row["mbar"]]
+        step = 2 * (row["mbar"] * np.abs(steps).max() + 20 * sd) / 999
+        assert abs(row["ci_low"] - lb) <= step + 0.5 * 10 ** (np.floor(np.log10(abs(lb))) - 2)
+        assert abs(row["ci_high"] - ub) <= step + 0.5e-4
+    # "the breakdown value for a significant effect is Mbar = 2" (lb at 2 just below zero):
+    # significant at 1.5, not at 2
+    assert result.breakdown == 1.5
+    assert "excludes zero up to M̄ = 1.5" in result.summary()
+
+
+def test_relative_magnitude_bounds_refuse_what_they_cannot_use(medicaid_event_study):
+    with pytest.raises(ValueError, match="did2s' or 'twfe'"):
+        cxkit.models.honest_did(object())
+    with pytest.raises(ValueError, match="missing: \\[5\\]"):
+        cxkit.models.honest_did(medicaid_event_study, event_time=5)

@@ -506,23 +506,27 @@ def _event_panel():
 @pytest.mark.parametrize("kind", ["ordered", "date", "period"])
 def test_event_study_takes_dates_and_ordered_categoricals(kind):
     panel = _event_panel()
-    numbered = cxkit.event_study(panel, outcome="y", unit="unit", time="w", cohort="cohort")
+    numbered = cxkit.event_study(panel, outcome="y", unit="unit", time="w", cohort="cohort",
+                                 seed=0)  # few clusters: a seeded bootstrap
     labelled = panel.assign(w=_quarterly(panel, kind))
     # the cohort in the periods' own terms; never-treated units have none
     cohorts = _quarterly(panel.assign(w=panel["cohort"].fillna(1).astype(int)), kind)
     labelled["cohort"] = pd.Series(cohorts).where(panel["cohort"].notna())
-    result = cxkit.event_study(labelled, outcome="y", unit="unit", time="w", cohort="cohort")
+    result = cxkit.event_study(labelled, outcome="y", unit="unit", time="w", cohort="cohort",
+                               seed=0)
     pd.testing.assert_frame_equal(result.coefficients, numbered.coefficients)
 
 
 def test_event_study_dates_count_the_panels_periods_from_the_first_on_or_after_adoption():
     panel = _event_panel()
-    numbered = cxkit.event_study(panel, outcome="y", unit="unit", time="w", cohort="cohort")
+    numbered = cxkit.event_study(panel, outcome="y", unit="unit", time="w", cohort="cohort",
+                                 seed=0)  # few clusters: a seeded bootstrap
     dated = panel.assign(w=_quarterly(panel, "date"))
     # adoption in the middle of a quarter: treated from the next quarter's date on
     dated["cohort"] = panel["cohort"].map({3: pd.Timestamp("2011-02-15"),
                                            4: pd.Timestamp("2011-05-20")})
-    result = cxkit.event_study(dated, outcome="y", unit="unit", time="w", cohort="cohort")
+    result = cxkit.event_study(dated, outcome="y", unit="unit", time="w", cohort="cohort",
+                               seed=0)
     pd.testing.assert_frame_equal(result.coefficients, numbered.coefficients)
 
 

@@ -14,6 +14,7 @@ from .did import EventStudyResult, activity_panel, event_study
 from .drivers import key_drivers
 from .effects import EffectResult, effect
 from .heterogeneity import cate, compare_effects, effects_by
+from .honest import HonestDiDResult, honest_did
 from .loyalty import LoyaltyModelResult, loyalty_model
 from .mediation import MediationResult, mediation
 from .moderation import ModerationResult, moderation
@@ -25,7 +26,7 @@ from .value import repeat_purchase_summary
 __all__ = [
     # causal effects
     "EffectResult", "EventStudyResult", "activity_panel", "cate", "compare_effects", "effect",
-    "effects_by", "event_study", "plot_effects", "sensitivity",
+    "effects_by", "event_study", "HonestDiDResult", "honest_did", "plot_effects", "sensitivity",
     # loyalty, drivers, mechanisms
     "LoyaltyModelResult", "MediationResult", "ModerationResult", "key_drivers", "loyalty_model",
     "mediation", "moderation", "plot_drivers", "plot_simple_slopes",

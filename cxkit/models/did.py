@@ -12,6 +12,9 @@
 - :func:`event_study`: effects by time relative to adoption (leads and lags), ``did2s``,
   ``cs`` or the dynamic two-way fixed-effects regression for comparison
   (:class:`EventStudyResult`).
+- with fewer than 30 clusters, DiD results add a wild cluster bootstrap interval and p-value
+  beside the analytic ones (:mod:`cxkit.models._wild`); :func:`cxkit.models.honest_did`
+  bounds an event study's conclusion under violations of parallel trends.
 - :func:`activity_panel`: customer × month counts of a touchpoint, the panel an event study of
   behaviour needs.
 
@@ -33,7 +36,7 @@ from .._check import DataError
 from .._deprecated import old_keywords, renamed_attribute
 from .._docstrings import shared_docs
 from .._results import Result
-from . import _causal, cs
+from . import _causal, _wild, cs
 
 __all__ = ["EventStudyResult", "ImputationFit", "activity_panel", "event_study"]
 
@@ -42,16 +45,35 @@ __all__ = ["EventStudyResult", "ImputationFit", "activity_panel", "event_study"]
 # the effect of cxkit.effect(method="did")
 # ------------------------------------------------------------------------------------------
 def did_effect(frame, treatment, outcome, confounders, *, group, time, cluster,
-               conf_level) -> dict:
+               conf_level, bootstrap=_wild.NBOOT, seed=None) -> dict:
     """The fields of an :class:`~cxkit.models.effects.EffectResult` for ``method="did"`` on a
-    checked frame (from :func:`cxkit.effect`, which documents the method)."""
+    checked frame (from :func:`cxkit.effect`, which documents the method); with fewer than
+    30 clusters the wild cluster bootstrap in ``diagnostics["wild_bootstrap"]``."""
     frame = frame.assign(**{time: _period_order(frame, time)})
     if _staggered(frame, treatment, group, time):
-        return _did2s(frame, treatment, outcome, confounders, group, time, cluster, conf_level)
+        return _did2s(frame, treatment, outcome, confounders, group, time, cluster, conf_level,
+                      bootstrap, seed)
     terms = [_causal.term(frame, c) for c in confounders]
     terms += [f"C(Q({group!r}))", f"C(Q({time!r}))"]
-    return _causal.ols_effect(frame, treatment, outcome, terms, confounders=confounders,
-                              cluster=cluster, conf_level=conf_level)
+    fields = _causal.ols_effect(frame, treatment, outcome, terms, confounders=confounders,
+                                cluster=cluster, conf_level=conf_level)
+    if cluster is not None:
+        ols_wild(fields, treatment, _causal.cluster_codes(frame, cluster), bootstrap=bootstrap,
+                 seed=seed, conf_level=conf_level)
+    return fields
+
+
+def ols_wild(fields, treatment, codes, *, bootstrap, seed, conf_level) -> None:
+    """Add the wild cluster bootstrap of the treatment's coefficient in the statsmodels OLS
+    of ``fields["fit"]`` to ``fields["diagnostics"]`` when there are fewer than 30 clusters
+    and ``bootstrap`` draws."""
+    if not bootstrap or not 2 <= codes.max() + 1 < _wild.FEW_CLUSTERS:
+        return
+    model = fields["fit"].model
+    column = model.exog_names.index(f"Q({treatment!r})")
+    fields["diagnostics"]["wild_bootstrap"] = _wild.ols(
+        np.asarray(model.exog), np.asarray(model.endog), codes, [column], nboot=bootstrap,
+        seed=seed, conf_level=conf_level)[0]
 
 
 def _period_order(frame, time) -> pd.Series:
@@ -116,13 +138,17 @@ class ImputationFit:
     """The two stages of Gardner's did2s / the imputation estimator (Borusyak, Jaravel and
     Spiess): ``coef`` and ``vcov`` of the second stage (Gardner's GMM variance, clustered),
     ``first_stage`` (unit and period effects and confounders' coefficients, fitted on the
-    untreated rows), ``n`` rows and ``n_clusters``."""
+    untreated rows), ``n`` rows and ``n_clusters``; ``cluster_scores`` (clusters × terms, the
+    scores whose cross-products make ``vcov``) and ``second_inverse`` ((X2'X2)^-1) for the wild
+    bootstrap."""
 
     coef: pd.Series
     vcov: np.ndarray
     first_stage: np.ndarray
     n: int
     n_clusters: int
+    cluster_scores: np.ndarray | None = None
+    second_inverse: np.ndarray | None = None
 
     def tidy(self) -> pd.DataFrame:
         """``Estimate`` and ``Std. Error`` by term (as pyfixest's ``tidy()``)."""
@@ -169,7 +195,8 @@ def imputation(y, treated, units, periods, covariates, second, clusters) -> Impu
     np.add.at(sums, codes, scores)
     vcov = x2x2_inv @ (sums.T @ sums) @ x2x2_inv
     return ImputationFit(coef=pd.Series(beta2, index=second.columns), vcov=vcov,
-                         first_stage=beta1, n=n, n_clusters=int(codes.max() + 1))
+                         first_stage=beta1, n=n, n_clusters=int(codes.max() + 1),
+                         cluster_scores=sums, second_inverse=x2x2_inv)
 
 
 def _covariates(frame, confounders) -> np.ndarray:
@@ -178,18 +205,23 @@ def _covariates(frame, confounders) -> np.ndarray:
         np.empty((len(frame), 0))
 
 
-def _did2s(frame, treatment, outcome, confounders, group, time, cluster, conf_level) -> dict:
+def _did2s(frame, treatment, outcome, confounders, group, time, cluster, conf_level,
+           bootstrap, seed) -> dict:
     frame, aside = _untreated_support(frame, treatment, group, time, stacklevel=6)
+    second = pd.DataFrame({treatment: frame[treatment].astype(float)})
+    codes = _causal.cluster_codes(frame, cluster or group)
     fit = imputation(frame[outcome].to_numpy(dtype=float), frame[treatment].to_numpy(),
-                     frame[group], frame[time], _covariates(frame, confounders),
-                     pd.DataFrame({treatment: frame[treatment].astype(float)}),
-                     _causal.cluster_codes(frame, cluster or group))
+                     frame[group], frame[time], _covariates(frame, confounders), second, codes)
     z = _causal.z_value(conf_level)
     estimate, se = float(fit.coef.iloc[0]), float(np.sqrt(fit.vcov[0, 0]))
+    diagnostics = {"estimator": "did2s (Gardner 2021)", "outcome_sd": float(frame[outcome].std()),
+                   **aside}
+    if bootstrap and 2 <= fit.n_clusters < _wild.FEW_CLUSTERS:
+        diagnostics["wild_bootstrap"] = _wild.imputation(
+            fit, second.to_numpy(), codes, [0], nboot=bootstrap, seed=seed,
+            conf_level=conf_level)[0]
     return {"estimate": estimate, "ci_low": estimate - z * se, "ci_high": estimate + z * se,
-            "se": se, "n": len(frame), "fit": fit,
-            "diagnostics": {"estimator": "did2s (Gardner 2021)",
-                            "outcome_sd": float(frame[outcome].std()), **aside}}
+            "se": se, "n": len(frame), "fit": fit, "diagnostics": diagnostics}
 
 
 # ------------------------------------------------------------------------------------------
@@ -291,6 +323,10 @@ class EventStudyResult(Result):
         the panel): their own level cannot be learnt.
     treated_share_set_aside : float
         The share of treated rows lost with them (also in ``summary()``).
+    inference : str
+        How the intervals were computed: analytic (cluster-robust, normal), or with fewer than
+        30 clusters also the wild cluster bootstrap of the ``wild_*`` columns (which the
+        summary then points to).
 
     Examples
     --------
@@ -312,6 +348,7 @@ class EventStudyResult(Result):
     fit: object = None
     units_set_aside: int = 0
     treated_share_set_aside: float = 0.0
+    inference: str = "analytic (cluster-robust, normal)"
 
     _label_columns = ("event_time",)
 
@@ -328,10 +365,13 @@ class EventStudyResult(Result):
         aside = "" if not self.units_set_aside else (
             f"; {self.units_set_aside} unit(s) never untreated set aside "
             f"({self.treated_share_set_aside:.1%} of treated rows)")
+        uses = "" if "wild_ci_low" not in self.coefficients else (
+            f"; few clusters: use wild_ci_low/wild_ci_high ({self.inference}), not the "
+            "analytic ci_low/ci_high")
         return (f"{self.estimator} event study of {self.outcome}: mean effect after adoption "
                 f"{post['estimate'].mean():.3f} over {len(post)} periods; largest |lead| "
                 f"{pre['estimate'].abs().max() if len(pre) else float('nan'):.3f}; "
-                f"n = {self.n}{aside}")
+                f"n = {self.n}{aside}{uses}")
 
     def plot(self, ax=None, *, truth=None):
         """Leads and lags with intervals (:func:`cxkit.plots.event_study`); ``truth``: a
@@ -342,10 +382,11 @@ class EventStudyResult(Result):
 
 
 @old_keywords()
-@shared_docs
+@shared_docs(extra=_wild.DOCS)
 def event_study(data: pd.DataFrame, *, outcome: str, unit: str, time: str, cohort: str,
                 method: str = "did2s", control: str = "never", cluster: str | None = None,
                 leads: int | None = None, lags: int | None = None, conf_level: float = 0.95,
+                bootstrap: int = _wild.NBOOT, seed=None,
                 estimator: str | None = None) -> EventStudyResult:
     """Event study around a dated policy adopted at different times (staggered adoption).
 
@@ -386,6 +427,7 @@ def event_study(data: pd.DataFrame, *, outcome: str, unit: str, time: str, cohor
         Keep event times in [-leads, lags] (others are binned into the end points).
     {doc:conf_level}
         (``level=`` before 0.2: still accepted, with a FutureWarning.)
+    {doc:wild_bootstrap}
     estimator : str, optional
         The name of ``method`` before 0.2: still accepted, with a FutureWarning.
 
@@ -397,7 +439,9 @@ def event_study(data: pd.DataFrame, *, outcome: str, unit: str, time: str, cohor
         ``did2s``, pyfixest's model for ``twfe``, moderndid's group-time effects for ``cs``).
         Units that are never untreated (treated in every period of the panel) are set aside
         with a ``UserWarning``; their number and the share of treated rows lost are in the
-        result and its summary.
+        result and its summary. With fewer than 30 clusters (``did2s``, ``twfe``) the
+        coefficients add ``wild_ci_low``, ``wild_ci_high`` and ``wild_p_value`` and
+        ``.inference`` says how they were drawn.
 
     Raises
     ------
@@ -448,13 +492,12 @@ def event_study(data: pd.DataFrame, *, outcome: str, unit: str, time: str, cohor
     frame["_rel"] = rel.fillna(-1).astype(int)  # never treated: the reference period
     frame["_treated"] = (frame[cohort].notna() & (frame[time] >= frame[cohort])).astype(int)
     frame, aside = _untreated_support(frame, "_treated", unit, time, stacklevel=4)
+    codes = _causal.cluster_codes(frame, cluster)
+    times = np.sort(frame.loc[frame["_rel"] != -1, "_rel"].unique())
+    second = pd.DataFrame({f"_rel::{k}": (frame["_rel"] == k).astype(float) for k in times})
     if method == "did2s":
-        times = np.sort(frame.loc[frame["_rel"] != -1, "_rel"].unique())
-        second = pd.DataFrame({f"_rel::{k}": (frame["_rel"] == k).astype(float)
-                               for k in times})
         fit = imputation(frame[outcome].to_numpy(dtype=float), frame["_treated"].to_numpy(),
-                         frame[unit], frame[time], np.empty((len(frame), 0)), second,
-                         _causal.cluster_codes(frame, cluster))
+                         frame[unit], frame[time], np.empty((len(frame), 0)), second, codes)
     else:
         import pyfixest as pf
 
@@ -474,11 +517,20 @@ def event_study(data: pd.DataFrame, *, outcome: str, unit: str, time: str, cohor
     coefs["ci_high"] = coefs["estimate"] + z * coefs["se"]
     reference = pd.DataFrame([{"event_time": -1, "estimate": 0.0, "se": 0.0, "ci_low": 0.0,
                                "ci_high": 0.0}])
+    wild, inference = None, "analytic (cluster-robust, normal)"
+    if bootstrap and 2 <= codes.max() + 1 < _wild.FEW_CLUSTERS:
+        wild, inference = _wild.event_study(method, fit, second, frame[outcome], frame[unit],
+                                            frame[time], codes, nboot=bootstrap, seed=seed,
+                                            conf_level=conf_level)
+        if wild is not None:
+            coefs = coefs.merge(wild.assign(event_time=times.astype(int)), on="event_time",
+                                how="left")
     coefs = pd.concat([coefs, reference]).sort_values("event_time").reset_index(drop=True)
     return EventStudyResult(coefficients=coefs, estimator=method, outcome=outcome,
                             n=len(frame), conf_level=conf_level, fit=fit,
                             units_set_aside=aside["units_set_aside"],
-                            treated_share_set_aside=aside["treated_share_set_aside"])
+                            treated_share_set_aside=aside["treated_share_set_aside"],
+                            inference=inference)
 
 
 def _cs_event_study(frame, outcome, unit, time, cohort, control, cluster, leads, lags,

@@ -49,7 +49,7 @@ from .. import _check
 from .._deprecated import old_keywords, renamed_attribute
 from .._docstrings import shared_docs
 from .._results import Result
-from . import _causal
+from . import _causal, _wild
 from . import cs as _cs
 from .did import cs_effect, did_effect
 from .sensitivity import sensitivity
@@ -111,10 +111,17 @@ class EffectResult(Result):
     level = renamed_attribute("level", "conf_level")
 
     def to_frame(self) -> pd.DataFrame:
-        """One-row table: method, treatment, outcome, estimate, se, ci_low, ci_high, n."""
-        return pd.DataFrame([{"method": self.method, "treatment": self.treatment,
-                              "outcome": self.outcome, "estimate": self.estimate, "se": self.se,
-                              "ci_low": self.ci_low, "ci_high": self.ci_high, "n": self.n}])
+        """One-row table: method, treatment, outcome, estimate, se, ci_low, ci_high, n; with
+        few clusters also wild_ci_low, wild_ci_high, wild_p_value (the wild cluster
+        bootstrap)."""
+        row = {"method": self.method, "treatment": self.treatment, "outcome": self.outcome,
+               "estimate": self.estimate, "se": self.se, "ci_low": self.ci_low,
+               "ci_high": self.ci_high, "n": self.n}
+        wild = self.diagnostics.get("wild_bootstrap")
+        if wild:
+            row.update(wild_ci_low=wild["ci_low"], wild_ci_high=wild["ci_high"],
+                       wild_p_value=wild["p_value"])
+        return pd.DataFrame([row])
 
     def summary(self) -> str:
         """The estimate and interval in one sentence (for ``aipw``, over how many
@@ -126,6 +133,12 @@ class EffectResult(Result):
         if aside:
             over += (f"; {aside} unit(s) never untreated set aside, "
                      f"{self.diagnostics['treated_share_set_aside']:.1%} of treated rows")
+        wild = self.diagnostics.get("wild_bootstrap")
+        if wild:  # few clusters: the bootstrap interval leads, the analytic one beside it
+            return (f"{self.method}: effect of {self.treatment} on {self.outcome} = "
+                    f"{self.estimate:.3f} ({_wild.describe(wild, self.conf_level)}; "
+                    f"analytic CI {self.ci_low:.3f} to {self.ci_high:.3f}, not used with so "
+                    f"few clusters; n = {self.n}{over})")
         return (f"{self.method}: effect of {self.treatment} on {self.outcome} = "
                 f"{self.estimate:.3f} ({self.conf_level:.0%} CI {self.ci_low:.3f} to "
                 f"{self.ci_high:.3f}; n = {self.n}{over})")
@@ -154,8 +167,11 @@ class EffectResult(Result):
         if conf_level is None or not hasattr(self.fit, "conf_int"):
             return super().conf_int(conf_level)
         level = _check.conf_level(conf_level)
-        # the treatment is the first regressor after the intercept in every statsmodels fit
-        low, high = np.asarray(self.fit.conf_int(alpha=1 - level))[1]
+        # the treatment's row by name: patsy puts categorical terms (did's fixed effects)
+        # before numeric ones, so it is not always the first after the intercept
+        names = list(getattr(self.fit.model, "exog_names", None) or [])
+        row = names.index(f"Q({self.treatment!r})") if f"Q({self.treatment!r})" in names else 1
+        low, high = np.asarray(self.fit.conf_int(alpha=1 - level))[row]
         return pd.DataFrame({"lower": [float(low)], "upper": [float(high)]},
                             index=pd.Index([self.treatment], name="treatment"))
 
@@ -173,12 +189,13 @@ class EffectResult(Result):
 
 
 @old_keywords()
-@shared_docs(extra=_causal.DOCS)
+@shared_docs(extra={**_causal.DOCS, **_wild.DOCS})
 def effect(data: pd.DataFrame, *, treatment: str, outcome: str, confounders: Sequence[str] = (),
            method: str = "aipw", seed: int | None = None, conf_level: float = 0.95,
            group: str | None = None, time: str | None = None, cluster: str | None = None,
            propensity_model=None, outcome_model=None, folds: int = 5,
-           repetitions: int = 20, trim: float = 0.01, control: str = "never") -> EffectResult:
+           repetitions: int = 20, trim: float = 0.01, control: str = "never",
+           bootstrap: int = _wild.NBOOT) -> EffectResult:
     """Estimate the effect of a binary treatment on an outcome, with an interval.
 
     Parameters
@@ -192,7 +209,7 @@ def effect(data: pd.DataFrame, *, treatment: str, outcome: str, confounders: Seq
     method : {"aipw", "ipw", "regression", "naive", "did", "cs"}
         See the module's description for what each assumes.
     {doc:fold_seed}
-        Only ``aipw`` is random.
+        ``aipw`` and the wild cluster bootstrap of ``did`` are random.
     {doc:conf_level}
         (``level=`` before 0.2: still accepted, with a FutureWarning.)
     group, time : str
@@ -215,6 +232,14 @@ def effect(data: pd.DataFrame, *, treatment: str, outcome: str, confounders: Seq
     {doc:trim}
         How many were trimmed is in ``result.diagnostics`` (for ``aipw``: the median over the
         splits).
+    bootstrap : int
+        ``did`` only: draws of the wild cluster bootstrap added when the standard errors are
+        clustered (``cluster``, or ``group`` for staggered adoption) on fewer than 30
+        clusters (default 9999; 0: none). Webb weights below 12 clusters, Rademacher
+        otherwise; the restricted wild cluster bootstrap (WCR-11) for the regression, a score
+        bootstrap for did2s (:mod:`cxkit.models._wild`). Its interval and p-value are in
+        ``diagnostics["wild_bootstrap"]`` and ``to_frame()`` (``wild_ci_low``,
+        ``wild_ci_high``, ``wild_p_value``), and the summary reports them.
 
     Returns
     -------
@@ -281,7 +306,8 @@ def effect(data: pd.DataFrame, *, treatment: str, outcome: str, confounders: Seq
     frame = _causal.treatment_frame(data, treatment, outcome, confounders + extra)
     if method == "did":
         fields = did_effect(frame, treatment, outcome, confounders, group=group, time=time,
-                            cluster=cluster, conf_level=conf_level)
+                            cluster=cluster, conf_level=conf_level, bootstrap=bootstrap,
+                            seed=seed)
     elif method == "cs":
         fields = cs_effect(frame, treatment, outcome, confounders, group=group, time=time,
                            cluster=cluster, conf_level=conf_level, control=control)

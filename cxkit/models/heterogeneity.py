@@ -21,7 +21,8 @@ import pandas as pd
 from .. import _cells, _check
 from .._deprecated import old_keywords
 from .._docstrings import shared_docs
-from . import _causal
+from . import _causal, _wild
+from .did import ols_wild
 from .effects import EffectResult, effect
 
 __all__ = ["cate", "compare_effects", "effects_by"]
@@ -104,9 +105,12 @@ def _twfe(data, treatment, outcome, options) -> EffectResult:
     frame = _causal.treatment_frame(data, treatment, outcome, confounders + [group, time])
     terms = [_causal.term(frame, c) for c in confounders]
     terms += [f"C(Q({group!r}))", f"C(Q({time!r}))"]
+    cluster = options.get("cluster") or group
     fields = _causal.ols_effect(frame, treatment, outcome, terms, confounders=confounders,
-                                cluster=options.get("cluster") or group,
-                                conf_level=conf_level)
+                                cluster=cluster, conf_level=conf_level)
+    ols_wild(fields, treatment, _causal.cluster_codes(frame, cluster),
+             bootstrap=options.get("bootstrap", _wild.NBOOT), seed=options.get("seed"),
+             conf_level=conf_level)
     return EffectResult(method="twfe", treatment=treatment, outcome=outcome,
                         conf_level=conf_level, **fields)
 

@@ -8,6 +8,11 @@ tables only:
 - ``aipw``: the same effect, doubly robust with observed customer traits as covariates;
 - ``did``: the CSR launch's effect on loyalty intention (difference in differences on the two
   survey waves, launched vs not-yet-launched regions);
+- ``cs``: the same effect by Callaway & Sant'Anna (customers seen in both waves as the panel's
+  units, never-treated regions as controls);
+- ``did_region`` and ``did_region_wild``: the DiD with standard errors clustered on the five
+  regions, the analytic interval and the wild cluster bootstrap one (999 draws, Webb
+  weights): the few-cluster case;
 - ``cox``: the churn hazard ratio of an unresolved service failure (time-varying covariate);
 - ``ux_did``: the app's checkout redesign, its effect on starting the checkout after adding to
   the cart (difference in differences on sessions with a cart: app vs web, before vs after);
@@ -30,12 +35,15 @@ from .simulate import simulate_study
 
 #: traits a realistic analysis may adjust for
 COVARIATES = ("segment", "age_band", "region", "preferred_channel")
+#: every estimator a replicate can run
+ESTIMATORS = ("experiment", "aipw", "did", "cs", "did_region", "did_region_wild", "cox",
+              "ux_did", "ad_holdout", "naive_csr", "naive_aware")
+#: the estimators of the README's table
+DEFAULT = ("experiment", "aipw", "did", "cox", "ux_did", "ad_holdout", "naive_csr",
+           "naive_aware")
 #: switched-off versions of the effects each estimator targets
 NULL_EFFECTS = {"email_effect": 0.0, "csr_effect": 0.0, "hr_failure_unresolved": 1.0,
                 "ux_effect": 0.0, "ad_effect": 0.0}
-#: every estimator of a replicate
-ESTIMATORS = ("experiment", "aipw", "did", "cox", "ux_did", "ad_holdout", "naive_csr",
-              "naive_aware")
 
 
 def _engagement_table(study) -> pd.DataFrame:
@@ -119,7 +127,7 @@ def _cox_unresolved(study):
 
 
 def replicate(seed: int, *, n_customers: int = 5000, null: bool = False,
-              estimators=ESTIMATORS) -> pd.DataFrame:
+              estimators=DEFAULT, bootstrap: int = 999) -> pd.DataFrame:
     """One replicate: simulate with ``seed`` and estimate; tidy rows per estimator.
 
     Returns
@@ -159,6 +167,20 @@ def replicate(seed: int, *, n_customers: int = 5000, null: bool = False,
         add("did", effect(panel, treatment="csr_in_force", outcome="loyalty", method="did",
                           group="region", time="wave", cluster="customer_id"),
             truth["effect_csr_on_loyalty"])
+    if "cs" in estimators:
+        add("cs", effect(panel, treatment="csr_in_force", outcome="loyalty", method="cs",
+                         group="customer_id", time="wave"), truth["effect_csr_on_loyalty"])
+    if {"did_region", "did_region_wild"} & set(estimators):
+        few = effect(panel, treatment="csr_in_force", outcome="loyalty", method="did",
+                     group="region", time="wave", cluster="region", seed=seed,
+                     bootstrap=bootstrap)
+        if "did_region" in estimators:
+            add("did_region", few, truth["effect_csr_on_loyalty"])
+        if "did_region_wild" in estimators:
+            wild = few.diagnostics["wild_bootstrap"]
+            rows.append({"estimator": "did_region_wild", "estimate": few.estimate,
+                         "ci_low": wild["ci_low"], "ci_high": wild["ci_high"],
+                         "truth": truth["effect_csr_on_loyalty"]})
     if "naive_csr" in estimators:
         add("naive_csr", effect(panel[panel["wave"] == 2], treatment="csr_in_force",
                                 outcome="loyalty", method="naive"),
@@ -218,10 +240,12 @@ def summarise(results: pd.DataFrame) -> pd.DataFrame:
 
 
 def validation_study(reps: int = 200, *, n_customers: int = 5000, first_seed: int = 1000,
-                     processes: int = 1, progress: bool = False) -> pd.DataFrame:
+                     processes: int = 1, progress: bool = False,
+                     estimators: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Run ``reps`` replicates with and without the effects; all rows (see :func:`summarise`).
 
-    ``processes`` > 1 spreads the replicates over worker processes.
+    ``processes`` > 1 spreads the replicates over worker processes. ``estimators``: a subset
+    of :data:`ESTIMATORS` (default: those of the README's table, :data:`DEFAULT`).
 
     Examples
     --------
@@ -236,7 +260,8 @@ def validation_study(reps: int = 200, *, n_customers: int = 5000, first_seed: in
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(processes) as pool:
-            frames = list(pool.map(_job, jobs, [n_customers] * len(jobs), chunksize=2))
+            frames = list(pool.map(_job, jobs, [n_customers] * len(jobs),
+                                   [estimators] * len(jobs), chunksize=2))
     else:
         frames = []
         iterator = jobs
@@ -245,11 +270,13 @@ def validation_study(reps: int = 200, *, n_customers: int = 5000, first_seed: in
 
             iterator = tqdm(jobs, desc="replicates")
         for job in iterator:
-            frames.append(_job(job, n_customers))
+            frames.append(_job(job, n_customers, estimators))
     return pd.concat(frames, ignore_index=True)
 
 
-def _job(job, n_customers):
+def _job(job, n_customers, estimators=None):
     seed, null = job
-    estimators = ESTIMATORS[:-2] if null else ESTIMATORS
-    return replicate(seed, n_customers=n_customers, null=null, estimators=estimators)
+    chosen = DEFAULT if estimators is None else tuple(estimators)
+    if null:  # the naive comparisons have no switched-off version
+        chosen = tuple(e for e in chosen if not e.startswith("naive"))
+    return replicate(seed, n_customers=n_customers, null=null, estimators=chosen)
