@@ -53,6 +53,7 @@ from .models import (
     CoxResult,
     EffectResult,
     EventStudyResult,
+    HonestDiDResult,
     LoyaltyModelResult,
     MediationResult,
     ModerationResult,
@@ -64,6 +65,7 @@ from .models import (
     effect,
     effects_by,
     event_study,
+    honest_did,
     key_drivers,
     loyalty_model,
     mediation,
@@ -88,7 +90,8 @@ __all__ = [
     # measurement
     "formative", "pls_sem",
     # causal effects
-    "EffectResult", "EventStudyResult", "activity_panel", "cate", "compare_effects", "effect",
+    "EffectResult", "EventStudyResult", "HonestDiDResult", "activity_panel", "cate",
+    "compare_effects", "effect", "honest_did",
     "effects_by", "event_study", "plot_effects", "sensitivity",
     # loyalty, drivers and mechanisms
     "LoyaltyModelResult", "MediationResult", "ModerationResult", "key_drivers", "loyalty_model",
