@@ -14,7 +14,8 @@ multiplier bootstrap (1,000 draws, the default ``bstrap = TRUE``; R reports the
 interquartile-range SE, whose Monte Carlo sd is about 1.17 SE / sqrt(1000) ≈ 3.7 % of the SE).
 Our analytic standard errors estimate what the bootstrap approximates, so they are checked
 against the printed bootstrap SEs within 3 Monte Carlo sds (11 %) and, at 3 decimals, where
-that holds; bootstrap bands themselves are not computed here (left out).
+that holds; the simultaneous bands of the dynamic aggregation are checked against the R
+vignette's printout within their Monte Carlo error.
 """
 
 import warnings
@@ -31,6 +32,11 @@ DYNAMIC = {-3: (0.0305, 0.0153), -2: (-0.0006, 0.0136), -1: (-0.0245, 0.0138),
            0: (-0.0199, 0.0115), 1: (-0.0510, 0.0174), 2: (-0.1373, 0.0356),
            3: (-0.1008, 0.0354)}
 DYNAMIC_OVERALL = (-0.0772, 0.0196)
+#: aggte(type = "dynamic") band: event time -> 95 % simultaneous band, R did's vignette
+#: "Getting started" (did-basics), doubly robust, never-treated controls, 1,000 draws
+BAND = {-3: (-0.0084, 0.0694), -2: (-0.0343, 0.0332), -1: (-0.0601, 0.0112),
+        0: (-0.0507, 0.0108), 1: (-0.0913, -0.0106), 2: (-0.2369, -0.0376),
+        3: (-0.1886, -0.0131)}
 #: aggte(type = "group"): cohort -> (estimate, bootstrap SE)
 GROUP = {2004: (-0.0797, 0.0277), 2006: (-0.0229, 0.0172), 2007: (-0.0261, 0.0177)}
 GROUP_OVERALL = (-0.031, 0.0123)  # printed with 3 decimals
@@ -236,3 +242,21 @@ def test_relative_magnitude_bounds_refuse_what_they_cannot_use(medicaid_event_st
         cxkit.models.honest_did(object())
     with pytest.raises(ValueError, match="missing: \\[5\\]"):
         cxkit.models.honest_did(medicaid_event_study, event_time=5)
+
+
+def test_cs_dynamic_bands_match_the_published_ones_within_monte_carlo_error(cs):
+    table = cs.aggregate("dynamic", bands=True, seed=1).set_index("label").drop("overall")
+    # A band's half-width is (critical value) x (bootstrap SE), both Monte Carlo estimates
+    # from 1,000 draws here and in R: the SE's relative sd is about 1.17 / sqrt(1000) = 0.037,
+    # the sup-t critical value's about 0.03, so a half-width's is about 0.048 and the
+    # difference of two independent runs' about 0.068: three sds = 20 %.
+    for event_time, (low, high) in BAND.items():
+        ours = table.loc[event_time]
+        r_half, our_half = (high - low) / 2, (ours["band_high"] - ours["band_low"]) / 2
+        assert our_half == pytest.approx(r_half, rel=0.20), event_time
+        assert ours["estimate"] == pytest.approx((low + high) / 2, abs=1e-4)
+        # the band excludes 0 exactly where R's does
+        assert (ours["band_high"] < 0) == (high < 0)
+    assert table["band_low"].notna().all()
+    assert cs.aggregate("dynamic", bands=True, seed=1).equals(
+        cs.aggregate("dynamic", bands=True, seed=1))

@@ -92,16 +92,25 @@ def group_time(frame: pd.DataFrame, *, outcome: str, unit: str, time: str, cohor
 
 
 def aggregate(fit, aggregation: str = "simple", *, conf_level: float = 0.95,
-              labels: dict | None = None) -> pd.DataFrame:
+              labels: dict | None = None, bands: bool = False, bootstrap: int = 1000,
+              seed: int | None = None) -> pd.DataFrame:
     """One aggregation of group-time effects as a tidy table.
 
     Returns ``aggregation``, ``label`` (``"overall"``, the event time, or the cohort's first
     period, through ``labels``), ``estimate``, ``se``, ``ci_low``, ``ci_high`` (pointwise,
     normal, at ``conf_level``); the first row is the overall average of the aggregation.
+    With ``bands=True`` the standard errors come from moderndid's multiplier bootstrap
+    (``bootstrap`` draws, ``seed``), as R's ``did`` prints them, and ``band_low``,
+    ``band_high`` hold the simultaneous (sup-t) band over the event times or cohorts (NaN in
+    the overall row).
     """
     from moderndid import aggte
 
-    agg = aggte(fit, type=aggregation, alp=1 - conf_level, cband=False)
+    if bands:
+        agg = aggte(fit, type=aggregation, alp=1 - conf_level, boot=True, biters=bootstrap,
+                    cband=True, random_state=seed)
+    else:
+        agg = aggte(fit, type=aggregation, alp=1 - conf_level, cband=False)
     z = _causal.z_value(conf_level)
     rows = [("overall", float(agg.overall_att), float(agg.overall_se))]
     if aggregation != "simple":
@@ -114,5 +123,12 @@ def aggregate(fit, aggregation: str = "simple", *, conf_level: float = 0.95,
     table = pd.DataFrame(rows, columns=["label", "estimate", "se"])
     table["ci_low"] = table["estimate"] - z * table["se"]
     table["ci_high"] = table["estimate"] + z * table["se"]
+    if bands:
+        crit = np.full(len(table), np.nan)
+        if aggregation != "simple":
+            crit[1:] = np.broadcast_to(np.asarray(agg.critical_values, dtype=float),
+                                       (len(table) - 1,))
+        table["band_low"] = table["estimate"] - crit * table["se"]
+        table["band_high"] = table["estimate"] + crit * table["se"]
     table.insert(0, "aggregation", aggregation)
     return table

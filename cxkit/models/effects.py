@@ -143,18 +143,23 @@ class EffectResult(Result):
                 f"{self.estimate:.3f} ({self.conf_level:.0%} CI {self.ci_low:.3f} to "
                 f"{self.ci_high:.3f}; n = {self.n}{over})")
 
-    def aggregate(self, aggregation: str = "group") -> pd.DataFrame:
+    def aggregate(self, aggregation: str = "group", *, bands: bool = False,
+                  bootstrap: int = 1000, seed: int | None = None) -> pd.DataFrame:
         """``method="cs"`` only: the group-time effects averaged ``"simple"`` (over all
         treated cohort-periods), ``"dynamic"`` (by event time) or ``"group"`` (by cohort,
         labelled by its first period), with pointwise intervals at ``conf_level``.
 
         Returns a table: ``aggregation``, ``label`` (``"overall"`` in the first row, then
-        the event time or cohort), ``estimate``, ``se``, ``ci_low``, ``ci_high``."""
+        the event time or cohort), ``estimate``, ``se``, ``ci_low``, ``ci_high``. With
+        ``bands=True``: standard errors from the multiplier bootstrap (``bootstrap`` draws,
+        ``seed``, as R's ``did``) and the simultaneous band ``band_low``, ``band_high``."""
         if self.method != "cs":
             raise ValueError(f"aggregate() needs a result of method='cs', not {self.method!r}")
         _check.one_of(aggregation, _cs.AGGREGATIONS, "aggregation")
         return _cs.aggregate(self.fit, aggregation, conf_level=self.conf_level,
-                             labels=self.diagnostics.get("period_labels"))
+                             labels=self.diagnostics.get("period_labels"), bands=bands,
+                             bootstrap=_check.count(bootstrap, "bootstrap", minimum=100),
+                             seed=seed)
 
     def __repr__(self) -> str:
         return f"EffectResult({self.summary()})"
