@@ -262,3 +262,17 @@ ease = ["facilita_1", "facilita_2", "facilita_3"]
     assert "3 of 22 rows left out" in section.text
     assert "without events" not in sections.retention(data).text
     assert sections.retention(data).skipped == "the study has no [events]"
+
+
+def test_the_readme_study_init_command_runs_as_written(tmp_path):
+    import shlex
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    line = re.search(r"\.venv/bin/cxkit (study init .*?)#", readme.replace("\\\n", " "))
+    args = shlex.split(line.group(1))
+    args[args.index("--out") + 1] = str(tmp_path / "my_study.toml")  # not into the checkout
+    run = subprocess.run([sys.executable, "-m", "cxkit", *args], cwd=ROOT, capture_output=True,
+                         text=True)
+    assert run.returncode == 0, run.stderr
+    study = read_study(tmp_path / "my_study.toml")
+    assert study.events["columns"]["customer_id"] == "id_cliente"
