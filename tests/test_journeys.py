@@ -645,3 +645,90 @@ def test_markov_attribution_equals_the_pandas_reference_on_the_sample(sample_eve
     assert_same(got[["channel", "removal_effect", "conversions"]], ref, ["channel"])
     assert got["conversions"].sum() == pytest.approx((sample_events["touchpoint"]
                                                       == "purchase").sum())
+
+
+# --------------------------------------------------------------------------------------------
+# last-touch, first-touch and Shapley attribution (#17)
+# --------------------------------------------------------------------------------------------
+def _log(rows):
+    """Events from (customer, day, touchpoint, channel) rows."""
+    frame = pd.DataFrame(rows, columns=["customer_id", "day", "touchpoint", "channel"])
+    frame["timestamp"] = pd.Timestamp("2025-01-01") + pd.to_timedelta(frame.pop("day"), "D")
+    return frame
+
+
+def _credit(table):
+    return table.set_index("channel")["conversions"].to_dict()
+
+
+@pytest.fixture
+def rule_log():
+    # a: e-mail (day 0), ad (day 5), web (day 9), purchase (day 10), then e-mail (day 11)
+    # b: web (day 0), purchase (day 1), ad (day 2), purchase (day 3)
+    return _log([("a", 0, "email_received", "email"), ("a", 5, "ad_impression", "media"),
+                 ("a", 9, "web_visit", "web"), ("a", 10, "purchase", "web"),
+                 ("a", 11, "email_received", "email"),
+                 ("b", 0, "web_visit", "web"), ("b", 1, "purchase", "web"),
+                 ("b", 2, "ad_impression", "media"), ("b", 3, "purchase", "web")])
+
+
+def test_last_and_first_touch_credit_the_hand_counts(rule_log):
+    # journeys: a [email, media, web] -> purchase; b [web] -> purchase; b [media] -> purchase;
+    # a [email] without purchase
+    last = journeys.last_touch_attribution(rule_log)
+    assert _credit(last) == {"web": 2.0, "media": 1.0, "email": 0.0}
+    first = journeys.first_touch_attribution(rule_log)
+    assert _credit(first) == {"email": 1.0, "web": 1.0, "media": 1.0}
+    for table in (last, first):
+        assert table.columns.tolist() == ["channel", "conversions", "share"]
+        assert table["share"].sum() == pytest.approx(1.0)
+        assert table.attrs["conversions"] == 3 and table.attrs["journeys"] == 4
+        assert table.attrs["unattributed"] == 0
+
+
+def test_lookback_and_touches_restrict_the_touches(rule_log):
+    # 7 days before a's purchase (day 10) leaves the ad (day 5) and the web visit (day 9)
+    first = journeys.first_touch_attribution(rule_log, lookback="7D")
+    assert _credit(first) == {"web": 1.0, "media": 2.0, "email": 0.0}
+    # only exposures: b's first purchase has none, so it is unattributed
+    exposures = ["email_received", "ad_impression"]
+    last = journeys.last_touch_attribution(rule_log, touches=exposures)
+    assert _credit(last) == {"media": 2.0, "email": 0.0}
+    assert last.attrs["unattributed"] == 1
+    assert last["share"].sum() == pytest.approx(2 / 3)
+
+
+def test_shapley_attribution_equals_the_hand_formula_with_two_channels():
+    # coalitions: {email, web}: a converts, f does not -> v = 1/2; {web}: b converts, e does
+    # not -> v = 1/2; {email}: d converts, c and g do not -> v = 1/3.
+    # phi_email({e,w}) = (v(e) - 0)/2 + (v(ew) - v(w))/2 = 1/6; phi_web = 1/4 + 1/12 = 1/3;
+    # a's conversion: email 1/6 / (1/2) = 1/3, web 2/3; b's to web, d's to email.
+    log = _log([("a", 0, "email_received", "email"), ("a", 1, "web_visit", "web"),
+                ("a", 2, "purchase", "web"),
+                ("b", 0, "web_visit", "web"), ("b", 1, "purchase", "web"),
+                ("c", 0, "email_received", "email"),
+                ("d", 0, "email_received", "email"), ("d", 1, "purchase", "web"),
+                ("e", 0, "web_visit", "web"),
+                ("f", 0, "email_received", "email"), ("f", 1, "web_visit", "web"),
+                ("g", 0, "email_received", "email")])
+    credit = journeys.shapley_attribution(log)
+    assert _credit(credit) == pytest.approx({"email": 4 / 3, "web": 5 / 3})
+    assert credit["share"].sum() == pytest.approx(1.0)
+    assert credit["channel"].tolist() == ["web", "email"]
+
+
+def test_shapley_attribution_refuses_more_than_twelve_channels():
+    log = _log([("a", k, "web_visit", f"c{k:02d}") for k in range(13)]
+               + [("a", 13, "purchase", "web")])
+    with pytest.raises(DataError, match="at most 12"):
+        journeys.shapley_attribution(log)
+
+
+def test_attribution_models_share_all_conversions_on_the_sample(sample_events):
+    conversions = int((sample_events["touchpoint"] == "purchase").sum())
+    for model in (journeys.last_touch_attribution, journeys.first_touch_attribution,
+                  journeys.shapley_attribution):
+        credit = model(sample_events, lookback="7D")
+        assert credit.attrs["conversions"] == conversions
+        assert credit["conversions"].sum() + credit.attrs["unattributed"] == \
+            pytest.approx(conversions)
