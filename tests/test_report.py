@@ -276,3 +276,14 @@ def test_the_readme_study_init_command_runs_as_written(tmp_path):
     assert run.returncode == 0, run.stderr
     study = read_study(tmp_path / "my_study.toml")
     assert study.events["columns"]["customer_id"] == "id_cliente"
+
+
+def test_ids_are_pseudonymised_when_the_key_variable_is_set(monkeypatch):
+    monkeypatch.setenv("CXKIT_KEY", "a key for the test")
+    data = sections.load(read_study(STUDIO))
+    assert data.survey["customer_id"].str.startswith("px_").all()
+    assert data.events["customer_id"].astype(str).str.startswith("px_").all()
+    # one key, one pseudonym per customer: the survey still joins the events
+    assert data.survey["customer_id"].isin(set(data.events["customer_id"])).mean() > 0.9
+    assert "pseudonymised at load time" in sections.loads(data).text
+    assert "a key for the test" not in sections.loads(data)._repr_html_()

@@ -115,6 +115,15 @@ def load(study: StudyFile) -> StudyData:
     Ids are pseudonymised when the environment variable named by ``[report]
     pseudonymise_key_env`` (default ``CXKIT_KEY``) is set; otherwise a note says loudly that the
     report holds no raw id but the tables behind it do.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from cxkit.report import example_study, read_study, sections
+    >>> data = sections.load(read_study(example_study(tempfile.mkdtemp(), 300, seed=1)))
+    >>> section = sections.run_section(sections.survey_metrics, data)
+    >>> section.title, section.skipped is None, sorted(section.numbers)
+    ('NPS, CSAT and CES', True, ['csat', 'nps'])
     """
     env = study.report.get("pseudonymise_key_env", "CXKIT_KEY")
     key = os.environ.get(env) or None
