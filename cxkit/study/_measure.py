@@ -107,7 +107,7 @@ def _surveys(w: _World) -> dict:
                  + e["nonresponse"] * (lat["SAT"] - lat["SAT"].mean()))
         answered = invited & (rng.random(eligible.size) < 1 / (1 + np.exp(-logit)))
         pick = np.flatnonzero(answered)
-        rows = {"customer_id": _ids(eligible[pick]), "wave": wave,
+        rows = {"customer_id": _ids(eligible[pick] + w.id_offset), "wave": wave,
                 "survey_date": (w.start + pd.to_timedelta(when[pick], unit="D")).normalize()}
         for prefix, (centre, sds) in ITEMS.items():
             latent = lat[LATENT_OF[prefix]][pick]
@@ -175,7 +175,7 @@ def _event_table(w: _World) -> pd.DataFrame:
     order = np.lexsort((np.arange(idx.size), seconds, idx))
     idx, tp = idx[order], tp[order]
     events = pd.DataFrame({
-        "customer_id": _strings(_ids(np.arange(w.n)), idx),
+        "customer_id": _strings(_ids(np.arange(w.n) + w.id_offset), idx),
         "timestamp": (w.start.tz_localize("UTC")
                       + pd.to_timedelta(seconds[order], unit="s")).astype("datetime64[ns, UTC]"),
         "touchpoint": _strings(book["touchpoints"], tp),
@@ -196,7 +196,7 @@ def _customer_table(w: _World) -> pd.DataFrame:
         return out.normalize()
 
     return pd.DataFrame({
-        "customer_id": _ids(np.arange(w.n)),
+        "customer_id": _ids(np.arange(w.n) + w.id_offset),
         "segment": c["segment"], "age_band": c["age_band"], "region": c["region"],
         "preferred_channel": c["preferred_channel"], "signup_date": to_date(c["signup"]),
         "latent_affinity": c["affinity"].round(4), "latent_prosocial": c["prosocial"].round(4),

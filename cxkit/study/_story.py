@@ -68,6 +68,7 @@ class _World:
     app_day: float = 0.0  # day of the app launch
     ux_day: float = 0.0  # day of the checkout redesign in the app
     price_day: float = 0.0  # day of the price rise
+    id_offset: int = 0  # customer i is called C<i + 1 + id_offset> (chunked runs)
     c: dict = field(default_factory=dict)  # customer arrays, indexed 0..n-1
     # (customer index, day, touchpoint code, channel code or -1, value, cause code or -1)
     events: list = field(default_factory=list)
