@@ -12,7 +12,15 @@ def main(argv=None) -> int:
 
     Examples
     --------
-    >>> main(["--help"])  # doctest: +SKIP
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "events.csv").write_text("id_cliente;data_ora;evento\\n"
+    ...                                         "C1;2024-01-02 10:00;purchase\\n")
+    >>> main(["study", "init", "--events", str(folder / "events.csv"),
+    ...       "--out", str(folder / "study.toml")])
+    0
+    >>> 'sep = ";"' in (folder / "study.toml").read_text()
+    True
     """
     parser = argparse.ArgumentParser(prog="cxkit", description="cxkit: reports on your own "
                                      "customer-journey and survey files.")

@@ -62,9 +62,12 @@ def run_report(study, out=None, *, progress=None, timeout: int = 1800) -> Path:
 
     Examples
     --------
-    >>> from cxkit.report import run_report
-    >>> run_report("study.toml", out="reports/clienti")  # doctest: +SKIP
-    PosixPath('reports/clienti/index.html')
+    >>> import tempfile
+    >>> from cxkit.report import example_study, run_report
+    >>> folder = tempfile.mkdtemp()
+    >>> index = run_report(example_study(folder, 300, seed=1), out=f"{folder}/report")
+    >>> index.name, sorted(p.name for p in index.parent.iterdir())
+    ('index.html', ['index.html', 'manifest.json', 'report.ipynb'])
     """
     nbformat, nbclient, nbconvert = _notebook_tools()
     study = study if isinstance(study, StudyFile) else read_study(study)
