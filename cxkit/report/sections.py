@@ -265,7 +265,6 @@ def survey_metrics(data: StudyData) -> Section:
     if not found:
         return skipped(title, "the survey has no column named nps, csat or ces "
                               "(map yours with [survey] columns)")
-    conf = float(data.study.report.get("conf_level", 0.95))
     functions = {"nps": nps, "csat": csat, "ces": ces}
     scales = {"csat": {"scale": _observed_scale(survey["csat"], (1, 5))} if "csat" in survey
               else {}}
@@ -273,7 +272,8 @@ def survey_metrics(data: StudyData) -> Section:
     tables, numbers, notes = [], {}, []
     for metric in found:
         fn = functions[metric]
-        options = {"conf_level": conf, "missing": data.study.missing, **scales.get(metric, {})}
+        options = {"conf_level": data.study.conf_level, "missing": data.study.missing,
+                   **scales.get(metric, {})}
         overall = fn(survey, metric, **options)
         numbers[metric] = float(overall["estimate"].iloc[0])
         notes.append(_note(metric.upper(), overall))
@@ -430,6 +430,11 @@ def _answer_dates(data: StudyData, spec: dict) -> pd.Series:
                            file=str(data.study.path))
 
 
+def _launch(groups: pd.Series, spec: dict) -> pd.Series:
+    """Each row's launch date from ``[policy] launch`` by its group (NaT: never launched)."""
+    return pd.to_datetime(groups.astype(str).map({str(k): v for k, v in spec["launch"].items()}))
+
+
 def _policy_did(data: StudyData, spec: dict, outcome: str, title: str) -> Section:
     group = spec.get("group")
     scores = data.scores
@@ -437,8 +442,7 @@ def _policy_did(data: StudyData, spec: dict, outcome: str, title: str) -> Sectio
         return skipped(title, f"[policy] group {group!r} is not a survey column "
                               "(keep it with [survey] keep)")
     dates = _answer_dates(data, spec)
-    launch = pd.to_datetime(scores[group].astype(str).map(
-        {str(k): v for k, v in spec["launch"].items()}))
+    launch = _launch(scores[group], spec)
     panel = scores.assign(policy_in_force=(launch <= dates.dt.tz_localize(None)
                                            if dates.dt.tz is not None else launch <= dates)
                           .astype(int))
@@ -448,7 +452,7 @@ def _policy_did(data: StudyData, spec: dict, outcome: str, title: str) -> Sectio
                               "([survey] wave_column)")
     result = effect(panel, treatment="policy_in_force", outcome=outcome, method="did",
                     group=group, time="wave", cluster="customer_id",
-                    conf_level=float(data.study.report.get("conf_level", 0.95)))
+                    conf_level=data.study.conf_level)
     frame = result.to_frame()
     tables = [("Effect on " + outcome + " (difference in differences)", frame.round(3))]
     behaviour = _policy_behaviour(data, spec, group)
@@ -484,8 +488,7 @@ def _policy_behaviour(data: StudyData, spec: dict, group: str):
     customers[group] = customers["customer_id"].map(groups)
     panel = activity_panel(events, customers, traits=[group])
     first = panel["month"].min()
-    launch = pd.to_datetime(panel[group].astype(str).map(
-        {str(k): v for k, v in spec["launch"].items()}))
+    launch = _launch(panel[group], spec)
     cohort = ((launch.dt.year - first.year) * 12 + launch.dt.month - first.month)
     panel["cohort"] = cohort.where(launch <= panel["month"].max())
     if panel["cohort"].notna().sum() == 0 or panel["period"].nunique() < 3:

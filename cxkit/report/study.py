@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .. import _check
 from ..io import load_journeys, load_survey
+from ..io._sources import parts_of
 
 # Keys of the tables that are not a loader's parameters.
 STUDY_KEYS = ("title", "description")
@@ -78,25 +79,22 @@ class StudyFile:
         return str(self.report.get("missing", REPORT_MISSING[0]))
 
     @property
+    def conf_level(self) -> float:
+        """The confidence level of every interval (``[report] conf_level``, default 0.95)."""
+        return float(self.report.get("conf_level", 0.95))
+
+    @property
     def seed(self) -> int:
         """The seed of every random step of the report (``[report] seed``, default 2009)."""
         return int(self.report.get("seed", 2009))
 
     def inputs(self) -> list[Path]:
-        """The input files: the study file and every file its sources name."""
+        """The input files: the study file and every file the loaders read from its sources
+        (a folder's data files, a glob's matches: :func:`cxkit.io._sources.parts_of`)."""
         files = [self.path]
         for table in (self.events, self.survey):
-            source = table.get("source")
-            if source is None:
-                continue
-            for one in source if isinstance(source, list) else [source]:
-                one = Path(one)
-                if one.is_dir():
-                    files += sorted(p for p in one.rglob("*") if p.is_file())
-                elif any(ch in one.name for ch in "*?["):
-                    files += sorted(one.parent.glob(one.name))
-                else:
-                    files.append(one)
+            if "source" in table:
+                files += [part.path for part in parts_of(table["source"])]
         return files
 
     def hashes(self) -> dict[str, str]:
