@@ -502,7 +502,7 @@ def _policy_association(data: StudyData, spec: dict, outcome: str, title: str) -
     confounders = list(spec.get("confounders", []))
     frame, note = _answered(data, data.scores, [outcome, treatment, *confounders])
     result = effect(frame, treatment=treatment, outcome=outcome, method="regression",
-                    confounders=confounders)
+                    confounders=confounders, conf_level=data.study.conf_level)
     evalue = sensitivity(result)
     text = (f"An adjusted comparison of {outcome} between respondents with and without "
             f"{treatment!r}, adjusted for {', '.join(confounders) or 'nothing'}: an ASSOCIATION, "
