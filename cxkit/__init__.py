@@ -16,6 +16,7 @@ The package follows the data flow, one sub-package per step (imports point only 
 ``cxkit.models``    causal effects, loyalty models, drivers, mechanisms, survival
 ``cxkit.plots``     figures (they take tables or results and return the Axes)
 ``cxkit.study``     the simulator with known truth, bundled data sets, the validation study
+``cxkit.teaching``  the book's exercises: ``check("topic.n", answer)`` checks a student's answer
 ==================  ===========================================================================
 
 Where each idea of the articles lives:
@@ -40,7 +41,7 @@ True
 
 import importlib as _importlib
 
-from . import datasets, journeys, measurement, metrics, models, plots, study
+from . import datasets, journeys, measurement, metrics, models, plots, study, teaching
 from ._check import DataError
 from ._options import get_option, set_option
 from ._report import LoadReport, load_report
@@ -103,7 +104,7 @@ __all__ = [
     # options (min_n: the small-cell rule)
     "get_option", "set_option",
     # sub-packages
-    "datasets", "journeys", "measurement", "metrics", "models", "plots", "study",
+    "datasets", "journeys", "measurement", "metrics", "models", "plots", "study", "teaching",
 ]
 
 # Modules that moved in 0.2.0: ``cxkit.loyalty`` etc. still resolve, with a FutureWarning.
