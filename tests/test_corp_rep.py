@@ -248,3 +248,19 @@ def test_henseler_bootstrap_mga_from_seminr(corp_rep):
                      bootstrap=30, seed=5, missing="mean")
     assert result.paths["henseler_p"].between(0, 1).all()
     assert "Henseler" in result.summary()
+
+
+def test_ipma_per_item_ranges_and_listwise_groups(corp_rep):
+    data = pd.DataFrame({"x": [0, 5, 10, 5, 10], "y": [1, 3, 2, 5, 4]})
+    result = ipma(pls_sem(data, {"X": "x", "Y": "y"}, [("X", "Y")]), "Y", scale=(1, 5),
+                  ranges={"x": (0, 10)})
+    # x on 0–10 → 10 x, y on 1–5 → 25 (y - 1): performance of X = 10 × mean(x) = 60
+    assert result.table.loc[0, "performance"] == pytest.approx(60.0)
+    assert result.scales == {"x": (0.0, 10.0), "y": (1.0, 5.0)}
+    with pytest.raises(ValueError, match="not in the model"):
+        ipma(pls_sem(data, {"X": "x", "Y": "y"}, [("X", "Y")]), "Y", ranges={"z": (0, 1)})
+    # listwise: the 8 respondents with a missing answer leave, their group labels with them
+    result = micom(corp_rep, SIMPLE, SIMPLE_PATHS, group="servicetype", permutations=5,
+                   seed=1, missing="listwise")
+    assert sum(result.n) == 344 - 8
+    assert any("listwise" in note for note in result.notes)
