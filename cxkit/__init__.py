@@ -49,7 +49,18 @@ from ._version import __version__  # noqa: F401  (cxkit.__version__)
 from .catalogue import catalogue, classify, experience_economy
 from .io import load_journeys, load_survey, pseudonymise
 from .journeys import behavioural_engagement, circles, journey_stages, stages_wide
-from .measurement import cx_pyramid, engagement_scores, formative, pls_sem
+from .measurement import (
+    IPMAResult,
+    MGAResult,
+    MICOMResult,
+    cx_pyramid,
+    engagement_scores,
+    formative,
+    ipma,
+    micom,
+    pls_mga,
+    pls_sem,
+)
 from .models import (
     CoxResult,
     EffectResult,
@@ -89,7 +100,7 @@ __all__ = [
     "behavioural_engagement", "circles", "cx_pyramid", "engagement_scores",
     "experience_economy", "journey_stages", "moments_of_truth", "stages_wide",
     # measurement
-    "formative", "pls_sem",
+    "IPMAResult", "MGAResult", "MICOMResult", "formative", "ipma", "micom", "pls_mga", "pls_sem",
     # causal effects
     "EffectResult", "EventStudyResult", "HonestDiDResult", "activity_panel", "cate",
     "compare_effects", "effect", "honest_did",
