@@ -21,7 +21,8 @@ from .moderation import ModerationResult, moderation
 from .moments import moments_of_truth
 from .sensitivity import sensitivity
 from .survival import CoxResult, cox
-from .value import repeat_purchase_summary
+from .transactions import BGNBDResult, ParetoNBDResult, bg_nbd, pareto_nbd
+from .value import calibration_holdout, repeat_purchase_summary
 
 __all__ = [
     # causal effects
@@ -34,4 +35,6 @@ __all__ = [
     "moments_of_truth",
     # survival and repeat purchase
     "CoxResult", "churn_episodes", "cox", "plot_retention", "repeat_purchase_summary",
+    # customer value: repeat purchases, spend, lifetime value
+    "BGNBDResult", "ParetoNBDResult", "bg_nbd", "calibration_holdout", "pareto_nbd",
 ]
