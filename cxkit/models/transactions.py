@@ -193,7 +193,7 @@ class _TransactionModel(ValueModelResult):
                        ) -> pd.DataFrame:
         """P(alive) for every frequency 0..``max_frequency`` and recency 0..``max_recency``
         (whole units) of a customer observed for ``T`` units: the table behind
-        :func:`cxkit.plots.p_alive_matrix`.
+        :func:`cxkit.plots.plot_p_alive_matrix`.
 
         Defaults: the largest frequency and ``T`` among the fitted customers, and
         ``max_recency = T``. Cells with frequency 0 and positive recency cannot occur (NaN).
@@ -223,7 +223,7 @@ class _TransactionModel(ValueModelResult):
     def holdout_table(self, summary: pd.DataFrame, *, max_frequency: int = 7
                       ) -> pd.DataFrame:
         """Actual against predicted hold-out purchases, by calibration frequency: the table
-        behind :func:`cxkit.plots.calibration_holdout` (Fader, Hardie & Lee 2005, fig. 4).
+        behind :func:`cxkit.plots.plot_calibration_holdout` (Fader, Hardie & Lee 2005, fig. 4).
 
         Parameters
         ----------
@@ -264,9 +264,9 @@ class _TransactionModel(ValueModelResult):
 
     def plot(self, ax=None):
         """The probability-alive matrix (:meth:`p_alive_matrix` with its defaults)."""
-        from ..plots.value import p_alive_matrix
+        from ..plots.value import plot_p_alive_matrix
 
-        return p_alive_matrix(self.p_alive_matrix(), ax=ax)
+        return plot_p_alive_matrix(self.p_alive_matrix(), ax=ax)
 
 
 @dataclass(frozen=True, repr=False)
