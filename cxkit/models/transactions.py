@@ -393,7 +393,11 @@ def bg_nbd(summary: pd.DataFrame, *, unit: str | None = None, conf_level: float 
         \\frac{\\Gamma(r + x)\\,\\alpha^r}{\\Gamma(r)(\\alpha + t_x)^{r + x}.
 
     The conditional expectation (eq. 10) uses the Gaussian hypergeometric function
-    :math:`{}_2F_1` (``scipy.special.hyp2f1``), and
+    :math:`{}_2F_1(r + x, b + x; a + b + x - 1; z)` (``scipy.special.hyp2f1``), taken through
+    Euler's transformation to
+    :math:`(1 - z)^{a - r - x - 1}\\,{}_2F_1(a + b - 1 - r, a - 1; a + b + x - 1; z)`, whose
+    series converges at :math:`z = 1` (the untransformed one overflows for customers with many
+    purchases or long horizons); and
     :math:`P(\\text{alive}) = 1 / (1 + \\delta_{x>0}\\, \\frac{a}{b + x - 1}
     (\\frac{\\alpha + T}{\\alpha + t_x})^{r + x})`: 1 without a repeat purchase (in this
     model a customer can only drop out just after a purchase).
