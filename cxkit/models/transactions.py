@@ -223,7 +223,7 @@ class _TransactionModel(ValueModelResult):
     def holdout_table(self, summary: pd.DataFrame, *, max_frequency: int = 7
                       ) -> pd.DataFrame:
         """Actual against predicted hold-out purchases, by calibration frequency: the table
-        behind :func:`cxkit.plots.plot_calibration_holdout` (Fader, Hardie & Lee 2005, fig. 4).
+        behind :func:`cxkit.plots.plot_calibration_holdout` (as in Fader, Hardie & Lee 2005).
 
         Parameters
         ----------
@@ -401,7 +401,9 @@ def bg_nbd(summary: pd.DataFrame, *, unit: str | None = None, conf_level: float 
     :math:`P(\\text{alive}) = 1 / (1 + \\delta_{x>0}\\, \\frac{a}{b + x - 1}
     (\\frac{\\alpha + T}{\\alpha + t_x})^{r + x})`: 1 without a repeat purchase (in this
     model a customer can only drop out just after a purchase).
+
     {doc:btyd_notes}
+
     On the CDNOW sample (39 weeks) it gives FHL's published r = 0.243, α = 4.414,
     a = 0.793, b = 2.426 and log-likelihood −9582.4 (``tests/test_clv.py``).
 
@@ -477,7 +479,9 @@ def pareto_nbd(summary: pd.DataFrame, *, unit: str | None = None, conf_level: fl
     series has positive terms, and :math:`A_0` as
     :math:`F(t_x)(1 - e^{\\log F(T) - \\log F(t_x)})`. :math:`P(\\text{alive})` is the first
     term's share of the bracket; the conditional expectation is eq. 22.
+
     {doc:btyd_notes}
+
     On the CDNOW sample it gives r = 0.553, α = 10.578, s = 0.606, β = 11.669 and
     log-likelihood −9595.0, as reported with FHL (2005) (``tests/test_clv.py``).
 
