@@ -299,11 +299,13 @@ def test_pareto_nbd_likelihood_in_both_branches():
     # α < β uses the other hypergeometric term; check it against quadrature too
     from cxkit.models import _btyd
 
-    for params in ([0.5, 3.0, 0.8, 20.0], [0.5, 20.0, 0.8, 3.0]):
+    # whole-number r and s make c - a - b of the 2F1 an integer (a special case in scipy)
+    for params in ([0.5, 3.0, 0.8, 20.0], [0.5, 20.0, 0.8, 3.0], [1.0, 3.0, 1.0, 20.0],
+                   [1.0, 20.0, 1.0, 3.0], [2.0, 5.0, 2.0, 5.0 + 1e-9]):
         loglik, _ = _pareto_by_quadrature(params, 3, 10.0, 30.0)
         got = _btyd.pareto_nbd_loglik(np.array(params), np.array([3.0]), np.array([10.0]),
                                       np.array([30.0]))[0]
-        assert got == pytest.approx(loglik, rel=1e-9)
+        assert got == pytest.approx(loglik, rel=1e-9), params
 
 
 def test_pareto_nbd_conditional_expectation_against_quadrature(pnbd):
@@ -504,3 +506,13 @@ def test_models_recover_the_parameters_they_simulate(fit, simulate, truth):
     assert model.converged
     z = (model.params - pd.Series(truth)) / model.se
     assert (z.abs() < 3.5).all(), z.round(2).to_dict()
+
+
+def test_pareto_nbd_expectation_is_continuous_at_s_equal_one():
+    from cxkit.models import _btyd
+
+    at_one = _btyd.pareto_nbd_expected(np.array([0.5, 8.0, 1.0, 10.0]), 39.0)
+    near = _btyd.pareto_nbd_expected(np.array([0.5, 8.0, 1.0 + 1e-7, 10.0]), 39.0)
+    # s = 1: E[X(t)] = r β / α · log(1 + t / β)
+    assert at_one == pytest.approx(0.5 * 10.0 / 8.0 * math.log1p(39.0 / 10.0), rel=1e-12)
+    assert near == pytest.approx(at_one, rel=1e-6)
