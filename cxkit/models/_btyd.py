@@ -83,7 +83,7 @@ def bg_nbd_conditional(params, t, x, t_x, T):
 
 
 # --------------------------------------------------------------------------------------------
-# Pareto/NBD (Fader & Hardie 2005 note, eq. 19–22)
+# Pareto/NBD (Fader & Hardie 2005 note on its derivations)
 # --------------------------------------------------------------------------------------------
 
 
@@ -144,21 +144,21 @@ def _power_gap(s, base, t):
 
 
 def pareto_nbd_expected(params, t):
-    """E[X(t)] for a customer just acquired (Fader & Hardie 2005 note, eq. 17)."""
+    """E[X(t)] for a customer just acquired (Fader & Hardie 2005 note)."""
     r, alpha, s, beta = params
     t = np.asarray(t, dtype=float)
     return r * beta / alpha * _power_gap(s, beta, t)
 
 
 def pareto_nbd_conditional(params, t, x, t_x, T):
-    """E[Y(t) | x, t_x, T] (Fader & Hardie 2005 note, eq. 22)."""
+    """E[Y(t) | x, t_x, T] (Fader & Hardie 2005 note)."""
     r, alpha, s, beta = params
     return ((r + x) * (beta + T) / (alpha + T) * _power_gap(s, beta + T, t)
             * pareto_nbd_p_alive(params, x, t_x, T))
 
 
 # --------------------------------------------------------------------------------------------
-# gamma–gamma (Fader & Hardie 2013 note, eq. 1 and 5)
+# gamma–gamma (Fader & Hardie 2013 note)
 # --------------------------------------------------------------------------------------------
 
 

@@ -217,7 +217,7 @@ def gamma_gamma(summary: pd.DataFrame, *, conf_level: float = 0.95) -> GammaGamm
     Notes
     -----
     With :math:`x` = ``frequency`` and :math:`\\bar m_x` = ``monetary_value``, the likelihood
-    of a customer (Fader & Hardie 2013, eq. 3) is
+    of a customer (Fader & Hardie 2013) is
 
     .. math::
 

@@ -462,7 +462,7 @@ def pareto_nbd(summary: pd.DataFrame, *, unit: str | None = None, conf_level: fl
 
     Notes
     -----
-    The likelihood of a customer (Fader & Hardie 2005 note, eq. 19–21) is
+    The likelihood of a customer (Fader & Hardie 2005 note) is
 
     .. math::
 
@@ -478,7 +478,7 @@ def pareto_nbd(summary: pd.DataFrame, *, unit: str | None = None, conf_level: fl
     :math:`{}_2F_1(a, b; a + 1; z) = (1 - z)^{1 - b}\\,{}_2F_1(1, a + 1 - b; a + 1; z)`, whose
     series has positive terms, and :math:`A_0` as
     :math:`F(t_x)(1 - e^{\\log F(T) - \\log F(t_x)})`. :math:`P(\\text{alive})` is the first
-    term's share of the bracket; the conditional expectation is eq. 22.
+    term's share of the bracket; the conditional expectation follows the same note.
 
     {doc:btyd_notes}
 
