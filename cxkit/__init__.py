@@ -62,27 +62,35 @@ from .measurement import (
     pls_sem,
 )
 from .models import (
+    BGNBDResult,
     CoxResult,
     EffectResult,
     EventStudyResult,
+    GammaGammaResult,
     HonestDiDResult,
     LoyaltyModelResult,
     MediationResult,
     ModerationResult,
+    ParetoNBDResult,
     activity_panel,
+    bg_nbd,
+    calibration_holdout,
     cate,
     churn_episodes,
+    clv,
     compare_effects,
     cox,
     effect,
     effects_by,
     event_study,
+    gamma_gamma,
     honest_did,
     key_drivers,
     loyalty_model,
     mediation,
     moderation,
     moments_of_truth,
+    pareto_nbd,
     plot_drivers,
     plot_effects,
     plot_retention,
@@ -108,8 +116,10 @@ __all__ = [
     # loyalty, drivers and mechanisms
     "LoyaltyModelResult", "MediationResult", "ModerationResult", "key_drivers", "loyalty_model",
     "mediation", "moderation", "plot_drivers", "plot_simple_slopes",
-    # retention
+    # retention and customer value
     "CoxResult", "churn_episodes", "cox", "plot_retention", "repeat_purchase_summary",
+    "BGNBDResult", "GammaGammaResult", "ParetoNBDResult", "bg_nbd", "calibration_holdout", "clv",
+    "gamma_gamma", "pareto_nbd",
     # simulated studies
     "Study", "simulate_study",
     # options (min_n: the small-cell rule)
