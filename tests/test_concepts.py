@@ -721,3 +721,37 @@ def test_pyramid_names_the_strongest_driver_only_when_the_data_single_it_out():
     tie = cx_pyramid(_pyramid_survey([0.6, 0.6, 0.1]), **layers)
     assert "no layer stands out as the strongest driver" in tie.summary()
     assert "strongest driver of the outcome is" not in tie.summary()
+
+
+def test_dialogue_counts_periods_with_a_two_way_contact_and_channels():
+    from cxkit.journeys import dialogue
+
+    events = pd.DataFrame({
+        "customer_id": ["a", "a", "a", "a", "a", "b", "b"],
+        "timestamp": utc("2024-01-05", "2024-01-20", "2024-02-21", "2024-04-02", "2024-04-03",
+                         "2024-02-11", "2024-02-12"),
+        "touchpoint": ["purchase", "support_chat", "web_visit", "complaint", "kiosk",
+                       "email_open", "ad_impression"]})
+    out = dialogue(events).set_index("customer_id")
+    # a: Jan–Apr = 4 periods; two-way contacts in Jan (web, chat) and Apr (phone); the kiosk is
+    # not in the catalogue: no channel, no level, counted as unclassified
+    assert out.loc["a"].to_dict() == {
+        "active_periods": 4, "dialogue_periods": 2, "dialogue_share": 0.5, "channels": 3,
+        "dialogue_channels": 3, "unclassified_events": 1}
+    # b: one-way engagement and exposure only: no dialogue
+    assert out.loc["b", "dialogue_periods"] == 0 and out.loc["b", "dialogue_channels"] == 0
+    assert out.loc["b", "channels"] == 2
+
+
+def test_dialogue_on_the_sample_matches_the_interaction_events(study):
+    from cxkit.journeys import dialogue
+
+    out = dialogue(study.events)
+    assert len(out) == study.customers.shape[0]
+    assert (out["dialogue_periods"] <= out["active_periods"]).all()
+    months = study.events.loc[study.events["level"] == "interaction"].assign(
+        month=lambda d: d["timestamp"].dt.tz_convert("UTC").dt.tz_localize(None)
+        .dt.to_period("M"))
+    by_hand = months.groupby("customer_id")["month"].nunique()
+    assert out.set_index("customer_id")["dialogue_periods"].reindex(by_hand.index).equals(
+        by_hand.astype("int64"))

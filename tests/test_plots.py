@@ -42,7 +42,7 @@ def test_nested_circles_are_three_concentric_circles_with_counts(circle_result):
                      "experience\n4 customers"):
         assert expected in labels
     assert any("1 customer has events outside the catalogue" in t for t in labels)
-    assert "100% of customers had an experience" in ax.get_title()
+    assert "100% of customers had a contact (all are experience)" in ax.get_title()
 
 
 def test_disjoint_circles_have_areas_proportional_to_customers(circle_result):
@@ -54,6 +54,9 @@ def test_disjoint_circles_have_areas_proportional_to_customers(circle_result):
     assert [p.radius for p in patches] == pytest.approx([1, 1, 1])
     assert len({p.center for p in patches}) == 3
     assert "interaction\n2 customers" in texts(ax)
+    # the catalogue's "experience" level holds exposures only: labelled for what it holds
+    assert "exposure\n(level 'experience')\n2 customers" in texts(ax)
+    assert "had an exposure" in ax.get_title()
 
 
 def test_circles_refuse_an_unknown_reading(circle_result):

@@ -8,6 +8,12 @@ the firm's outputs or to a non-interaction factor such as its CSR policy, news, 
 word of mouth) — a direction, a journey stage, whether the firm controls it, and whether it is a
 typical *moment of truth* (an occasion where the customer forms an impression of the firm).
 
+The level named ``experience`` holds **exposures only**: what reaches the customer without them
+acting. It is not "the customer experience". CX is the perceived outcome of *all* contacts —
+exposure *and* interaction (Buttle, 2009) — so every touchpoint, whatever its level, is part of
+the experience: the outer circle of the three concentric circles (:func:`cxkit.circles`, nested
+reading). Read ``level == "experience"`` as "exposure".
+
 The default catalogue ships with the package; researchers pass their own or extend it.
 """
 
@@ -47,7 +53,8 @@ def catalogue(source=None, *, extend=None) -> pd.DataFrame:
     -------
     DataFrame
         Columns ``touchpoint``, ``channel``, ``level`` (engagement | interaction |
-        experience), ``direction`` (customer_to_firm | firm_to_customer | two_way |
+        experience, the last meaning exposure: see the module's description),
+        ``direction`` (customer_to_firm | firm_to_customer | two_way |
         third_party), ``stage`` (awareness | consideration | purchase | use | service |
         loyalty | exit), ``controllable`` (bool), ``moment_of_truth`` (bool),
         ``description``.

@@ -27,14 +27,15 @@ to be UTC (load local times with ``cxkit.load_journeys(..., tz=...)`` first).
 Modules: ``features`` (customer features, sessions), ``sequences`` (transitions, paths,
 funnels), ``attribution`` (Markov-chain attribution), ``credit`` (last-touch, first-touch and
 Shapley attribution), ``circles`` (circles, stages),
-``engagement`` (behavioural engagement); ``_engine`` and ``_common`` hold what they share.
+``engagement`` (behavioural engagement, the dialogue); ``_engine`` and ``_common`` hold
+what they share.
 May import :mod:`cxkit.io`, :mod:`cxkit.catalogue` and the private base modules.
 """
 
 from .attribution import markov_attribution
 from .circles import Circles, circles, journey_stages, stages_wide
 from .credit import first_touch_attribution, last_touch_attribution, shapley_attribution
-from .engagement import BehaviouralEngagement, behavioural_engagement
+from .engagement import BehaviouralEngagement, behavioural_engagement, dialogue
 from .features import customer_features, sessions
 from .sequences import funnel, paths, transitions
 
@@ -45,6 +46,6 @@ __all__ = [
     "first_touch_attribution", "last_touch_attribution", "markov_attribution",
     "shapley_attribution",
     # the articles' concepts on the event log
-    "BehaviouralEngagement", "Circles", "behavioural_engagement", "circles", "journey_stages",
-    "stages_wide",
+    "BehaviouralEngagement", "Circles", "behavioural_engagement", "circles", "dialogue",
+    "journey_stages", "stages_wide",
 ]

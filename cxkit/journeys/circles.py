@@ -122,7 +122,11 @@ def circles(events: pd.DataFrame, *, catalogue: pd.DataFrame | None = None) -> C
       with any classified event). ``events`` counts the events of the levels inside each
       circle (engagement; engagement + interaction; all three).
     - ``disjoint`` (the definitions taken literally): each level counted on its own events,
-      :math:`E_i`, :math:`I_i`, :math:`X_i`.
+      :math:`E_i`, :math:`I_i`, :math:`X_i`. The ``experience`` row of this reading counts
+      customers with an *exposure* (the level's events: adverts, news, word of mouth, a
+      delivery, a failure), not customers who "had an experience": every contact is part of the
+      customer experience (Buttle, 2009; Manning: how customers perceive *all* their
+      interactions), which is the nested reading's outer circle.
 
     ``share_of_customers`` divides by every distinct customer in the table. Events whose
     touchpoint has no level (not in the catalogue) are in no circle: they are counted in the

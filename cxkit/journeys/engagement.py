@@ -1,5 +1,6 @@
 """Behavioural engagement from the event log: the behavioural dimension of engagement
-(*coinvolgimento*), per customer and period."""
+(*coinvolgimento*), per customer and period; and engagement as a constant dialogue (two-way
+contacts month after month, across channels)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from .._docstrings import shared_docs
 from .._results import Result
 from ._events import CUSTOMER, TIME, checked_events, naive_utc
 
-__all__ = ["BehaviouralEngagement", "behavioural_engagement"]
+__all__ = ["BehaviouralEngagement", "behavioural_engagement", "dialogue"]
 
 
 @dataclass(frozen=True, repr=False)
@@ -167,3 +168,83 @@ def behavioural_engagement(events: pd.DataFrame, *, per: str = "M",
                                  by_touchpoint=by_touchpoint, per=per)
 
 
+
+
+@shared_docs
+def dialogue(events: pd.DataFrame, *, per: str = "M",
+             catalogue: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Engagement as a constant dialogue: per customer, the periods with a two-way contact and
+    the channels used.
+
+    Parameters
+    ----------
+    events : DataFrame
+        Journey events with ``customer_id``, ``timestamp`` (datetime), ``touchpoint`` and the
+        catalogue's ``level`` (and ``channel``; both are taken from the catalogue when absent).
+    per : str
+        The period, as a pandas period alias: ``"M"`` (calendar month), ``"W"``, ``"Q"``…
+    {doc:catalogue}
+
+    Returns
+    -------
+    DataFrame
+        One row per customer, sorted by ``customer_id``: ``active_periods`` (periods from the
+        first to the last event of any level, quiet ones included), ``dialogue_periods``
+        (periods with at least one interaction-level event, a two-way contact),
+        ``dialogue_share`` (``dialogue_periods / active_periods``), ``channels`` (distinct
+        channels of all the customer's events), ``dialogue_channels`` (distinct channels of
+        their two-way contacts) and ``unclassified_events`` (events whose touchpoint has no
+        level: in no count of two-way contacts, never dropped silently).
+
+    Raises
+    ------
+    DataError
+        No rows; a missing column; a missing customer id or time, a timestamp column that is
+        not datetime, or a level outside the three (the error names the rows).
+
+    Notes
+    -----
+    AIR Communication (seed 002) defines customer engagement as the set of interactions,
+    carried over several channels, that build a relationship, and says it rests on a *costante
+    dialogo* — a constant dialogue — with the customer. A dialogue is two-way, so this counts
+    the catalogue's *interaction* level (a two-way exchange; Manning, seed 000), not its
+    *engagement* level (one-way behaviour; Smuda, seed 000, measured by
+    :func:`behavioural_engagement`): how regularly (``dialogue_share``) and over how many
+    channels (``dialogue_channels``) the customer and the firm talk. Active periods are
+    counted as in :func:`behavioural_engagement`; times are read in UTC.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from cxkit.journeys import dialogue
+    >>> events = pd.DataFrame({
+    ...     "customer_id": ["a", "a", "a", "a", "b"],
+    ...     "timestamp": pd.to_datetime(["2024-01-05", "2024-01-20", "2024-02-10",
+    ...                                  "2024-03-02", "2024-02-11"], utc=True),
+    ...     "touchpoint": ["purchase", "support_chat", "web_visit", "store_visit",
+    ...                    "email_open"]})
+    >>> dialogue(events)[["customer_id", "active_periods", "dialogue_periods", "channels",
+    ...                   "dialogue_channels"]]
+      customer_id  active_periods  dialogue_periods  channels  dialogue_channels
+    0           a               3                 2         3                  3
+    1           b               1                 0         1                  0
+    """
+    _check.period_alias(per, "per")
+    ev = checked_events(events, [CUSTOMER, TIME, "touchpoint"], classify_by=["level", "channel"],
+                        catalogue=catalogue)
+    ordinal = pd.Series(pd.Series(naive_utc(ev[TIME])).dt.to_period(per).array.asi8,
+                        index=ev.index)
+    customer = ev[CUSTOMER]
+    span = ordinal.groupby(customer).agg(["min", "max"])
+    two_way = ev["level"] == "interaction"
+    out = pd.DataFrame({"active_periods": (span["max"] - span["min"] + 1).astype("int64")})
+    out["dialogue_periods"] = ordinal[two_way].groupby(customer[two_way]).nunique()
+    out["dialogue_periods"] = out["dialogue_periods"].fillna(0).astype("int64")
+    out["dialogue_share"] = out["dialogue_periods"] / out["active_periods"]
+    out["channels"] = ev["channel"].groupby(customer).nunique().astype("int64")
+    out["dialogue_channels"] = (ev.loc[two_way, "channel"].groupby(customer[two_way]).nunique()
+                                .reindex(out.index).fillna(0).astype("int64"))
+    out["unclassified_events"] = ev["level"].isna().groupby(customer).sum().astype("int64")
+    out = out.sort_index()
+    out.index.name = CUSTOMER
+    return out.reset_index()

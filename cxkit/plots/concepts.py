@@ -50,9 +50,11 @@ def circles(result, *, reading: str = "nested", ax=None):
         The result of :func:`cxkit.circles`.
     reading : {"nested", "disjoint"}
         ``"nested"`` draws three concentric circles (engagement inside interaction inside
-        experience) as a concept diagram with fixed radii; ``"disjoint"`` draws the three
-        levels side by side, each counted on its own events, with areas proportional to
-        their customers.
+        experience: every contact is experience) as a concept diagram with fixed radii;
+        ``"disjoint"`` draws the three levels side by side, each counted on its own events,
+        with areas proportional to their customers; the catalogue's ``experience`` level is
+        labelled *exposure* there, since it holds only exposures (a purchase is experience
+        too, but at the interaction level).
     {doc:ax}
 
     Returns
@@ -94,7 +96,7 @@ def circles(result, *, reading: str = "nested", ax=None):
                                 edgecolor="white", linewidth=2))
         ax.set_xlim(-1.1, 1.1)
         ax.set_ylim(-1.1, 1.1)
-        title = (f"{shares['experience']:.0%} of customers had an experience, "
+        title = (f"{shares['experience']:.0%} of customers had a contact (all are experience), "
                  f"{shares['interaction']:.0%} an interaction or engagement,\n"
                  f"{shares['engagement']:.0%} an engagement (nested circles)")
     else:
@@ -104,13 +106,14 @@ def circles(result, *, reading: str = "nested", ax=None):
             x = 2.2 * k
             ax.add_patch(Circle((x, 0), radius[lv], facecolor=_LEVEL_COLOURS[lv], alpha=0.35,
                                 edgecolor=_LEVEL_COLOURS[lv], linewidth=2))
-            ax.text(x, 0, f"{lv}\n{counts[lv]:,} customers", ha="center", va="center",
+            label = "exposure\n(level 'experience')" if lv == "experience" else lv
+            ax.text(x, 0, f"{label}\n{counts[lv]:,} customers", ha="center", va="center",
                     fontsize=9)
         ax.set_xlim(-1.1, 2.2 * 2 + 1.1)
         ax.set_ylim(-1.3, 1.1)
         title = (f"Each level on its own events: {shares['engagement']:.0%} engaged, "
                  f"{shares['interaction']:.0%} interacted,\n{shares['experience']:.0%} "
-                 f"were exposed to an experience-level touchpoint")
+                 f"had an exposure (advert, news, word of mouth, delivery…)")
     unclassified = result.levels.loc[(result.levels["reading"] == reading)
                                      & (result.levels["level"] == "unclassified"),
                                      "customers"]
