@@ -48,7 +48,7 @@ from ._report import LoadReport, load_report
 from ._version import __version__  # noqa: F401  (cxkit.__version__)
 from .catalogue import catalogue, classify, experience_economy
 from .io import load_journeys, load_survey, pseudonymise
-from .journeys import behavioural_engagement, circles, journey_stages, stages_wide
+from .journeys import behavioural_engagement, circles, dialogue, journey_stages, stages_wide
 from .measurement import (
     IPMAResult,
     MGAResult,
@@ -105,7 +105,7 @@ __all__ = [
     "DataError", "LoadReport", "catalogue", "classify", "load_journeys", "load_report",
     "load_survey", "pseudonymise",
     # the articles' concepts
-    "behavioural_engagement", "circles", "cx_pyramid", "engagement_scores",
+    "behavioural_engagement", "circles", "cx_pyramid", "dialogue", "engagement_scores",
     "experience_economy", "journey_stages", "moments_of_truth", "stages_wide",
     # measurement
     "IPMAResult", "MGAResult", "MICOMResult", "formative", "ipma", "micom", "pls_mga", "pls_sem",
