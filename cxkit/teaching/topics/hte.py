@@ -21,8 +21,8 @@ def _():
     return float(s.at["conscious", "estimate"] - s.at["budget", "estimate"])
 
 
-# a ratio near 5; ±0.1 accepts rounding to one decimal and 1.96-free arithmetic slips in the
-# last digit of either standard error
+# a ratio near 5; ±0.1 accepts rounding to one decimal (and standard errors rounded to three
+# decimals, which move it by less than 0.02)
 @exercise("hte.2", tolerance=0.1,
           hint="Difference of the two estimates of perception, divided by sqrt(se1² + se2²).")
 def _():
