@@ -45,11 +45,14 @@ def group_time(frame: pd.DataFrame, *, outcome: str, unit: str, time: str, cohor
     their ranks 1, 2, ...; a cohort between two periods starts at the next one; a cohort after
     the last period is never treated within the panel. Units treated from the first period
     on cannot be compared with their own untreated past: they are set aside with a
-    ``UserWarning``.
+    ``UserWarning``. moderndid's panel estimator needs a balanced panel (it would drop units
+    missing in some period by itself): units not observed in every period are set aside here,
+    with a ``UserWarning`` and counted, so that ``n`` is the rows used.
 
     Returns a dict: ``fit`` (moderndid's ``MPResult``), ``frame`` (the rows used),
     ``units_set_aside``, ``treated_rows_set_aside`` (rows of those units in treated
-    periods), ``treated_rows`` (in the data given), ``labels`` (rank → period).
+    periods), ``unbalanced_units_set_aside`` (units not seen in every period),
+    ``treated_rows`` (in the data given), ``labels`` (rank → period).
     """
     from moderndid import att_gt
 
@@ -68,6 +71,17 @@ def group_time(frame: pd.DataFrame, *, outcome: str, unit: str, time: str, cohor
                       f"({rows_always} of {int(treated_row.sum())} treated rows) set aside: "
                       "Callaway-Sant'Anna compares each unit with its own untreated past",
                       UserWarning, stacklevel=5)
+    # units seen in fewer periods than the panel has (customers who joined or left)
+    seen = pd.Series(rank).groupby(pd.factorize(frame[unit])[0]).nunique()
+    partial = ~np.isin(pd.factorize(frame[unit])[0], seen.index[seen == len(periods)]) & ~always
+    n_units_partial = int(frame.loc[partial, unit].nunique())
+    if n_units_partial:
+        warnings.warn(f"{n_units_partial} of {int(frame[unit].nunique())} unit(s) not observed "
+                      f"in every one of the {len(periods)} periods set aside ({int(partial.sum())}"
+                      f" rows, {int((partial & treated_row).sum())} of {int(treated_row.sum())} "
+                      "treated rows): Callaway-Sant'Anna's panel estimator needs a balanced "
+                      "panel, so the estimate is about the units seen throughout",
+                      UserWarning, stacklevel=5)
     data = pd.DataFrame({"_y": frame[outcome].to_numpy(dtype=float),
                          "_id": pd.factorize(frame[unit])[0] + 1, "_t": rank, "_g": start})
     names = []
@@ -80,7 +94,7 @@ def group_time(frame: pd.DataFrame, *, outcome: str, unit: str, time: str, cohor
     if cluster is not None and cluster != unit:
         data["_cluster"] = _causal.cluster_codes(frame, cluster)
         cluster_vars = ["_cluster"]
-    keep = ~always
+    keep = ~always & ~partial
     used = data.loc[keep].reset_index(drop=True)
     fit = att_gt(data=used, yname="_y", tname="_t", idname="_id", gname="_g",
                  xformla=("~ " + " + ".join(names)) if names else None,
@@ -88,6 +102,7 @@ def group_time(frame: pd.DataFrame, *, outcome: str, unit: str, time: str, cohor
                  alp=1 - conf_level, clustervars=cluster_vars)
     return {"fit": fit, "n": int(keep.sum()), "units_set_aside": n_units_always,
             "treated_rows_set_aside": rows_always, "treated_rows": int(treated_row.sum()),
+            "unbalanced_units_set_aside": n_units_partial,
             "labels": dict(enumerate(periods.tolist(), start=1))}
 
 

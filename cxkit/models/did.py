@@ -323,6 +323,10 @@ class EventStudyResult(Result):
         the panel): their own level cannot be learnt.
     treated_share_set_aside : float
         The share of treated rows lost with them (also in ``summary()``).
+    unbalanced_units_set_aside : int
+        ``cs`` only: units not observed in every period, left out because its panel estimator
+        needs a balanced panel (also in ``summary()``): the estimate is about the units seen
+        throughout.
     inference : str
         How the intervals were computed: analytic (cluster-robust, normal), or with fewer than
         30 clusters also the wild cluster bootstrap of the ``wild_*`` columns (which the
@@ -349,6 +353,7 @@ class EventStudyResult(Result):
     units_set_aside: int = 0
     treated_share_set_aside: float = 0.0
     inference: str = "analytic (cluster-robust, normal)"
+    unbalanced_units_set_aside: int = 0
 
     _label_columns = ("event_time",)
 
@@ -365,6 +370,9 @@ class EventStudyResult(Result):
         aside = "" if not self.units_set_aside else (
             f"; {self.units_set_aside} unit(s) never untreated set aside "
             f"({self.treated_share_set_aside:.1%} of treated rows)")
+        if self.unbalanced_units_set_aside:
+            aside += (f"; {self.unbalanced_units_set_aside} unit(s) not observed in every "
+                      "period set aside (a balanced panel)")
         uses = "" if "wild_ci_low" not in self.coefficients else (
             f"; few clusters: use wild_ci_low/wild_ci_high ({self.inference}), not the "
             "analytic ci_low/ci_high")
@@ -550,7 +558,8 @@ def _cs_event_study(frame, outcome, unit, time, cohort, control, cluster, leads,
     return EventStudyResult(coefficients=coefs.reset_index(drop=True), estimator="cs",
                             outcome=outcome, n=done["n"], conf_level=conf_level,
                             fit=done["fit"], units_set_aside=done["units_set_aside"],
-                            treated_share_set_aside=share)
+                            treated_share_set_aside=share,
+                            unbalanced_units_set_aside=done["unbalanced_units_set_aside"])
 
 
 def cs_effect(frame, treatment, outcome, confounders, *, group, time, cluster, conf_level,
@@ -575,6 +584,7 @@ def cs_effect(frame, treatment, outcome, confounders, *, group, time, cluster, c
                             "control": control, "outcome_sd": float(frame[outcome].std()),
                             "period_labels": done["labels"],
                             "units_set_aside": done["units_set_aside"],
+                            "unbalanced_units_set_aside": done["unbalanced_units_set_aside"],
                             "treated_rows_set_aside": done["treated_rows_set_aside"],
                             "treated_share_set_aside": share}}
 
