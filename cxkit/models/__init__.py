@@ -22,6 +22,7 @@ from .moments import moments_of_truth
 from .sensitivity import sensitivity
 from .survival import CoxResult, cox
 from .value import repeat_purchase_summary
+from .value_window import value_after
 
 __all__ = [
     # causal effects
@@ -34,4 +35,6 @@ __all__ = [
     "moments_of_truth",
     # survival and repeat purchase
     "CoxResult", "churn_episodes", "cox", "plot_retention", "repeat_purchase_summary",
+    # customer value after a dated event
+    "value_after",
 ]
