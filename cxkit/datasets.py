@@ -6,6 +6,8 @@
 5000
 """
 
+from .study.cdnow import load_cdnow
 from .study.datasets import FILES, SAMPLE, checksums, load_sample, main, sample_dir, write_sample
 
-__all__ = ["FILES", "SAMPLE", "checksums", "load_sample", "main", "sample_dir", "write_sample"]
+__all__ = ["FILES", "SAMPLE", "checksums", "load_cdnow", "load_sample", "main", "sample_dir",
+           "write_sample"]

@@ -19,4 +19,5 @@ from .answers import *  # noqa: F403
 from .core import *  # noqa: F403
 from .core import DataError, column_label, format_rows  # noqa: F401
 from .formulas import *  # noqa: F403  (the formula allow-list, #12)
+from .purchases import *  # noqa: F403  (repeat-purchase summaries, #14)
 from .sources import *  # noqa: F403

@@ -9,6 +9,7 @@ May import :mod:`cxkit.measurement`, :mod:`cxkit.metrics`, :mod:`cxkit.journeys`
 from ..plots.drivers import plot_drivers, plot_simple_slopes
 from ..plots.effects import plot_effects
 from ..plots.retention import plot_retention
+from ..plots.value import plot_calibration_holdout, plot_p_alive_matrix
 from .churn import churn_episodes
 from .did import EventStudyResult, activity_panel, event_study
 from .drivers import key_drivers
@@ -20,8 +21,10 @@ from .mediation import MediationResult, mediation
 from .moderation import ModerationResult, moderation
 from .moments import moments_of_truth
 from .sensitivity import sensitivity
+from .spend import GammaGammaResult, clv, gamma_gamma
 from .survival import CoxResult, cox
-from .value import repeat_purchase_summary
+from .transactions import BGNBDResult, ParetoNBDResult, bg_nbd, pareto_nbd
+from .value import calibration_holdout, repeat_purchase_summary
 from .value_window import value_after
 
 __all__ = [
@@ -35,6 +38,9 @@ __all__ = [
     "moments_of_truth",
     # survival and repeat purchase
     "CoxResult", "churn_episodes", "cox", "plot_retention", "repeat_purchase_summary",
+    # customer value: repeat purchases, spend, lifetime value
+    "BGNBDResult", "GammaGammaResult", "ParetoNBDResult", "bg_nbd", "calibration_holdout",
+    "clv", "gamma_gamma", "pareto_nbd", "plot_calibration_holdout", "plot_p_alive_matrix",
     # customer value after a dated event
     "value_after",
 ]

@@ -1,18 +1,21 @@
 """Customer value: the repeat-purchase summary, input of buy-till-you-die models.
 
 :func:`repeat_purchase_summary` turns a purchase log into the frequency / recency / T /
-monetary value table of Fader, Hardie & Lee (2005), the input of BG/NBD, Pareto/NBD and
-Gamma–Gamma models (``lifetimes``, ``pymc_marketing.clv``).
+monetary value table of Fader, Hardie & Lee (2005), the input of the BG/NBD, Pareto/NBD and
+gamma–gamma models (:mod:`cxkit.models.transactions`, :mod:`cxkit.models.spend`);
+:func:`calibration_holdout` adds the purchases of a hold-out period after it, to check the
+models' predictions.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .. import _check
 from .._check import DataError
 
-__all__ = ["UNIT_DAYS", "repeat_purchase_summary"]
+__all__ = ["UNIT_DAYS", "calibration_holdout", "repeat_purchase_summary"]
 
 #: Length of each :func:`repeat_purchase_summary` unit in days (a month is a twelfth of a
 #: Julian year, as in :mod:`cxkit.study.simulate`).
@@ -171,3 +174,83 @@ def repeat_purchase_summary(events: pd.DataFrame, *, calibration_end, unit: str 
     return out
 
 
+
+
+def calibration_holdout(events: pd.DataFrame, *, calibration_end, observation_end,
+                        unit: str = "W", touchpoint="purchase",
+                        value: str | None = "value") -> pd.DataFrame:
+    """The repeat-purchase summary of a calibration period and the purchases of the hold-out
+    period after it, per customer.
+
+    Parameters
+    ----------
+    events : DataFrame
+        As :func:`repeat_purchase_summary`.
+    calibration_end : date-like
+        Last day of the calibration period (inclusive).
+    observation_end : date-like
+        Last day of the hold-out period (inclusive), after ``calibration_end``.
+    unit, touchpoint, value
+        As :func:`repeat_purchase_summary`.
+
+    Returns
+    -------
+    DataFrame
+        The columns of :func:`repeat_purchase_summary` for ``calibration_end`` (customers
+        whose first purchase is on or before it), then
+
+        - ``frequency_holdout``: purchase days in the hold-out period (after
+          ``calibration_end``, up to ``observation_end``), several purchases on one day
+          counting once, as in the calibration period;
+        - ``duration_holdout``: length of the hold-out period in ``unit``;
+        - ``monetary_value_holdout`` (with ``value``): mean amount of the hold-out purchase
+          days, 0 without one.
+
+        ``attrs`` as :func:`repeat_purchase_summary`, plus ``observation_end``.
+
+    Raises
+    ------
+    DataError
+        As :func:`repeat_purchase_summary`.
+
+    Notes
+    -----
+    The hold-out counts are the summary up to ``observation_end`` minus the summary up to
+    ``calibration_end`` (distinct purchase days are counted once either way), as
+    ``lifetimes.utils.calibration_and_holdout_data``. Fader, Hardie & Lee (2005) use
+    CDNOW's weeks 1–39 (1997-01-01 to 1997-09-30) to fit and weeks 40–78 (to 1998-06-30) to
+    check: ``calibration_end="1997-09-30", observation_end="1998-06-30", unit="W"``.
+
+    Examples
+    --------
+    >>> import cxkit
+    >>> from cxkit.models import calibration_holdout
+    >>> summary = calibration_holdout(cxkit.datasets.load_cdnow(),
+    ...                               calibration_end="1997-09-30",
+    ...                               observation_end="1998-06-30", unit="W")
+    >>> len(summary), int(summary["frequency"].sum()), int(summary["frequency_holdout"].sum())
+    (2357, 2457, 1882)
+    >>> float(summary["duration_holdout"].iloc[0])
+    39.0
+    """
+    calibration = repeat_purchase_summary(events, calibration_end=calibration_end, unit=unit,
+                                          touchpoint=touchpoint, value=value)
+    whole = repeat_purchase_summary(events, calibration_end=observation_end, unit=unit,
+                                    touchpoint=touchpoint, value=value)
+    if whole.attrs["calibration_end"] <= calibration.attrs["calibration_end"]:
+        raise ValueError(f"observation_end ({observation_end}) must be a day after "
+                         f"calibration_end ({calibration_end})")
+    whole = whole.set_index("customer_id").loc[calibration["customer_id"]]
+    out = calibration.copy()
+    holdout = whole["frequency"].to_numpy() - calibration["frequency"].to_numpy()
+    out["frequency_holdout"] = holdout.astype("int64")
+    days = (whole.attrs["calibration_end"] - calibration.attrs["calibration_end"]) / _ONE_DAY
+    out["duration_holdout"] = float(days) / UNIT_DAYS[unit]
+    if value:
+        spent = (whole["frequency"].to_numpy() * whole["monetary_value"].to_numpy()
+                 - calibration["frequency"].to_numpy()
+                 * calibration["monetary_value"].to_numpy())
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out["monetary_value_holdout"] = np.where(holdout > 0, spent / holdout, 0.0)
+    out.attrs = {**calibration.attrs, "observation_end": whole.attrs["calibration_end"]}
+    return out

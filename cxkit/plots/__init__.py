@@ -9,6 +9,7 @@ from .drivers import plot_drivers, plot_simple_slopes
 from .effects import event_study, plot_effects
 from .path_diagram import path_diagram
 from .retention import hazard_ratios, plot_retention
+from .value import plot_calibration_holdout, plot_p_alive_matrix
 
 __all__ = [
     # the articles' concepts
@@ -21,4 +22,6 @@ __all__ = [
     "plot_drivers", "plot_simple_slopes",
     # retention
     "hazard_ratios", "plot_retention",
+    # customer value
+    "plot_calibration_holdout", "plot_p_alive_matrix",
 ]
