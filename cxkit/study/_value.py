@@ -18,8 +18,8 @@ policy), given the sessions and the steps they reached, as in
 ``truth["effect_csr_on_purchases_by_event_month"]``. Extra spend is that times the basket.
 Like that key, it leaves out the few sessions and conversions that the policy's *news*
 (``csr_news_exposure``, seen by aware customers) causes: ``truth["attribution"]`` counts them
-(74 expected purchases in the bundled sample, against 1,943 credited to the policy itself), so an
-estimator of the launch's total effect sits about 4 % above these keys.
+(74 expected purchases in the bundled sample, against 1,392 caused by the policy itself), so an
+estimator of the launch's total effect sits about 5 % above these keys.
 
 **A service failure** (:func:`_failure_value_truth`) acts on value only through churn: it
 multiplies the customer's churn hazard by ``hr_failure_unresolved`` (or ``hr_failure_resolved``)
