@@ -100,6 +100,8 @@ def test_the_wheel_holds_the_sample_and_the_catalogue(wheel):
                  "CHECKSUMS.json", "README.md"):
         assert f"cxkit/study/data/sample/{name}" in names
     assert "cxkit/catalogue/data/touchpoints.csv" in names
+    for name in ("CDNOW_sample.txt", "README.md"):
+        assert f"cxkit/study/data/cdnow/{name}" in names
 
 
 def test_installed_wheel_loads_the_sample_outside_the_checkout(env_python, tmp_path):

@@ -54,27 +54,36 @@ def bg_nbd_p_alive(params, x, t_x, T):
     return np.where(x > 0, special.expit(-log_odds), 1.0)
 
 
+def _bg_nbd_decay(r, a, b, c, z):
+    """(1 - z)^r 2F1(r + x, b + x; c; z) with c = a + b + x - 1, through Euler's
+    transformation: (1 - z)^(a - 1) 2F1(a + b - 1 - r, a - 1; c; z).
+
+    The transformed series converges at z = 1 for every x (c - a' - b' = x + r + 1 - a > 0
+    when r + 1 > a), where the original overflows for many purchases or long horizons.
+    """
+    with np.errstate(invalid="ignore", over="ignore"):  # NaN shows, e.g. at a = b = 1e7
+        return np.exp((a - 1) * np.log1p(-z)) * special.hyp2f1(a + b - 1 - r, a - 1, c, z)
+
+
 def bg_nbd_expected(params, t):
     """E[X(t)] for a customer just acquired (FHL 2005, eq. 7)."""
     r, alpha, a, b = params
     t = np.asarray(t, dtype=float)
     z = t / (alpha + t)
-    return (a + b - 1) / (a - 1) * (
-        1 - (alpha / (alpha + t)) ** r * special.hyp2f1(r, b, a + b - 1, z))
+    return (a + b - 1) / (a - 1) * (1 - _bg_nbd_decay(r, a, b, a + b - 1, z))
 
 
 def bg_nbd_conditional(params, t, x, t_x, T):
     """E[Y(t) | x, t_x, T]: expected purchases in (T, T + t] (FHL 2005, eq. 10)."""
     r, alpha, a, b = params
     z = t / (alpha + T + t)
-    f = special.hyp2f1(r + x, b + x, a + b + x - 1, z)
     head = (a + b + x - 1) / (a - 1)
-    body = 1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * f
+    body = 1 - _bg_nbd_decay(r, a, b, a + b + x - 1, z)
     return head * body * bg_nbd_p_alive(params, x, t_x, T)
 
 
 # --------------------------------------------------------------------------------------------
-# Pareto/NBD (Fader & Hardie 2005 note, eq. 19–22)
+# Pareto/NBD (Fader & Hardie 2005 note on its derivations)
 # --------------------------------------------------------------------------------------------
 
 
@@ -135,21 +144,21 @@ def _power_gap(s, base, t):
 
 
 def pareto_nbd_expected(params, t):
-    """E[X(t)] for a customer just acquired (Fader & Hardie 2005 note, eq. 17)."""
+    """E[X(t)] for a customer just acquired (Fader & Hardie 2005 note)."""
     r, alpha, s, beta = params
     t = np.asarray(t, dtype=float)
     return r * beta / alpha * _power_gap(s, beta, t)
 
 
 def pareto_nbd_conditional(params, t, x, t_x, T):
-    """E[Y(t) | x, t_x, T] (Fader & Hardie 2005 note, eq. 22)."""
+    """E[Y(t) | x, t_x, T] (Fader & Hardie 2005 note)."""
     r, alpha, s, beta = params
     return ((r + x) * (beta + T) / (alpha + T) * _power_gap(s, beta + T, t)
             * pareto_nbd_p_alive(params, x, t_x, T))
 
 
 # --------------------------------------------------------------------------------------------
-# gamma–gamma (Fader & Hardie 2013 note, eq. 1 and 5)
+# gamma–gamma (Fader & Hardie 2013 note)
 # --------------------------------------------------------------------------------------------
 
 

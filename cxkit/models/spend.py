@@ -217,7 +217,7 @@ def gamma_gamma(summary: pd.DataFrame, *, conf_level: float = 0.95) -> GammaGamm
     Notes
     -----
     With :math:`x` = ``frequency`` and :math:`\\bar m_x` = ``monetary_value``, the likelihood
-    of a customer (Fader & Hardie 2013, eq. 3) is
+    of a customer (Fader & Hardie 2013) is
 
     .. math::
 
@@ -327,13 +327,13 @@ def clv(summary: pd.DataFrame, *, horizon: int = 12, discount_rate: float = 0.01
     keep = [c for c in ("customer_id", "frequency", "recency", "T", "monetary_value")
             if c in summary.columns]
     out = summary[keep].copy()
+    value = spend.clv(model, summary, horizon=horizon, discount_rate=discount_rate,
+                      unit=unit).to_numpy()  # checks the arguments and the model's unit
     out["p_alive"] = model.p_alive(summary).to_numpy()
-    per_period = UNIT_DAYS[unit] / UNIT_DAYS[model.unit] if model.unit else math.nan
     out["expected_transactions"] = model.expected_transactions(
-        horizon * per_period, summary).to_numpy() if model.unit else math.nan
+        horizon * UNIT_DAYS[unit] / UNIT_DAYS[model.unit], summary).to_numpy()
     out["expected_spend"] = spend.expected_spend(summary).to_numpy()
-    out["clv"] = spend.clv(model, summary, horizon=horizon, discount_rate=discount_rate,
-                           unit=unit).to_numpy()
+    out["clv"] = value
     out.attrs = {"horizon": horizon, "discount_rate": discount_rate, "unit": unit,
                  "transactions": name,
                  "params": {**model.params.to_dict(), **spend.params.to_dict()},

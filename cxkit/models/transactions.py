@@ -223,7 +223,7 @@ class _TransactionModel(ValueModelResult):
     def holdout_table(self, summary: pd.DataFrame, *, max_frequency: int = 7
                       ) -> pd.DataFrame:
         """Actual against predicted hold-out purchases, by calibration frequency: the table
-        behind :func:`cxkit.plots.plot_calibration_holdout` (Fader, Hardie & Lee 2005, fig. 4).
+        behind :func:`cxkit.plots.plot_calibration_holdout` (as in Fader, Hardie & Lee 2005).
 
         Parameters
         ----------
@@ -393,11 +393,17 @@ def bg_nbd(summary: pd.DataFrame, *, unit: str | None = None, conf_level: float 
         \\frac{\\Gamma(r + x)\\,\\alpha^r}{\\Gamma(r)(\\alpha + t_x)^{r + x}.
 
     The conditional expectation (eq. 10) uses the Gaussian hypergeometric function
-    :math:`{}_2F_1` (``scipy.special.hyp2f1``), and
+    :math:`{}_2F_1(r + x, b + x; a + b + x - 1; z)` (``scipy.special.hyp2f1``), taken through
+    Euler's transformation to
+    :math:`(1 - z)^{a - r - x - 1}\\,{}_2F_1(a + b - 1 - r, a - 1; a + b + x - 1; z)`, whose
+    series converges at :math:`z = 1` (the untransformed one overflows for customers with many
+    purchases or long horizons); and
     :math:`P(\\text{alive}) = 1 / (1 + \\delta_{x>0}\\, \\frac{a}{b + x - 1}
     (\\frac{\\alpha + T}{\\alpha + t_x})^{r + x})`: 1 without a repeat purchase (in this
     model a customer can only drop out just after a purchase).
+
     {doc:btyd_notes}
+
     On the CDNOW sample (39 weeks) it gives FHL's published r = 0.243, α = 4.414,
     a = 0.793, b = 2.426 and log-likelihood −9582.4 (``tests/test_clv.py``).
 
@@ -456,7 +462,7 @@ def pareto_nbd(summary: pd.DataFrame, *, unit: str | None = None, conf_level: fl
 
     Notes
     -----
-    The likelihood of a customer (Fader & Hardie 2005 note, eq. 19–21) is
+    The likelihood of a customer (Fader & Hardie 2005 note) is
 
     .. math::
 
@@ -472,8 +478,10 @@ def pareto_nbd(summary: pd.DataFrame, *, unit: str | None = None, conf_level: fl
     :math:`{}_2F_1(a, b; a + 1; z) = (1 - z)^{1 - b}\\,{}_2F_1(1, a + 1 - b; a + 1; z)`, whose
     series has positive terms, and :math:`A_0` as
     :math:`F(t_x)(1 - e^{\\log F(T) - \\log F(t_x)})`. :math:`P(\\text{alive})` is the first
-    term's share of the bracket; the conditional expectation is eq. 22.
+    term's share of the bracket; the conditional expectation follows the same note.
+
     {doc:btyd_notes}
+
     On the CDNOW sample it gives r = 0.553, α = 10.578, s = 0.606, β = 11.669 and
     log-likelihood −9595.0, as reported with FHL (2005) (``tests/test_clv.py``).
 

@@ -1,8 +1,8 @@
 """Figures of the value models: predictions against a hold-out period, and P(alive).
 
 - :func:`plot_calibration_holdout` draws mean actual against mean predicted hold-out
-  purchases by calibration frequency (Fader, Hardie & Lee 2005, fig. 4), from
-  ``BGNBDResult.holdout_table()``;
+  purchases by calibration frequency (the conditional-expectation figure of Fader, Hardie &
+  Lee 2005), from ``BGNBDResult.holdout_table()``;
 - :func:`plot_p_alive_matrix` draws the probability that a customer is still active as a
   recency × frequency heat map, from ``BGNBDResult.p_alive_matrix()`` (what
   ``BGNBDResult.plot()`` shows).
@@ -47,11 +47,11 @@ def plot_calibration_holdout(data: pd.DataFrame, *, ax=None):
 
     Notes
     -----
-    The check of Fader, Hardie & Lee (2005, fig. 4) [1]_: customers are grouped by their
-    purchases in the calibration period, and each group's mean purchases in the hold-out
-    period are set against the mean of the model's :math:`E[Y(t) \\mid x, t_x, T]`. A model
-    that tracks the actual line across groups predicts individual customers well, not only
-    the total.
+    The conditional-expectation check of Fader, Hardie & Lee (2005) [1]_: customers are
+    grouped by their purchases in the calibration period, and each group's mean purchases in
+    the hold-out period are set against the mean of the model's
+    :math:`E[Y(t) \\mid x, t_x, T]`. A model that tracks the actual line across groups
+    predicts individual customers well, not only the total.
 
     References
     ----------
