@@ -5,8 +5,8 @@ from .._registry import exercise
 
 
 def _cdnow():
-    from ...datasets import load_cdnow
     from ...models import bg_nbd, calibration_holdout
+    from ...study.cdnow import load_cdnow
 
     summary = calibration_holdout(load_cdnow(), calibration_end="1997-09-30",
                                   observation_end="1998-06-30", unit="W")
