@@ -25,6 +25,7 @@ from .spend import GammaGammaResult, clv, gamma_gamma
 from .survival import CoxResult, cox
 from .transactions import BGNBDResult, ParetoNBDResult, bg_nbd, pareto_nbd
 from .value import calibration_holdout, repeat_purchase_summary
+from .value_window import value_after
 
 __all__ = [
     # causal effects
@@ -40,4 +41,6 @@ __all__ = [
     # customer value: repeat purchases, spend, lifetime value
     "BGNBDResult", "GammaGammaResult", "ParetoNBDResult", "bg_nbd", "calibration_holdout",
     "clv", "gamma_gamma", "pareto_nbd", "plot_calibration_holdout", "plot_p_alive_matrix",
+    # customer value after a dated event
+    "value_after",
 ]

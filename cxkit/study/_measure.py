@@ -26,6 +26,7 @@ from ._story import (
     _launch_months,
     _World,
 )
+from ._value import _csr_session_extra, _csr_spend_by_month, _csr_value_truth, _failure_value_truth
 
 # Item centres and error SDs: each item = round(centre + construct + error), clipped to the scale.
 ITEMS = {
@@ -215,15 +216,10 @@ def _purchase_truth(w: _World) -> dict:
     customers of launched regions who are active during the whole calendar month (the rows an
     event study of monthly purchases uses); given the sessions and the steps they reached.
     """
-    from ._sessions import _last_step
-
     c = w.c
     months = int(np.ceil(w.horizon / DAYS_PER_MONTH))
     bounds = _launch_months(w, months)
-    idx, survive, _ = _last_step(w)
-    last = c["last_step"]
-    t = c["sessions"]["start"][last["session"]]
-    extra = np.where(last["reached"], survive / (1 - last["fire"][:, 1]) - survive, 0.0)
+    idx, t, extra = _csr_session_extra(w)
     k = (bounds[idx] <= t[:, None]).sum(axis=1) - 1
     ok = (k >= 0) & (k < months)
     per = np.zeros((w.n, months))
@@ -338,6 +334,10 @@ def _truth(w: _World, results: dict) -> dict:
                                 "latent_affinity_per_sd": float(e["hr_affinity"])},
         "csr_launch_by_region": launches,
         "effect_csr_on_purchases_by_event_month": purchases,
+        # customer value (see cxkit.study._value for the derivations)
+        "effect_csr_on_spend_by_event_month": _csr_spend_by_month(w, len(purchases)),
+        "effect_csr_on_value": _csr_value_truth(w),
+        "effect_service_failure_on_value": _failure_value_truth(w),
         "survey_waves": {str(k): (w.start + pd.Timedelta(days=v)).date().isoformat()
                          for k, v in results["wave_days"].items()},
         "effects": {k: float(v) for k, v in e.items()},

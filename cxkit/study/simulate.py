@@ -274,7 +274,9 @@ def simulate_study(n_customers: int = 5000, *, seed: int = 0, start="2024-01-01"
         ``by_channel``, ``ad_holdout``) are **summed over the chunks**; the other
         sample-dependent keys (``funnel_step_rates``, ``channel_shares_by_month``,
         ``effect_app_launch_on_digital_share``, ``effect_ux_on_checkout``,
-        ``effect_email_on_engagement``, ``loadings``, ``effect_csr_on_purchases_by_event_month``)
+        ``effect_email_on_engagement``, ``loadings``, ``effect_csr_on_purchases_by_event_month``,
+        ``effect_csr_on_spend_by_event_month``, ``effect_csr_on_value``,
+        ``effect_service_failure_on_value``)
         are those of the **first chunk** (expected values over its customers, so within one
         chunk's sampling error of the population's); the parameters are the same in every
         chunk. ``truth["chunks"]`` lists the chunk sizes, the events written per chunk and the
@@ -303,7 +305,14 @@ def simulate_study(n_customers: int = 5000, *, seed: int = 0, start="2024-01-01"
         ``structural_paths`` (every direct path), ``loadings`` (standardised loading of each
         item in the wave-1 population, rounding included), ``churn_hazard_ratios``,
         ``csr_launch_by_region`` (ISO date or None), ``survey_waves`` and ``effects`` (all
-        parameters used).
+        parameters used). Customer value (derivations in :mod:`cxkit.study._value`):
+        ``effect_csr_on_purchases_by_event_month`` and ``effect_csr_on_spend_by_event_month``
+        (extra purchases and € per active customer-month, by months since the launch),
+        ``effect_csr_on_value`` (extra purchases, spend and value per customer active at the
+        launch over the 12 months after it, discounted at 10 % a year) and
+        ``effect_service_failure_on_value`` (the same over the 12 months after a service
+        failure, unresolved or resolved against none and against each other; a failure acts
+        through churn only, so purchases per active month do not change).
 
     Examples
     --------
