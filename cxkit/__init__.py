@@ -97,6 +97,7 @@ from .models import (
     plot_simple_slopes,
     repeat_purchase_summary,
     sensitivity,
+    value_after,
 )
 from .study import Study, simulate_study
 
@@ -119,7 +120,7 @@ __all__ = [
     # retention and customer value
     "CoxResult", "churn_episodes", "cox", "plot_retention", "repeat_purchase_summary",
     "BGNBDResult", "GammaGammaResult", "ParetoNBDResult", "bg_nbd", "calibration_holdout", "clv",
-    "gamma_gamma", "pareto_nbd",
+    "gamma_gamma", "pareto_nbd", "value_after",
     # simulated studies
     "Study", "simulate_study",
     # options (min_n: the small-cell rule)
