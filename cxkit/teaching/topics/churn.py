@@ -43,12 +43,14 @@ def _():
     return float(fit.hazard_ratios["hazard_ratio"].iloc[0])
 
 
-# recency in weeks (days / 7): an answer rounded to one decimal (±0.05) is accepted
-@exercise("churn.3", tolerance=0.06,
-          hint="Distinct purchase days (dates, not times) up to 2025-06-30; last minus first, "
-               "in days, divided by 7.")
+# a hazard ratio of about 0.46: an answer rounded to two decimals (±0.005) is accepted
+@exercise("churn.3", tolerance=0.006,
+          hint="One row per customer: cxkit.cox(people, duration='months', event='churned', "
+               "covariates=['service_failure']); read the hazard_ratio of "
+               "'service_failure[resolved]' (the reference group is 'none').")
 def _():
-    from ...models import repeat_purchase_summary
+    from ...models import cox
 
-    rfm = repeat_purchase_summary(sample().events, calibration_end="2025-06-30", unit="W")
-    return float(rfm["recency"].iloc[0])
+    fit = cox(_people(), duration="months", event="churned", covariates=["service_failure"])
+    return float(fit.hazard_ratios.set_index("covariate")
+                 .loc["service_failure[resolved]", "hazard_ratio"])
