@@ -1,4 +1,4 @@
-"""Exercises of the chapter on omnichannel journeys (18_omnichannel_journeys): attribution."""
+"""Exercises of the chapter on attribution (19_attribution)."""
 
 from .._registry import exercise, sample
 
@@ -15,3 +15,16 @@ def _():
     arm = study.customers.set_index("customer_id")["email_arm"]
     events = study.events[study.events["customer_id"].map(arm) == 1]
     return float(markov_attribution(events).set_index("channel").loc["email", "share"])
+
+
+# a count of purchases: exact (last touch gives each purchase wholly to one channel)
+@exercise("attribution.2",
+          hint="Pass lookback=\"1D\" and touches=EXPOSURES (the exposure touchpoints of section 3) "
+               "and read the conversions of the email row.")
+def _():
+    from ...journeys import last_touch_attribution
+
+    study = sample()
+    exposures = list(study.truth["attribution"]["by_touchpoint"])
+    credit = last_touch_attribution(study.events, lookback="1D", touches=exposures)
+    return float(credit.set_index("channel").loc["email", "conversions"])

@@ -1,4 +1,4 @@
-"""Exercises of the chapter on omnichannel journeys (18_omnichannel_journeys): journey counts."""
+"""Exercises of the chapter on omnichannel journeys (18_omnichannel_journeys)."""
 
 from .._registry import exercise, sample
 
