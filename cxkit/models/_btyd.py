@@ -24,8 +24,14 @@ References
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from scipy import optimize, special
+
+if TYPE_CHECKING:
+    from scipy.optimize import OptimizeResult
+
+# scipy is imported inside the functions: importing cxkit must not import it
 
 # --------------------------------------------------------------------------------------------
 # BG/NBD (Fader, Hardie & Lee 2005, eq. 6 and 10; P(alive) from their technical note)
@@ -34,6 +40,7 @@ from scipy import optimize, special
 
 def bg_nbd_loglik(params, x, t_x, T):
     """Log-likelihood of each customer under the BG/NBD model."""
+    from scipy import special
     r, alpha, a, b = params
     common = special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha)
     beta_ab = special.betaln(a, b)
@@ -47,6 +54,7 @@ def bg_nbd_loglik(params, x, t_x, T):
 
 def bg_nbd_p_alive(params, x, t_x, T):
     """P(alive | x, t_x, T) under BG/NBD; 1 for customers without a repeat purchase."""
+    from scipy import special
     r, alpha, a, b = params
     with np.errstate(divide="ignore", invalid="ignore"):
         log_odds = (np.log(a) - np.log(np.maximum(b + x - 1, 1e-300))
@@ -61,6 +69,7 @@ def _bg_nbd_decay(r, a, b, c, z):
     The transformed series converges at z = 1 for every x (c - a' - b' = x + r + 1 - a > 0
     when r + 1 > a), where the original overflows for many purchases or long horizons.
     """
+    from scipy import special
     with np.errstate(invalid="ignore", over="ignore"):  # NaN shows, e.g. at a = b = 1e7
         return np.exp((a - 1) * np.log1p(-z)) * special.hyp2f1(a + b - 1 - r, a - 1, c, z)
 
@@ -94,6 +103,7 @@ def _log_hyp2f1_c_is_a_plus_1(a, b, z):
     positive terms whose ratio is below z, so it is summed accurately where the first is
     large (z near 1, large b).
     """
+    from scipy import special
     return (1 - b) * np.log1p(-z) + np.log(special.hyp2f1(1.0, a + 1 - b, a + 1, z))
 
 
@@ -122,6 +132,7 @@ def _pareto_terms(params, x, t_x, T):
 
 def pareto_nbd_loglik(params, x, t_x, T):
     """Log-likelihood of each customer under the Pareto/NBD model."""
+    from scipy import special
     r, alpha, s, beta = params
     first, second = _pareto_terms(params, x, t_x, T)
     common = (special.gammaln(r + x) - special.gammaln(r) + r * np.log(alpha)
@@ -164,6 +175,7 @@ def pareto_nbd_conditional(params, t, x, t_x, T):
 
 def gamma_gamma_loglik(params, x, m):
     """Log-likelihood of each repeat customer's mean spend ``m`` over ``x`` transactions."""
+    from scipy import special
     p, q, gamma = params
     px = p * x
     return (special.gammaln(px + q) - special.gammaln(px) - special.gammaln(q)
@@ -182,7 +194,7 @@ def gamma_gamma_spend(params, x, m):
 # --------------------------------------------------------------------------------------------
 
 
-def maximise(loglik, start) -> tuple[np.ndarray, float, optimize.OptimizeResult]:
+def maximise(loglik, start) -> tuple[np.ndarray, float, OptimizeResult]:
     """Maximise ``sum(loglik(exp(theta)))`` over log-parameters ``theta``.
 
     Nelder–Mead from ``log(start)`` finds the basin (it needs no gradient, so the likelihood's
@@ -190,6 +202,7 @@ def maximise(loglik, start) -> tuple[np.ndarray, float, optimize.OptimizeResult]
     parameters, the maximised log-likelihood and BFGS's result (``success`` tells whether it
     converged).
     """
+    from scipy import optimize
     def negative(theta):
         value = -np.sum(loglik(np.exp(theta)))
         return value if np.isfinite(value) else 1e300
