@@ -23,10 +23,9 @@ from ._story import (
     _codebook,
     _csr_weights,
     _launch_dates,
-    _launch_months,
     _World,
 )
-from ._value import _csr_session_extra, _csr_spend_by_month, _csr_value_truth, _failure_value_truth
+from ._value import _csr_by_event_month, _csr_spend_by_month, _csr_value_truth, _failure_value_truth
 
 # Item centres and error SDs: each item = round(centre + construct + error), clipped to the scale.
 ITEMS = {
@@ -216,22 +215,7 @@ def _purchase_truth(w: _World) -> dict:
     customers of launched regions who are active during the whole calendar month (the rows an
     event study of monthly purchases uses); given the sessions and the steps they reached.
     """
-    c = w.c
-    months = int(np.ceil(w.horizon / DAYS_PER_MONTH))
-    bounds = _launch_months(w, months)
-    idx, t, extra = _csr_session_extra(w)
-    k = (bounds[idx] <= t[:, None]).sum(axis=1) - 1
-    ok = (k >= 0) & (k < months)
-    per = np.zeros((w.n, months))
-    np.add.at(per, (idx[ok], k[ok]), extra[ok])
-    out = {}
-    for k in range(months):
-        start, stop = bounds[:, k], bounds[:, k + 1]
-        active = (c["obs_start"] <= start) & (c["obs_end"] >= stop) & (stop <= w.horizon)
-        if active.sum() == 0:
-            break
-        out[str(k)] = round(float(per[active, k].mean()), 12)
-    return out
+    return _csr_by_event_month(w, int(np.ceil(w.horizon / DAYS_PER_MONTH)))
 
 
 def _email_truth(w: _World) -> float:

@@ -106,20 +106,30 @@ def _csr_value_truth(w: _World) -> dict:
 
 def _csr_spend_by_month(w: _World, months: int) -> dict:
     """``effect_csr_on_purchases_by_event_month`` in money: extra spend per customer-month."""
+    return _csr_by_event_month(w, months, money=True, digits=9)
+
+
+def _csr_by_event_month(w: _World, months: int, *, money: bool = False,
+                        digits: int = 12) -> dict:
+    """The policy's expected extra purchases (``money=True``: spend) per customer-month, k months
+    after the launch in the customer's region, averaged over the customers active during the
+    whole calendar month k (the rows an event study of monthly purchases uses)."""
     c = w.c
     bounds = _launch_months(w, months)
     idx, t, extra = _csr_session_extra(w)
+    if money:
+        extra = extra * _basket(w, idx)
     k = (bounds[idx] <= t[:, None]).sum(axis=1) - 1
     ok = (k >= 0) & (k < months)
     per = np.zeros((w.n, months))
-    np.add.at(per, (idx[ok], k[ok]), (extra * _basket(w, idx))[ok])
+    np.add.at(per, (idx[ok], k[ok]), extra[ok])
     out = {}
     for k in range(months):
         start, stop = bounds[:, k], bounds[:, k + 1]
         active = (c["obs_start"] <= start) & (c["obs_end"] >= stop) & (stop <= w.horizon)
         if active.sum() == 0:
             break
-        out[str(k)] = round(float(per[active, k].mean()), 9)
+        out[str(k)] = round(float(per[active, k].mean()), digits)
     return out
 
 
