@@ -71,7 +71,7 @@ $(VENV)/.installed-book: pyproject.toml | $(BIN)/python
 	@touch $@ $(VENV)/.installed-notebooks
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	@echo "Installing cxkit with everything (notebooks, book, Spark, test tools) into .venv: first time about 2 minutes, about 2.4 GB; pip lists each package..."
+	@echo "Installing cxkit with everything (notebooks, book, Spark, test tools) into .venv: first time about 3-4 minutes, about 2.5 GB; pip lists each package..."
 	$(BIN)/python -m pip install --progress-bar on -e ".[notebooks,book,spark,dev]"
 	@touch $@ $(VENV)/.installed-notebooks $(VENV)/.installed-book
 

@@ -38,6 +38,8 @@ html_static_path = []
 html_show_sourcelink = False
 # pydata-sphinx-theme (under sphinx-book-theme) logs a console error when the mode is unset
 html_context = {"default_mode": "auto"}
+# the header has a search button already: no second search field in the sidebar
+html_sidebars = {"**": ["navbar-logo.html", "sbt-sidebar-nav.html"]}
 html_theme_options = {
     "home_page_in_toc": True,
     "show_navbar_depth": 1,
