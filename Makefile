@@ -10,7 +10,8 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 ##   (reports/index.html: chapters in reading order, glossary, data sets; notebooks execute once
 ##   and are cached in .cache/book/<hash of cxkit/>/), then the own-data report of the bundled
 ##   example study into reports/own-data/ (the book's part "Your own data" links to it).
-## make report TEACHER=1: the same book with every solution open (a banner says so).
+## make report TEACHER=1: the same book with every solution open and a banner saying so, into
+##   reports/ too (it replaces the student edition: build again without TEACHER before publishing).
 ## make report DATA=study.toml: the notebooks install, then `cxkit report study.toml` (your own files)
 report: $(if $(DATA),$(VENV)/.installed-notebooks,$(VENV)/.installed-book)
 ifdef DATA

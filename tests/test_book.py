@@ -198,6 +198,44 @@ def test_every_exercise_renders_with_a_closed_dropdown_solution(book_off):
                 "shows open"
 
 
+def _notebook(cells) -> str:
+    def cell(kind, text, metadata=None):
+        extra = {"outputs": [], "execution_count": None} if kind == "code" else {}
+        return {"cell_type": kind, "metadata": metadata or {}, "source": text, **extra}
+
+    return json.dumps({"cells": [cell(*c) for c in cells], "nbformat": 4, "nbformat_minor": 5,
+                       "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                   "language": "python"}}})
+
+
+def test_the_markup_of_the_brief_puts_the_solution_code_in_the_dropdown(tmp_path, monkeypatch):
+    """The exercise markup of CONTRIBUTING, in a notebook of its own, built as the book builds."""
+    hidden = {"tags": ["solution"], "jupyter": {"source_hidden": True}}
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / "03_demo.ipynb").write_text(_notebook([
+        ("markdown", "# 03 · A demo chapter\n\nText."),
+        ("markdown", "```{exercise} Count the circles\n:label: ex-demo-1\n\nThe task. Check "
+                     'your answer with `check("demo.1", answer)`.\n```'),
+        ("code", 'my_answer = None  # your answer here\ncheck("demo.1", my_answer)'),
+        ("markdown", "```{solution-start} ex-demo-1\n:class: dropdown\n```"),
+        ("code", 'SOLUTION_VALUE = 3\ncheck("demo.1", SOLUTION_VALUE)', hidden),
+        ("markdown", "```{solution-end}\n```"),
+    ]))
+    monkeypatch.setattr(build, "ROOT", tmp_path)
+    monkeypatch.setattr(build, "NOTEBOOKS", tmp_path / "notebooks")
+    monkeypatch.setattr(build, "CACHE", tmp_path / ".cache" / "book")
+    assert exercise_pairs(tmp_path / "notebooks" / "03_demo.ipynb") == (["ex-demo-1"], [])
+    site = build.build(tmp_path / "site", execute=False).parent
+    html = (site / "03_demo.html").read_text(encoding="utf-8")
+    assert re.search(r'<div class="[^"]*\bexercise\b[^"]*" id="ex-demo-1"', html)
+    box = re.search(r'<div class="solution dropdown admonition"[^>]*>(.*?)</section>', html, re.S)
+    assert box and 'href="#ex-demo-1"' in box.group(1)
+    assert "SOLUTION_VALUE" in box.group(1), "the solution's code cell is not inside its dropdown"
+    student = html.index("my_answer")
+    assert student < html.index('class="solution dropdown')  # the student cell stays outside
+    assert "tag_solution" in box.group(1)
+
+
 def test_the_index_lists_every_chapter_in_reading_order(book_off):
     html = (book_off / "index.html").read_text(encoding="utf-8")
     positions = [html.find(f'href="{nb.stem}.html"') for nb in build.chapters()]
