@@ -17,7 +17,7 @@ report: $(if $(DATA),$(VENV)/.installed-notebooks,$(VENV)/.installed-book)
 ifdef DATA
 	$(BIN)/cxkit report $(DATA)
 else
-	@echo "Building the book: every notebook executes once (cold: several minutes; cached: under a minute)..."
+	@echo "Building the book: every notebook executes once (first time about 3½ minutes on 2 cores, then about 20 s)..."
 	$(BIN)/python notebooks/_book/build.py --own-data $(if $(TEACHER),--teacher)
 	@echo "Book written: reports/index.html (own-data example: reports/own-data/index.html)"
 endif
@@ -31,13 +31,13 @@ JAVA_PACKAGE := openjdk-17-jre-headless
 test: $(VENV)/.installed-dev
 	@java_major=$$(java -version 2>&1 | sed -nE 's/.*version "(1\.)?([0-9]+).*/\2/p' | head -n 1); \
 	if [ -n "$$CI" ] && [ "$${java_major:-0}" -lt 17 ]; then \
-		echo "Installing Java 17 for the Spark tests (apt-get install $(JAVA_PACKAGE), about 1 minute)..."; \
+		echo "Installing Java 17 for the Spark tests (apt-get install $(JAVA_PACKAGE)); apt-get lists each package..."; \
 		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y \
 			--no-install-recommends $(JAVA_PACKAGE); } \
 		|| echo "Could not install $(JAVA_PACKAGE): the Spark tests will be skipped."; \
 	fi
 	@if [ -n "$$CI" ] && [ ! -x /usr/bin/chromium ]; then \
-		echo "Installing Chromium for the browser test of the book (apt-get install chromium, 1-2 minutes)..."; \
+		echo "Installing Chromium for the browser test of the book (apt-get install chromium, about 290 MB installed); apt-get lists each package..."; \
 		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; } \
 		|| echo "Could not install chromium: the browser test of the book will be skipped."; \
 	fi
@@ -54,25 +54,26 @@ data: $(VENV)/.installed-notebooks
 
 install: $(VENV)/.installed-dev
 
-# Install times and sizes measured on a fresh venv (Python 3.11, 2 cores, packages from a nearby
-# mirror; a slow connection adds the download of the sizes below).
+# Install times and sizes, measured on fresh venvs (Python 3.11, 2 cores, fast connection):
+# [notebooks,book] 51 s on an idle machine, 5.5 min with other jobs on the cores, 1.7 GB;
+# [notebooks] 1.6 GB; [notebooks,book,spark,dev] 3.6 min under load, 2.5 GB.
 $(BIN)/python:
 	@echo "Creating .venv with $(PYTHON) -m venv and upgrading pip (a few seconds)..."
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --upgrade pip
 
 $(VENV)/.installed-notebooks: pyproject.toml | $(BIN)/python
-	@echo "Installing cxkit with JupyterLab into .venv: first time about 1 minute, about 1.6 GB; pip lists each package..."
+	@echo "Installing cxkit with JupyterLab into .venv: first time 1-5 minutes, about 1.6 GB; pip lists each package..."
 	$(BIN)/python -m pip install --progress-bar on -e ".[notebooks]"
 	@touch $@
 
 $(VENV)/.installed-book: pyproject.toml | $(BIN)/python
-	@echo "Installing cxkit with JupyterLab and Sphinx (the book) into .venv: first time about 1 minute, about 1.7 GB; pip lists each package..."
+	@echo "Installing cxkit with JupyterLab and Sphinx (the book) into .venv: first time 1-5 minutes, about 1.7 GB; pip lists each package..."
 	$(BIN)/python -m pip install --progress-bar on -e ".[notebooks,book]"
 	@touch $@ $(VENV)/.installed-notebooks
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	@echo "Installing cxkit with everything (notebooks, book, Spark, test tools) into .venv: first time about 3-4 minutes, about 2.5 GB; pip lists each package..."
+	@echo "Installing cxkit with everything (notebooks, book, Spark, test tools) into .venv: first time 2-5 minutes, about 2.5 GB; pip lists each package..."
 	$(BIN)/python -m pip install --progress-bar on -e ".[notebooks,book,spark,dev]"
 	@touch $@ $(VENV)/.installed-notebooks $(VENV)/.installed-book
 

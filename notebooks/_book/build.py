@@ -218,7 +218,7 @@ def build(out: Path, *, teacher: bool = False, own_data: bool = False,
               file=sys.stderr)
     cached = len(list((keyed / "jupyter_cache").glob("executed/*"))) if execute else 0
     print(f"book: {len(chapters())} chapters; cache .cache/book/{key}/ (hash of cxkit/) holds "
-          f"{cached} executed notebooks; the others execute now (about 2-10 s each, longer "
+          f"{cached} executed notebooks; the others execute now (5-50 s each on "
           "for the heavy ones)", file=sys.stderr, flush=True)
     env = {**os.environ, "CXKIT_BOOK_CACHE": str(keyed / "jupyter_cache"),
            "CXKIT_BOOK_TEACHER": "1" if teacher else "", "MPLBACKEND": "Agg",
