@@ -219,7 +219,7 @@ def build(out: Path, *, teacher: bool = False, own_data: bool = False,
     cached = len(list((keyed / "jupyter_cache").glob("executed/*"))) if execute else 0
     print(f"book: {len(chapters())} chapters; cache .cache/book/{key}/ (hash of cxkit/) holds "
           f"{cached} executed notebooks; the others execute now (5-50 s each on "
-          "for the heavy ones)", file=sys.stderr, flush=True)
+          "2 cores)", file=sys.stderr, flush=True)
     env = {**os.environ, "CXKIT_BOOK_CACHE": str(keyed / "jupyter_cache"),
            "CXKIT_BOOK_TEACHER": "1" if teacher else "", "MPLBACKEND": "Agg",
            "CXKIT_BOOK_EXECUTE": "cache" if execute else "off",
