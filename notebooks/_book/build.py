@@ -147,13 +147,13 @@ def data_pages() -> dict[str, str]:
         for section in sections[1:]:
             heading = section.splitlines()[0][3:]
             name = "data-" + _slug(heading.split(":")[0].strip("` ").removeprefix("data/"))
-            pages[name] = _promote(section)
+            pages[name] = "# Data set: " + _promote(section)[2:]
     cards = [p for p in (ROOT / "data").rglob("README.md") if p != readme]
     cards += [p for p in (ROOT / "cxkit").rglob("README.md") if "data" in p.parts]
     for card in sorted(cards):
         folder = card.parent.relative_to(ROOT).as_posix()
         name = "data-" + _slug(folder.split("/data/", 1)[-1].removeprefix("data/"))
-        pages[name] = card.read_text(encoding="utf-8")
+        pages[name] = re.sub(r"^# (Data card: )?", "# Data set: ", card.read_text(encoding="utf-8"))
     return pages
 
 
@@ -168,8 +168,6 @@ def glossary() -> tuple[str, list[str]]:
         "The terms of the five Italian articles the kit is built on, with the English the "
         "course uses and the chapter where each is taught.",
         "",
-        "| English | Italian | what it means | taught in |",
-        "|---|---|---|---|",
     ]
     for term in sorted(terms, key=lambda t: t["en"].lower()):
         chapter = term["chapter"]
@@ -178,7 +176,8 @@ def glossary() -> tuple[str, list[str]]:
         else:
             missing.append(chapter)
             where = f"{chapter} (missing)"
-        lines.append(f"| **{term['en']}** | *{term['it']}* | {term['means']} | {where} |")
+        lines += [f"**{term['en']}** · *{term['it']}*",
+                  f": {term['means']}. Taught in {where}.", ""]
     return "\n".join(lines) + "\n", missing
 
 
