@@ -353,7 +353,8 @@ def test_the_book_in_chromium(book_site):
         body = solution.locator(":scope > :not(.admonition-title)").first
         solution.scroll_into_view_if_needed()
         assert not body.is_visible(), f"{chapter.name}: a solution shows before it is clicked"
-        solution.locator(".admonition-title").first.click()
+        # sphinx-togglebutton's button in the title (the rest of the title links to the exercise)
+        solution.locator("button.toggle-button").first.click()
         body.wait_for(state="visible", timeout=5000)
         assert body.is_visible(), f"{chapter.name}: clicking the solution did not open it"
         assert solution.inner_text().strip()

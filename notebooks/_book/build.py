@@ -134,26 +134,53 @@ def _promote(markdown: str) -> str:
     return "\n".join(out)
 
 
+LOCAL_LINK = re.compile(r"\[([^\]]+)\]\((?!https?:|mailto:|#)([^)\s]+)\)")
+
+
+def _unlink(markdown: str, folder: Path) -> str:
+    """Links to files of the repository become their path: the site holds only its pages."""
+    def plain(match):
+        text, target = match.groups()
+        path = (folder / target).resolve()
+        shown = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else target
+        return text if shown in text else f"{text} (`{shown}`)"
+
+    return LOCAL_LINK.sub(plain, markdown)
+
+
+def _page_name(heading: str) -> str:
+    """``data-`` and the heading's folder (its first code span) or first four words."""
+    code = re.match(r"\s*`([^`]+)`", heading)
+    if code:
+        return "data-" + _slug(code.group(1).removeprefix("data/").split("/data/", 1)[-1])
+    return "data-" + _slug(" ".join(re.sub(r"[^\w\s]", " ", heading).split()[:4]))
+
+
 def data_pages() -> dict[str, str]:
     """``{page name: markdown}``: one page per data set.
 
-    Each ``## `` section of ``data/README.md`` is a data set; so is every other ``README.md``
-    under ``data/`` or under a ``data`` folder of the package.
+    The data cards: every ``README.md`` under ``data/`` (but ``data/README.md``) or under a
+    ``data`` folder of the package, and any other ``.md`` file of the package that
+    ``data/README.md`` names. Each ``## `` section of ``data/README.md`` is a data set too, unless
+    it names one of those cards (then the card, complete, is the page).
     """
-    pages: dict[str, str] = {}
     readme = ROOT / "data" / "README.md"
-    if readme.exists():
-        sections = re.split(r"(?m)^(?=## )", readme.read_text(encoding="utf-8"))
-        for section in sections[1:]:
-            heading = section.splitlines()[0][3:]
-            name = "data-" + _slug(heading.split(":")[0].strip("` ").removeprefix("data/"))
-            pages[name] = "# Data set: " + _promote(section)[2:]
+    text = readme.read_text(encoding="utf-8") if readme.exists() else ""
     cards = [p for p in (ROOT / "data").rglob("README.md") if p != readme]
     cards += [p for p in (ROOT / "cxkit").rglob("README.md") if "data" in p.parts]
-    for card in sorted(cards):
-        folder = card.parent.relative_to(ROOT).as_posix()
-        name = "data-" + _slug(folder.split("/data/", 1)[-1].removeprefix("data/"))
-        pages[name] = re.sub(r"^# (Data card: )?", "# Data set: ", card.read_text(encoding="utf-8"))
+    cards += [ROOT / name for name in set(re.findall(r"`(cxkit/[\w/.-]+\.md)`", text))
+              if (ROOT / name).is_file() and ROOT / name not in cards]
+    named = {p.relative_to(ROOT).as_posix(): p for p in cards}
+    pages: dict[str, str] = {}
+    for section in re.split(r"(?m)^(?=## )", text)[1:]:
+        if not any(path in section for path in named):
+            name = _page_name(section.splitlines()[0][3:])
+            pages[name] = "# Data set: " + _unlink(_promote(section), readme.parent)[2:]
+    for path, card in sorted(named.items()):
+        folder = path.removesuffix("/README.md") if card.name == "README.md" else card.stem
+        page = _unlink(card.read_text(encoding="utf-8"), card.parent)
+        pages.setdefault(_page_name(f"`{folder}`"), re.sub(r"^# (Data cards?: )?", "# Data set: ",
+                                                             page))
     return pages
 
 
@@ -228,6 +255,7 @@ def build(out: Path, *, teacher: bool = False, own_data: bool = False,
     edition = keyed / (("teacher" if teacher else "student") + ("" if execute else "-unexecuted"))
     command = [sys.executable, "-m", "sphinx", "-b", "html", "-a", "--keep-going", "-c", str(HERE),
                "-d", str(edition / "doctrees"), str(src), str(edition / "html")]
+    shutil.rmtree(edition / "html", ignore_errors=True)  # no page of a renamed notebook stays
     subprocess.run(command, check=True, env=env, cwd=ROOT)
     shutil.copytree(edition / "html", out, dirs_exist_ok=True)
     print(f"book: {out / 'index.html'} in {time.monotonic() - started:.0f} s", file=sys.stderr)
