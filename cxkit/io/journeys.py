@@ -33,6 +33,7 @@ JOURNEY_COLUMNS = ("customer_id", "timestamp", "touchpoint", "channel", "value")
 REQUIRED_JOURNEY_COLUMNS = ("customer_id", "timestamp", "touchpoint")
 EPOCH_UNITS = times.EPOCH_UNITS
 _ID, _TOUCHPOINT, _CHANNEL, _VALUE, _UNKNOWN = 10, 200, 210, 300, 400
+_SORTED = 8_000_000  # hashes sorted at once in the search for duplicates (64 MB)
 # columns never looked at for personal data: times, amounts and the catalogue's
 _NOT_PERSONAL = ("timestamp", "value", *CLASS_COLUMNS)
 
@@ -359,24 +360,29 @@ class _Events:
         if load.table is not None:
             rows = self._duplicates_sorted(self.session, load.stage)
         else:
-            rows = self.session.run(self._duplicates_sql(load.kept))
+            rows = self._duplicates_in_table()
         if rows:
             self._duplicates_found([(int(f), int(o)) for f, o in rows], dedupe=dedupe)
 
     _KEY = "hash(customer_id, timestamp, touchpoint)"
 
-    def _duplicates_sql(self, rows: str, among: str | None = None) -> str:
+    def _duplicates_sql(self, rows: str, among: str | None = None,
+                        hashes: str | None = None) -> str:
         """The duplicates among ``rows`` (a relation), every one after its first, as
         ``(part, ord)``: the rows whose hash of customer, time and touchpoint is not unique
         (computed here, not in the stage: in the returned table's case while pandas works;
-        or given: ``among``, a relation of the rows ``(f, o)`` to compare), compared on every
-        column."""
+        or given: ``among``, a relation of the rows ``(f, o)`` to compare, or ``hashes``, one
+        of the repeated hashes ``h``), compared on every column."""
         value = "value" if "value" in self.has else "CAST(NULL AS DOUBLE)"
         listed = ", ".join(["customer_id", "timestamp", "touchpoint", "channel", value,
                             *(ident(c) for c in self.extras)])
         key = self._KEY
-        where = f"(__cx_file, __cx_ord) IN (SELECT (f, o) FROM {among})" if among is not None \
-            else f"{key} IN (SELECT {key} FROM {rows} GROUP BY {key} HAVING count(*) > 1)"
+        if among is not None:
+            where = f"(__cx_file, __cx_ord) IN (SELECT (f, o) FROM {among})"
+        elif hashes is not None:
+            where = f"{key} IN (SELECT h FROM {hashes})"
+        else:
+            where = f"{key} IN (SELECT {key} FROM {rows} GROUP BY {key} HAVING count(*) > 1)"
         return f"""
             SELECT __cx_file, __cx_ord FROM (
                 SELECT __cx_file, __cx_ord, row_number() OVER (PARTITION BY {listed}
@@ -410,6 +416,35 @@ class _Events:
         name = self.session.name("repeated")
         engine.register(name, keys)
         return engine.run(self._duplicates_sql(rows, among=name), fetch="rows")
+
+    def _duplicates_in_table(self) -> list:
+        """:meth:`_duplicates_sql` for a stage in a DuckDB table (``to=``): the repeated
+        hashes found by sorting them (numpy), in passes of at most :data:`_SORTED` rows
+        (each pass the hashes with one remainder), so that memory stays bounded whatever
+        the size of the file."""
+        import numpy as np
+        import pyarrow as pa
+
+        kept, key = self.load.kept, self._KEY
+        total = self.session.run(f"SELECT count(*) FROM {kept}", fetch="one")[0]
+        passes = max(1, -(-int(total) // _SORTED))
+        repeated = []
+        for p in range(passes):
+            where = f" WHERE {key} % {passes} = {p}" if passes > 1 else ""
+            column = self.session.run(f"SELECT {key} AS h FROM {kept}{where}",
+                                      fetch="arrow")["h"]
+            hashes = np.concatenate([c.to_numpy() for c in column.chunks]) \
+                if column.num_chunks else np.array([], dtype=np.uint64)
+            del column
+            hashes.sort()
+            repeated.append(np.unique(hashes[1:][hashes[1:] == hashes[:-1]]))
+            del hashes
+        repeated = np.concatenate(repeated)
+        if not len(repeated):
+            return []
+        name = self.session.name("repeated")
+        self.session.register(name, pa.table({"h": pa.array(repeated, pa.uint64())}))
+        return self.session.run(self._duplicates_sql(kept, hashes=name))
 
     def _duplicates_found(self, keys, *, dedupe: bool) -> None:
         load = self.load
