@@ -101,14 +101,16 @@ class Session:
 
     def run(self, query: str, params: dict | None = None, *, fetch: str | None = "rows"):
         """Run ``query`` (with named ``params``, ``$name`` in the query); ``fetch``:
-        ``"arrow"`` (a pyarrow Table), ``"rows"`` (tuples), ``"one"`` (the first row) or
-        ``None`` (nothing, e.g. CREATE)."""
+        ``"arrow"`` (a pyarrow Table), ``"numpy"`` (a dict of numpy arrays), ``"rows"``
+        (tuples), ``"one"`` (the first row) or ``None`` (nothing, e.g. CREATE)."""
         if params:  # only the parameters the query uses (DuckDB refuses others)
             params = {k: v for k, v in params.items() if f"${k}" in query}
         try:
             if fetch == "arrow":  # a relation, not a DB-API result: no extra copy
                 return self.con.sql(query, params=params or None).to_arrow_table()
             result = self.con.execute(query, params or None)
+            if fetch == "numpy":
+                return result.fetchnumpy()
             if fetch is None:
                 return None
             rows = result.fetchall()

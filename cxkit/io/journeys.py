@@ -33,7 +33,7 @@ JOURNEY_COLUMNS = ("customer_id", "timestamp", "touchpoint", "channel", "value")
 REQUIRED_JOURNEY_COLUMNS = ("customer_id", "timestamp", "touchpoint")
 EPOCH_UNITS = times.EPOCH_UNITS
 _ID, _TOUCHPOINT, _CHANNEL, _VALUE, _UNKNOWN = 10, 200, 210, 300, 400
-_SORTED = 8_000_000  # hashes sorted at once in the search for duplicates (64 MB)
+_SORTED = 12_000_000  # hashes sorted at once in the search for duplicates (96 MB)
 # columns never looked at for personal data: times, amounts and the catalogue's
 _NOT_PERSONAL = ("timestamp", "value", *CLASS_COLUMNS)
 
@@ -431,11 +431,8 @@ class _Events:
         repeated = []
         for p in range(passes):
             where = f" WHERE {key} % {passes} = {p}" if passes > 1 else ""
-            column = self.session.run(f"SELECT {key} AS h FROM {kept}{where}",
-                                      fetch="arrow")["h"]
-            hashes = np.concatenate([c.to_numpy() for c in column.chunks]) \
-                if column.num_chunks else np.array([], dtype=np.uint64)
-            del column
+            hashes = np.asarray(self.session.run(f"SELECT {key} AS h FROM {kept}{where}",
+                                                 fetch="numpy")["h"], dtype=np.uint64)
             hashes.sort()
             repeated.append(np.unique(hashes[1:][hashes[1:] == hashes[:-1]]))
             del hashes
