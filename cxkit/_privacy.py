@@ -362,7 +362,7 @@ def detect(frame, *, ids=(), skip=(), names=None, label=None,
         whole = pd.api.types.is_integer_dtype(kind) and not pd.api.types.is_bool_dtype(kind)
         if (textual or whole) and len(at):
             # each distinct cell looked at once (as text: cells may be lists or dicts)
-            cells = Counter(map(_text, values.iloc[at].tolist()))
+            cells = Counter(map(_text, _cells(values, at)))
             for text, times in cells.items():
                 if not text:
                     continue
@@ -385,6 +385,38 @@ def detect(frame, *, ids=(), skip=(), names=None, label=None,
             flagged = [(k, s) for k, s in flagged if k != by_name]
         found += [Finding(str(col), k, "content", s, checked, shown) for k, s in flagged]
     return found
+
+
+def _cells(values, at) -> list:
+    """The cells of the Series ``values`` at positions ``at`` (sorted), as Python objects.
+    A column held by Arrow in chunks is read chunk by chunk: ``iloc`` would first join its
+    chunks into one copy of the whole column."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    chunks = None
+    kind = values.dtype
+    # pandas' str (Arrow, missing as NaN): to_pylist gives None where tolist gives NaN, and
+    # both are no text to _text
+    if isinstance(kind, pd.StringDtype) and kind.storage == "pyarrow" and \
+            kind.na_value is np.nan:
+        try:
+            data = pa.array(values.array)
+        except (TypeError, ValueError, pa.ArrowException):
+            data = None
+        if isinstance(data, pa.ChunkedArray) and data.num_chunks > 1 and \
+                len(data) == len(values):
+            chunks = data.chunks
+    if chunks is None:
+        return values.iloc[at].tolist()
+    ends = np.cumsum([len(c) for c in chunks])
+    which = np.searchsorted(ends, at, side="right")
+    out = []
+    for i in np.unique(which):
+        start = int(ends[i] - len(chunks[i]))
+        out += chunks[i].take(pa.array(at[which == i] - start)).to_pylist()
+    return out
 
 
 def findings_table(findings):

@@ -101,14 +101,16 @@ class Session:
 
     def run(self, query: str, params: dict | None = None, *, fetch: str | None = "rows"):
         """Run ``query`` (with named ``params``, ``$name`` in the query); ``fetch``:
-        ``"arrow"`` (a pyarrow Table), ``"rows"`` (tuples), ``"one"`` (the first row) or
-        ``None`` (nothing, e.g. CREATE)."""
+        ``"arrow"`` (a pyarrow Table), ``"numpy"`` (a dict of numpy arrays), ``"rows"``
+        (tuples), ``"one"`` (the first row) or ``None`` (nothing, e.g. CREATE)."""
         if params:  # only the parameters the query uses (DuckDB refuses others)
             params = {k: v for k, v in params.items() if f"${k}" in query}
         try:
             if fetch == "arrow":  # a relation, not a DB-API result: no extra copy
                 return self.con.sql(query, params=params or None).to_arrow_table()
             result = self.con.execute(query, params or None)
+            if fetch == "numpy":
+                return result.fetchnumpy()
             if fetch is None:
                 return None
             rows = result.fetchall()
@@ -155,21 +157,38 @@ def _first_line(err: BaseException) -> str:
 
 class Background:
     """A query run on a second connection of the session's database, in a thread, while the
-    caller goes on (DuckDB and Arrow release the GIL). ``query`` names the Arrow ``table`` it
-    reads as ``{rows}``; :meth:`result` waits for the rows."""
+    caller goes on (DuckDB, Arrow and numpy's sort release the GIL). ``query`` names the
+    Arrow ``table`` it reads as ``{rows}``, or is a function ``query(engine, name)`` of the
+    table's name that runs its own queries with ``engine.run(sql, fetch=...)`` (``fetch`` as
+    in :meth:`Session.run`) and ``engine.register(name, table)``, this object's, on the
+    second connection; :meth:`result` waits for the rows."""
 
-    def __init__(self, session: Session, table, query: str):
+    def __init__(self, session: Session, table, query):
         self.cursor = session.con.cursor()
         name = session.name("rows")
         self.cursor.register(name, table)
-        self.query = query.replace("{rows}", name)
+        self.name = name
+        self.query = query.replace("{rows}", name) if isinstance(query, str) else query
         self.rows, self.error = None, None
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
 
+    def run(self, sql: str, *, fetch: str | None = "rows"):
+        """Run ``sql`` on the second connection (from the thread)."""
+        if fetch == "arrow":
+            return self.cursor.sql(sql).to_arrow_table()
+        result = self.cursor.execute(sql)
+        return None if fetch is None else result.fetchall()
+
+    def register(self, name: str, table) -> None:
+        self.cursor.register(name, table)
+
     def _run(self) -> None:
         try:
-            self.rows = self.cursor.execute(self.query).fetchall()
+            if isinstance(self.query, str):
+                self.rows = self.cursor.execute(self.query).fetchall()
+            else:
+                self.rows = self.query(self, self.name)
         except BaseException as err:  # noqa: BLE001 - handed to the caller by result()
             self.error = err
 
