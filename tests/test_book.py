@@ -282,15 +282,31 @@ def _local_target(page: Path, href: str) -> tuple[Path, str] | None:
 @pytest.fixture(scope="module")
 def book_site(tmp_path_factory):
     pytest.importorskip("myst_nb", reason="the book needs the book extra: pip install -e '.[book]'")
+    return build.build(tmp_path_factory.mktemp("book") / "site", own_data=True).parent
+
+
+VERDICT = re.compile(r'class="cxkit-verdict cxkit-verdict-(\w+)"')
+
+
+def test_every_solution_checks_correct_and_no_student_cell_is_answered(book_site):
+    # each exercise's solution cell ends with check(id, <its value>): executed, it must agree
+    # with the value registered in cxkit/teaching/topics (else the two have drifted apart); each
+    # student cell holds None, so its verdict is "no answer yet"
+    for nb in build.chapters():
+        labels = exercise_pairs(nb)[0]
+        html = (book_site / f"{nb.stem}.html").read_text(encoding="utf-8")
+        found = VERDICT.findall(html)
+        assert found.count("correct") == len(labels), f"{nb.stem}: {found}"
+        assert found.count("unanswered") == len(labels), f"{nb.stem}: {found}"
+        assert set(found) <= {"correct", "unanswered"}, f"{nb.stem}: {found}"
+
+
+def test_the_book_in_chromium(book_site):
     if not CHROMIUM.exists():
         pytest.skip("the browser test needs Chromium: apt-get install chromium "
                     "(make test installs it on CI)")
     pytest.importorskip("playwright", reason="the browser test needs playwright: pip install "
                         "-e '.[dev]' (the Python package only; never `playwright install`)")
-    return build.build(tmp_path_factory.mktemp("book") / "site", own_data=True).parent
-
-
-def test_the_book_in_chromium(book_site):
     from playwright.sync_api import sync_playwright
 
     pages = [book_site / "index.html", *(book_site / f"{nb.stem}.html" for nb in build.chapters()),
