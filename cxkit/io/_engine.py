@@ -75,6 +75,14 @@ class Session:
             })
             _engines.watch(self.folder, self.con)
             self.con.execute("SET TimeZone = 'UTC'")
+            # DuckDB turns a long IN list (``x IN ('NULL', 'N/A', ...)``) into a hash join,
+            # which does not keep the rows' order when the file is read in parallel: on a
+            # 10 M-event file every row came out elsewhere, and the row numbers with it
+            self.con.execute("SET disabled_optimizers = 'in_clause'")
+            # library code prints nothing (in Jupyter without ipywidgets DuckDB refuses to
+            # change the setting, and draws no bar there either)
+            with suppress(Exception):
+                self.con.execute("SET enable_progress_bar = false")
         except BaseException:
             _engines.release(self.folder)
             raise
