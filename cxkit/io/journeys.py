@@ -224,6 +224,7 @@ class _Events:
         self.session.run(f"CREATE TYPE {self.enum} AS ENUM ({listed})", fetch=None)
         self.k_type = "SMALLINT" if len(cat) < 2**15 else "INTEGER"
         self.clock = None
+        self.channels = None  # the data's distinct channels (found with the notes)
 
     def classified(self, query: str) -> str:
         """``query`` (one part's converted columns) with ``__k``, the touchpoint's row in the
@@ -311,6 +312,7 @@ class _Events:
             stats.append("list(DISTINCT channel) FILTER (channel IS NOT NULL)")
         found = list(session.run(f"SELECT {', '.join(stats)} FROM {load.kept}", fetch="one"))
         channels = found.pop() if "channel" in self.has else None
+        self.channels = [str(c) for c in channels or ()]
         naive = found.pop()
         note = self.clock.note(naive)
         if note:
@@ -461,27 +463,67 @@ class _Events:
 
     # ----------------------------------------------------------------------------------------
     def _columns(self, *, parquet: bool = False) -> list[str]:
-        """The output columns in SQL (the catalogue's by ``__k``)."""
+        """The output columns in SQL (the catalogue's by ``__k``). For the Parquet file the
+        text columns with few distinct values are DuckDB ENUMs: the Parquet writer writes
+        their codes and dictionary as they are (a text column to every reader) instead of
+        hashing each row's text, and the time is made an instant by adding microseconds to
+        the epoch rather than by a time-zone cast of each row (together about a third of the
+        write's time on 10 M events, ``benchmarks/load.py``)."""
         cat, utc = self.cat, self.clock.utc_sql
-        stamp = (f"CAST(make_timestamp(CAST(({utc}) // 1000 AS BIGINT)) AS TIMESTAMPTZ) AS "
-                 "timestamp") if parquet else f"({utc}) AS timestamp"
-        columns = ["customer_id", stamp, "touchpoint", "channel",
-                   "value" if "value" in self.has else "CAST(NULL AS DOUBLE) AS value"]
-        for c in ("level", "stage", "direction"):
-            labels = text_list(cat[c])
-            if parquet:
-                # as a DuckDB ENUM: the Parquet writer writes its codes and dictionary as
-                # they are (a text column to every reader), without hashing each row's text
-                # (a third faster in a 10 M-event test)
-                kind = self.session.name(c)
-                listed = ", ".join(map(lit, sorted({str(v) for v in cat[c]})))
-                self.session.run(f"CREATE TYPE {kind} AS ENUM ({listed})", fetch=None)
-                labels = f"CAST({labels} AS {kind}[])"
-            columns.append(f"{labels}[__k + 1] AS {c}")
+        if not parquet:
+            columns = ["customer_id", f"({utc}) AS timestamp", "touchpoint", "channel",
+                       "value" if "value" in self.has else "CAST(NULL AS DOUBLE) AS value"]
+            for c in ("level", "stage", "direction"):
+                columns.append(f"{text_list(cat[c])}[__k + 1] AS {c}")
+        else:
+            stamp = ("TIMESTAMPTZ '1970-01-01 00:00:00+00' + to_microseconds(CAST(("
+                     f"{utc}) // 1000 AS BIGINT)) AS timestamp")
+            columns = ["customer_id", stamp, self._coded_touchpoint(), self._coded_channel(),
+                       "value" if "value" in self.has else "CAST(NULL AS DOUBLE) AS value"]
+            for c in ("level", "stage", "direction"):
+                columns.append(f"{self._coded(cat[c], c)}[__k + 1] AS {c}")
         for c in ("controllable", "moment_of_truth"):
             flags = "[" + ", ".join("true" if v else "false" for v in cat[c]) + "]"
             columns.append(f"{flags}[__k + 1] AS {c}")
         return columns + [ident(c) for c in self.extras]
+
+    _ENUM_MAX = 10_000  # distinct labels beyond which a column is written as plain text
+
+    def _enum(self, stem: str, labels) -> str:
+        """A new DuckDB ENUM type of ``labels`` (distinct texts)."""
+        kind = self.session.name(stem)
+        listed = ", ".join(map(lit, labels))
+        self.session.run(f"CREATE TYPE {kind} AS ENUM ({listed})", fetch=None)
+        return kind
+
+    def _coded(self, values, stem: str) -> str:
+        """The catalogue's ``values`` (one per touchpoint) as a SQL list of an ENUM."""
+        kind = self._enum(stem, sorted({str(v) for v in values}))
+        return f"CAST({text_list(values)} AS {kind}[])"
+
+    def _coded_touchpoint(self) -> str:
+        """The touchpoint: the catalogue's by ``__k``, the others (kept with level NaN) as
+        they are, both as one ENUM unless there are too many touchpoints."""
+        touchpoints = [str(t) for t in self.cat["touchpoint"]]
+        unknown = [r[0] for r in self.session.run(
+            f"SELECT DISTINCT touchpoint FROM {self.load.kept} WHERE __k IS NULL AND "
+            f"touchpoint IS NOT NULL LIMIT {self._ENUM_MAX + 1}")]
+        if len(touchpoints) + len(unknown) > self._ENUM_MAX:
+            return "touchpoint"
+        kind = self._enum("touchpoint", touchpoints + sorted(unknown))
+        known = f"CAST({text_list(touchpoints)} AS {kind}[])[__k + 1]"
+        if not unknown:
+            return f"{known} AS touchpoint"
+        return (f"CASE WHEN __k IS NULL THEN CAST(touchpoint AS {kind}) ELSE {known} END "
+                "AS touchpoint")
+
+    def _coded_channel(self) -> str:
+        if "channel" not in self.has:
+            return f"{self._coded(self.cat['channel'], 'channel')}[__k + 1] AS channel"
+        if not self.channels or len(self.channels) > self._ENUM_MAX:
+            return "channel"
+        kind = self._enum("channel", sorted(self.channels))
+        return f"CAST(channel AS {kind}) AS channel"
 
     def _assembled(self):
         """The output table from the in-memory stage, with Arrow: the catalogue's columns
