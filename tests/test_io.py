@@ -324,6 +324,26 @@ def test_exact_duplicates_are_kept_and_reported_by_default():
     assert report.ok
 
 
+@pytest.mark.parametrize("sorted_at_once", [12_000_000, 2])
+@pytest.mark.parametrize("dedupe", [False, True])
+def test_exact_duplicates_found_the_same_way_when_written_to_parquet(
+        tmp_path, monkeypatch, dedupe, sorted_at_once):
+    # with to= the hashes are sorted in passes (forced here: 2 at a time) and, without
+    # dedupe, on a second connection while the file is written
+    from cxkit.io import journeys
+
+    monkeypatch.setattr(journeys, "_SORTED", sorted_at_once)
+    source = BAD / "journeys_exact_duplicates.csv"
+    written = cxkit.load_journeys(source, dedupe=dedupe, to=tmp_path / "events.parquet")
+    in_memory = cxkit.load_journeys(source, dedupe=dedupe)
+    saved, loaded = cxkit.load_report(written), cxkit.load_report(in_memory)
+    assert saved.notes == loaded.notes
+    pd.testing.assert_frame_equal(saved.details["duplicates"], loaded.details["duplicates"],
+                                  check_dtype=False)
+    pd.testing.assert_frame_equal(saved.set_aside, loaded.set_aside, check_dtype=False)
+    assert pd.read_parquet(written)["touchpoint"].tolist() == in_memory["touchpoint"].tolist()
+
+
 def test_dedupe_removes_exact_duplicates_and_lists_them_as_set_aside():
     events = cxkit.load_journeys(BAD / "journeys_exact_duplicates.csv", dedupe=True)
     report = cxkit.load_report(events)

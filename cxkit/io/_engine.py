@@ -174,7 +174,8 @@ class Background:
     def __init__(self, session: Session, table, query):
         self.cursor = session.con.cursor()
         name = session.name("rows")
-        self.cursor.register(name, table)
+        if table is not None:  # None: the query reads the session's tables
+            self.cursor.register(name, table)
         self.name = name
         self.query = query.replace("{rows}", name) if isinstance(query, str) else query
         self.rows, self.error = None, None
@@ -182,11 +183,17 @@ class Background:
         self.thread.start()
 
     def run(self, sql: str, *, fetch: str | None = "rows"):
-        """Run ``sql`` on the second connection (from the thread)."""
+        """Run ``sql`` on the second connection (from the thread); ``fetch`` as in
+        :meth:`Session.run`."""
         if fetch == "arrow":
             return self.cursor.sql(sql).to_arrow_table()
         result = self.cursor.execute(sql)
-        return None if fetch is None else result.fetchall()
+        if fetch == "numpy":
+            return result.fetchnumpy()
+        if fetch is None:
+            return None
+        rows = result.fetchall()
+        return rows[0] if fetch == "one" else rows
 
     def register(self, name: str, table) -> None:
         self.cursor.register(name, table)

@@ -257,7 +257,7 @@ class Load:
         self.table_name, self.starts = self.stage, starts
         self.stage = self.session.name("numbered")
         first = "[" + ", ".join(map(str, starts)) + "]"
-        self.session.run(f"CREATE TEMP VIEW {self.stage} AS SELECT *, CAST(rowid + 1 - "
+        self.session.run(f"CREATE VIEW {self.stage} AS SELECT *, CAST(rowid + 1 - "
                          f"{first}[__cx_file + 1] AS UINTEGER) AS __cx_ord FROM "
                          f"{self.table_name}", fetch=None)
 
@@ -266,8 +266,10 @@ class Load:
             return self.session.run(query, fetch="arrow")
         if i == 0:
             # beyond the session's memory limit, DuckDB spills the table to the session's
-            # private folder: a stage larger than memory costs disk, not memory
-            self.session.run(f"CREATE TEMP TABLE {self.stage} AS {query}", fetch=None)
+            # private folder: a stage larger than memory costs disk, not memory. Not a TEMP
+            # table: the session's database is private anyway, and a second connection
+            # looks for duplicates in it while the first writes the file
+            self.session.run(f"CREATE TABLE {self.stage} AS {query}", fetch=None)
             return
         try:
             self.session.run(f"INSERT INTO {self.stage} BY NAME {query}", fetch=None)

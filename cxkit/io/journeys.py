@@ -172,8 +172,9 @@ def load_journeys(source, *, columns: Mapping[str, str] | None = None,
         if key is not None:
             pseudonymise_stage(load, "customer_id", key)
         events.notes(replaced)
-        if target is None and not dedupe:  # duplicates are looked for while pandas works
-            return events.frame(duplicates=True)
+        if not dedupe:  # duplicates are looked for while pandas works or the file is written
+            return events.frame(duplicates=True) if target is None else \
+                events.write(target, duplicates=True)
         events.duplicates(dedupe=dedupe)
         if target is not None:
             return events.write(target)
@@ -362,7 +363,7 @@ class _Events:
         if load.table is not None:
             rows = self._duplicates_sorted(self.session, load.stage)
         else:
-            rows = self._duplicates_in_table()
+            rows = self._duplicates_in_table(self.session)
         if rows:
             self._duplicates_found([(int(f), int(o)) for f, o in rows], dedupe=dedupe)
 
@@ -419,22 +420,23 @@ class _Events:
         engine.register(name, keys)
         return engine.run(self._duplicates_sql(rows, among=name), fetch="rows")
 
-    def _duplicates_in_table(self) -> list:
+    def _duplicates_in_table(self, engine, _name=None) -> list:
         """:meth:`_duplicates_sql` for a stage in a DuckDB table (``to=``): the repeated
         hashes found by sorting them (numpy), in passes of at most :data:`_SORTED` rows
         (each pass the hashes with one remainder), so that memory stays bounded whatever
-        the size of the file."""
+        the size of the file; ``engine`` runs the queries (the session or a
+        :class:`Background` query, as in :meth:`_duplicates_sorted`)."""
         import numpy as np
         import pyarrow as pa
 
         kept, key = self.load.kept, self._KEY
-        total = self.session.run(f"SELECT count(*) FROM {kept}", fetch="one")[0]
+        total = engine.run(f"SELECT count(*) FROM {kept}", fetch="one")[0]
         passes = max(1, -(-int(total) // _SORTED))
         repeated = []
         for p in range(passes):
             where = f" WHERE {key} % {passes} = {p}" if passes > 1 else ""
-            hashes = np.asarray(self.session.run(f"SELECT {key} AS h FROM {kept}{where}",
-                                                 fetch="numpy")["h"], dtype=np.uint64)
+            hashes = np.asarray(engine.run(f"SELECT {key} AS h FROM {kept}{where}",
+                                           fetch="numpy")["h"], dtype=np.uint64)
             hashes.sort()
             repeated.append(np.unique(hashes[1:][hashes[1:] == hashes[:-1]]))
             del hashes
@@ -442,8 +444,8 @@ class _Events:
         if not len(repeated):
             return []
         name = self.session.name("repeated")
-        self.session.register(name, pa.table({"h": pa.array(repeated, pa.uint64())}))
-        return self.session.run(self._duplicates_sql(kept, hashes=name))
+        engine.register(name, pa.table({"h": pa.array(repeated, pa.uint64())}))
+        return engine.run(self._duplicates_sql(kept, hashes=name))
 
     def _duplicates_found(self, keys, *, dedupe: bool) -> None:
         load = self.load
@@ -596,11 +598,15 @@ class _Events:
                              names=load.names)
         return attach_report(out, report)
 
-    def write(self, target: Path) -> Path:
+    def write(self, target: Path, *, duplicates: bool = False) -> Path:
         """Stream the output to ``target`` (through a partial file that an interruption
-        removes) and write the report beside it."""
+        removes) and write the report beside it; with ``duplicates=True`` the exact
+        duplicates are looked for meanwhile (on a second connection)."""
         partial = target.with_name(f".{target.name}.partial")
         kept, named = self.load.kept, self.clock.named()
+        search = None
+        if duplicates:
+            search = Background(self.session, None, self._duplicates_in_table)
         try:
             count = self.session.run(
                 f"COPY (SELECT {', '.join(self._columns(parquet=True))} FROM {kept}) TO "
@@ -610,12 +616,19 @@ class _Events:
             sample = self.session.run(f"SELECT {', '.join(self._columns())}, __cx_ord FROM "
                                       f"{kept} WHERE (__cx_ord - 1) % {step} = 0 LIMIT "
                                       f"{SAMPLE_ROWS}", named, fetch="arrow")
+            if search is not None:
+                keys = [(int(f), int(o)) for f, o in search.result()]
+                search = None
+                if keys:
+                    self._duplicates_found(keys, dedupe=False)
             report = self.load.finish(count)
             report_personal_data(report, self._pandas(sample), ids=("customer_id",),
                                  skip=_NOT_PERSONAL, names=self.load.names)
             report.to_json(report_path(target))
             os.replace(partial, target)
         finally:
+            if search is not None:
+                search.cancel()
             partial.unlink(missing_ok=True)
         return target
 
