@@ -29,7 +29,10 @@ Each line ends
     events=N seconds=S events_per_s=R duckdb_ratio=Q peak_rss_mb=M
 
 with S the best of ``--repeat`` runs, R = N / S, Q = S / (DuckDB's bare read of the same
-file) and M the peak resident memory of the process that ran it (its VmHWM). Before these,
+file) and M the peak resident memory of the process that ran it (its VmHWM, taken when the
+load returns). ``order=ok`` says that the loaded ids are the file's, row for row (checked
+after the clock against DuckDB's read of the id column; ``CXKIT_BENCH_ORDER=0`` skips it
+for ``to=``); ``order=WRONG(...)`` that rows came out elsewhere. Before these,
 ``imports_mb`` is the process's resident memory once the libraries are imported (before the
 clock), ``table_mb`` the size of the returned table (``memory_usage(deep=True)``; Arrow's
 ``nbytes`` for DuckDB), and ``above_table_mb_per_m`` = (M - imports_mb - table_mb) per
@@ -159,14 +162,31 @@ def run_duckdb(fmt: str, path: str, work: Path) -> dict:
     return {"seconds": seconds, "rows": table.num_rows, "table_mb": table.nbytes / 2**20}
 
 
+def _in_order(fmt: str, path: str, ids) -> str:
+    """Whether the loaded ids are the file's, row for row (checked after the clock and the
+    memory peak: a plan that loses the rows' order shows only on files read in parallel)."""
+    import duckdb
+    import numpy as np
+
+    reader = duckdb.read_csv if fmt == "csv" else duckdb.read_parquet
+    source = reader(path).select("customer_id").fetchnumpy()["customer_id"]
+    ids = np.asarray(ids, dtype=object)
+    if len(ids) != len(source):
+        return "WRONG(rows)"
+    same = float(np.mean(ids == np.asarray(source, dtype=object)))
+    return "ok" if same == 1.0 else f"WRONG({100 * same:.4f}%_in_place)"
+
+
 def run_dataframe(fmt: str, path: str, work: Path) -> dict:
     import cxkit
 
     start = time.perf_counter()
     events = cxkit.load_journeys(path)
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "rows": len(events),
-            "table_mb": int(events.memory_usage(deep=True).sum()) / 2**20}
+    peak = peak_rss_mb()
+    return {"seconds": seconds, "rows": len(events), "peak_rss_mb": peak,
+            "table_mb": int(events.memory_usage(deep=True).sum()) / 2**20,
+            "order": _in_order(fmt, path, events["customer_id"].to_numpy())}
 
 
 def run_to(fmt: str, path: str, work: Path) -> dict:
@@ -181,11 +201,16 @@ def run_to(fmt: str, path: str, work: Path) -> dict:
             return {"unavailable": str(exc)}
         raise
     seconds = time.perf_counter() - start
+    peak = peak_rss_mb()
     import pyarrow.parquet as pq
 
     written = Path(result)
-    return {"seconds": seconds, "rows": pq.ParquetFile(written).metadata.num_rows,
-            "table_mb": 0.0, "out_mb": written.stat().st_size / 2**20}
+    info = {"seconds": seconds, "rows": pq.ParquetFile(written).metadata.num_rows,
+            "table_mb": 0.0, "out_mb": written.stat().st_size / 2**20, "peak_rss_mb": peak}
+    if os.environ.get("CXKIT_BENCH_ORDER", "1") != "0":  # 0: skip it (the 100 M-event run)
+        ids = pq.read_table(written, columns=["customer_id"])["customer_id"].to_numpy()
+        info["order"] = _in_order(fmt, path, ids)
+    return info
 
 
 RUNS = {"duckdb": run_duckdb, "dataframe": run_dataframe, "to": run_to}
@@ -205,7 +230,7 @@ def worker(mode: str, fmt: str, path: str, work: str) -> None:
         info.update(RUNS[mode](fmt, path, Path(work)))
     except Exception as exc:  # reported as a line, so the other runs go on
         info["error"] = f"{type(exc).__name__}: {exc}".splitlines()[0][:300]
-    info["peak_rss_mb"] = peak_rss_mb()
+    info.setdefault("peak_rss_mb", peak_rss_mb())
     print(json.dumps(info))
 
 
@@ -286,6 +311,8 @@ def report_line(mode: str, fmt: str, n_events: int, info: dict, floor: dict | No
              f"table_mb={info['table_mb']:.0f}", f"ru_maxrss_mb={info['ru_maxrss_mb']:.0f}"]
     if "out_mb" in info:
         extra.append(f"out_mb={info['out_mb']:.0f}")
+    if "order" in info:
+        extra.append(f"order={info['order']}")
     extra.append(f"above_table_mb_per_m={info['above_table_mb_per_m']:.0f}")
     return (f"{head} {' '.join(extra)} events={n_events} seconds={seconds:.2f} "
             f"events_per_s={n_events / seconds:.0f} duckdb_ratio={ratio:.2f} "
