@@ -494,3 +494,19 @@ def test_rows_keep_the_files_order_when_the_engine_reads_it_in_parallel(tmp_path
     written = cxkit.load_journeys(path, on_error="set_aside", to=tmp_path / "out.parquet")
     assert (pd.read_parquet(written)["customer_id"].to_numpy() == kept).all()
     assert cxkit.load_report(written).set_aside["row"].tolist() == [late + 1]
+
+
+def test_survey_rows_keep_the_files_order_when_the_engine_reads_it_in_parallel(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    n, late = 200_000, 150_000
+    ids = np.array([f"R{i:07d}" for i in range(n)], dtype=object)
+    raw = pd.DataFrame({"customer_id": ids, "nps": np.arange(n) % 11})
+    raw.loc[late, "customer_id"] = "NULL"
+    path = tmp_path / "survey.parquet"
+    pq.write_table(pa.Table.from_pandas(raw, preserve_index=False), path, row_group_size=10_000)
+    survey = cxkit.load_survey(path, ranges={"nps": (0, 10)}, on_error="set_aside")
+    assert (survey["customer_id"].to_numpy() == np.delete(ids, late)).all()
+    assert (survey["nps"].to_numpy() == np.delete(np.arange(n) % 11, late)).all()
+    assert cxkit.load_report(survey).set_aside["row"].tolist() == [late + 1]
