@@ -6,7 +6,7 @@ parallel pass per file: a row per record the engine read, its part (``__cx_file`
 in the part (``__cx_ord``), its sheet row (Excel), every checked column converted
 (:mod:`._convert`, :mod:`.times`) and, for each row, the order of its first problem
 (``__cx_bad``) and the text it quotes (``__cx_raw``). The stage is an Arrow table (the
-returned columns are taken from it without a copy) or, for ``to=``, a DuckDB temporary table
+returned columns are taken from it without a copy) or, for ``to=``, a DuckDB table
 that spills to the session's private folder.
 
 Problems are then one query away (``__cx_bad``), with small queries for the rest (mixed time
@@ -175,8 +175,8 @@ class Load:
         problem (the :class:`Check` of that order says what it is) and ``__cx_raw`` its text.
 
         In memory the stage is an Arrow table (the columns the loader returns are taken from
-        it without a copy); with ``in_memory=False`` a DuckDB temporary table, which spills
-        to disk beyond the session's memory limit.
+        it without a copy); with ``in_memory=False`` a table of the session's private DuckDB
+        database, which spills to disk beyond the session's memory limit.
         """
         self.stage = self.session.name("stage")
         self.has_lines = any(p.kind == "xlsx" for p in self.parts)
