@@ -114,15 +114,7 @@ class Session:
         if params:  # only the parameters the query uses (DuckDB refuses others)
             params = {k: v for k, v in params.items() if f"${k}" in query}
         try:
-            if fetch == "arrow":  # a relation, not a DB-API result: no extra copy
-                return self.con.sql(query, params=params or None).to_arrow_table()
-            result = self.con.execute(query, params or None)
-            if fetch == "numpy":
-                return result.fetchnumpy()
-            if fetch is None:
-                return None
-            rows = result.fetchall()
-            return rows[0] if fetch == "one" else rows
+            return _fetched(self.con, query, params, fetch)
         except KeyboardInterrupt:
             raise
         except Exception as err:  # DuckDB's own exception types, and pyarrow's
@@ -145,6 +137,19 @@ class Session:
             if interrupted(err):
                 raise _engines.as_interrupt() from None
             raise EngineError(_first_line(err)) from None
+
+
+def _fetched(con, query: str, params: dict | None, fetch: str | None):
+    """Run ``query`` on the DuckDB connection ``con`` and fetch as :meth:`Session.run` says."""
+    if fetch == "arrow":  # a relation, not a DB-API result: no extra copy
+        return con.sql(query, params=params or None).to_arrow_table()
+    result = con.execute(query, params or None)
+    if fetch == "numpy":
+        return result.fetchnumpy()
+    if fetch is None:
+        return None
+    rows = result.fetchall()
+    return rows[0] if fetch == "one" else rows
 
 
 def _first_line(err: BaseException) -> str:
@@ -185,15 +190,7 @@ class Background:
     def run(self, sql: str, *, fetch: str | None = "rows"):
         """Run ``sql`` on the second connection (from the thread); ``fetch`` as in
         :meth:`Session.run`."""
-        if fetch == "arrow":
-            return self.cursor.sql(sql).to_arrow_table()
-        result = self.cursor.execute(sql)
-        if fetch == "numpy":
-            return result.fetchnumpy()
-        if fetch is None:
-            return None
-        rows = result.fetchall()
-        return rows[0] if fetch == "one" else rows
+        return _fetched(self.cursor, sql, None, fetch)
 
     def register(self, name: str, table) -> None:
         self.cursor.register(name, table)
