@@ -84,6 +84,9 @@ class Load:
         self.found: list[tuple] = []     # (order, part, ord, row, line, raw)
         self.set_aside = empty_set_aside()
         self.personal: set[str] = set()  # columns whose values are never quoted (masked)
+        # columns of a table stage computed when it is read (name -> SQL over the stored
+        # columns): what the table need not hold, e.g. a label known from a code
+        self.view_columns: dict[str, str] = {}
 
     def __enter__(self):
         self.session = Session(**({"memory_limit": self.memory_limit}
@@ -163,6 +166,16 @@ class Load:
         if self.table is not None:
             return self.stage
         return f"(SELECT * FROM {self.stage} WHERE __cx_drop IS NULL) AS kept"
+
+    def spaced(self, step: int, limit: int) -> str:
+        """The kept rows of a table stage at ``__cx_ord`` 1, 1 + ``step``, ... of each part
+        (at most ``limit``), as a relation: chosen on the table's own columns, before the
+        view's computed columns are made."""
+        first = "[" + ", ".join(map(str, self.starts)) + "]"
+        computed = "".join(f", {sql} AS {ident(name)}" for name, sql in self.view_columns.items())
+        return (f"(SELECT *{computed}, CAST(rowid + 1 - {first}[__cx_file + 1] AS UINTEGER) AS "
+                f"__cx_ord FROM (SELECT *, rowid FROM {self.table_name} WHERE __cx_drop IS NULL "
+                f"AND (rowid - {first}[__cx_file + 1]) % {step} = 0 LIMIT {limit})) AS spaced")
 
     def build(self, select: Callable[[int, Part], tuple[list, list[str]]], checks=(),
               codes=(), *, in_memory: bool = True,
@@ -257,7 +270,8 @@ class Load:
         self.table_name, self.starts = self.stage, starts
         self.stage = self.session.name("numbered")
         first = "[" + ", ".join(map(str, starts)) + "]"
-        self.session.run(f"CREATE VIEW {self.stage} AS SELECT *, CAST(rowid + 1 - "
+        computed = "".join(f"{sql} AS {ident(name)}, " for name, sql in self.view_columns.items())
+        self.session.run(f"CREATE VIEW {self.stage} AS SELECT *, {computed}CAST(rowid + 1 - "
                          f"{first}[__cx_file + 1] AS UINTEGER) AS __cx_ord FROM "
                          f"{self.table_name}", fetch=None)
 
