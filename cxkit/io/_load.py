@@ -171,11 +171,19 @@ class Load:
         """The kept rows of a table stage at ``__cx_ord`` 1, 1 + ``step``, ... of each part
         (at most ``limit``), as a relation: chosen on the table's own columns, before the
         view's computed columns are made."""
-        first = "[" + ", ".join(map(str, self.starts)) + "]"
-        computed = "".join(f", {sql} AS {ident(name)}" for name, sql in self.view_columns.items())
-        return (f"(SELECT *{computed}, CAST(rowid + 1 - {first}[__cx_file + 1] AS UINTEGER) AS "
-                f"__cx_ord FROM (SELECT *, rowid FROM {self.table_name} WHERE __cx_drop IS NULL "
-                f"AND (rowid - {first}[__cx_file + 1]) % {step} = 0 LIMIT {limit})) AS spaced")
+        return (f"(SELECT {self._view_columns()} FROM (SELECT *, rowid FROM {self.table_name} "
+                f"WHERE __cx_drop IS NULL AND (rowid - {self._first()}) % {step} = 0 "
+                f"LIMIT {limit})) AS spaced")
+
+    def _first(self) -> str:
+        """The ``rowid`` of the first row of the row's part in a table stage, in SQL."""
+        return "[" + ", ".join(map(str, self.starts)) + "][__cx_file + 1]"
+
+    def _view_columns(self) -> str:
+        """The columns of a table stage as its view shows them: the table's, the computed
+        ones (:attr:`view_columns`) and ``__cx_ord``."""
+        computed = "".join(f"{sql} AS {ident(name)}, " for name, sql in self.view_columns.items())
+        return f"*, {computed}CAST(rowid + 1 - {self._first()} AS UINTEGER) AS __cx_ord"
 
     def build(self, select: Callable[[int, Part], tuple[list, list[str]]], checks=(),
               codes=(), *, in_memory: bool = True,
@@ -269,10 +277,7 @@ class Load:
             total += int(counts.get(i, 0))
         self.table_name, self.starts = self.stage, starts
         self.stage = self.session.name("numbered")
-        first = "[" + ", ".join(map(str, starts)) + "]"
-        computed = "".join(f"{sql} AS {ident(name)}, " for name, sql in self.view_columns.items())
-        self.session.run(f"CREATE VIEW {self.stage} AS SELECT *, {computed}CAST(rowid + 1 - "
-                         f"{first}[__cx_file + 1] AS UINTEGER) AS __cx_ord FROM "
+        self.session.run(f"CREATE VIEW {self.stage} AS SELECT {self._view_columns()} FROM "
                          f"{self.table_name}", fetch=None)
 
     def _insert(self, i: int, query: str, in_memory: bool):

@@ -440,7 +440,7 @@ class _Events:
         engine.register(name, keys)
         return engine.run(self._duplicates_sql(rows, among=name), fetch="rows")
 
-    def _duplicates_in_table(self, engine, _name=None) -> list:
+    def _duplicates_in_table(self, engine) -> list:
         """:meth:`_duplicates_sql` for a stage in a DuckDB table (``to=``): the repeated
         hashes found by sorting them (numpy), in passes of at most :data:`_SORTED` rows
         (each pass the hashes with one remainder), so that memory stays bounded whatever
@@ -546,10 +546,10 @@ class _Events:
         if not self.channels or len(labels) > self._ENUM_MAX:
             return "channel"
         kind = self._enum("channel", sorted(labels))
-        if "channel" in self.load.view_columns:  # the catalogue's by code, the others cast
-            return (f"coalesce(CAST(channel__other AS {kind}), "
-                    f"CAST({text_list(self.cat['channel'])} AS {kind}[])[__k + 1]) AS channel")
-        return f"CAST(channel AS {kind}) AS channel"
+        # the table stage (to=) holds the channels the catalogue does not give; the others
+        # come from the code
+        return (f"coalesce(CAST(channel__other AS {kind}), "
+                f"CAST({text_list(self.cat['channel'])} AS {kind}[])[__k + 1]) AS channel")
 
     def _assembled(self):
         """The output table from the in-memory stage, with Arrow: the catalogue's columns
@@ -630,7 +630,8 @@ class _Events:
         kept, named = self.load.kept, self.clock.named()
         search = None
         if duplicates:
-            search = Background(self.session, None, self._duplicates_in_table)
+            search = Background(self.session, None,
+                                lambda engine, _: self._duplicates_in_table(engine))
         try:
             count = self.session.run(
                 f"COPY (SELECT {', '.join(self._columns(parquet=True))} FROM {kept}) TO "
