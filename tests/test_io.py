@@ -324,15 +324,18 @@ def test_exact_duplicates_are_kept_and_reported_by_default():
     assert report.ok
 
 
+@pytest.mark.parametrize("few", [32, 0])
 @pytest.mark.parametrize("sorted_at_once", [12_000_000, 2])
 @pytest.mark.parametrize("dedupe", [False, True])
 def test_exact_duplicates_found_the_same_way_when_written_to_parquet(
-        tmp_path, monkeypatch, dedupe, sorted_at_once):
+        tmp_path, monkeypatch, dedupe, sorted_at_once, few):
     # with to= the hashes are sorted in passes (forced here: 2 at a time) and, without
-    # dedupe, on a second connection while the file is written
+    # dedupe, on a second connection while the file is written; the rows of repeated
+    # hashes are found one hash at a time or (forced here: few=0) by a binary search
     from cxkit.io import journeys
 
     monkeypatch.setattr(journeys, "_SORTED", sorted_at_once)
+    monkeypatch.setattr(journeys, "_FEW", few)
     source = BAD / "journeys_exact_duplicates.csv"
     written = cxkit.load_journeys(source, dedupe=dedupe, to=tmp_path / "events.parquet")
     in_memory = cxkit.load_journeys(source, dedupe=dedupe)
@@ -342,6 +345,36 @@ def test_exact_duplicates_found_the_same_way_when_written_to_parquet(
                                   check_dtype=False)
     pd.testing.assert_frame_equal(saved.set_aside, loaded.set_aside, check_dtype=False)
     assert pd.read_parquet(written)["touchpoint"].tolist() == in_memory["touchpoint"].tolist()
+
+
+def test_duplicates_of_touchpoints_not_in_the_catalogue_are_found_when_written(tmp_path):
+    # in the to= stage an unknown touchpoint is held as text beside an empty code: two
+    # unknown touchpoints at the same time are not duplicates, the same one twice is
+    raw = pd.DataFrame({"customer_id": ["c1"] * 5,
+                        "timestamp": ["2024-03-01 09:00"] * 4 + ["2024-03-02 09:00"],
+                        "touchpoint": ["kiosk_checkin", "kiosk_exit", "kiosk_checkin",
+                                       "web_visit", "kiosk_checkin"]})
+    written = cxkit.load_journeys(raw, to=tmp_path / "events.parquet")
+    in_memory = cxkit.load_journeys(raw)
+    for report in (cxkit.load_report(written), cxkit.load_report(in_memory)):
+        assert report.details["duplicates"]["row"].tolist() == [3]
+    assert pd.read_parquet(written)["touchpoint"].tolist() == raw["touchpoint"].tolist()
+
+
+def test_rows_of_repeated_hashes_are_found_alike_one_by_one_and_by_binary_search():
+    from cxkit.io.journeys import _among
+
+    hashes = np.array([7, 3, 9, 3, 2**64 - 1, 7, 0, 2**64 - 1], dtype=np.uint64)
+    for repeated, expected in [([], []), ([3], [1, 3]), ([3, 7, 2**64 - 1], [0, 1, 3, 4, 5, 7]),
+                               ([0, 1], [6])]:
+        repeated = np.array(repeated, dtype=np.uint64)
+        found = np.flatnonzero(_among(hashes, repeated)).tolist()
+        assert found == expected
+        with pytest.MonkeyPatch.context() as patch:
+            from cxkit.io import journeys
+
+            patch.setattr(journeys, "_FEW", 0)
+            assert np.flatnonzero(_among(hashes, repeated)).tolist() == expected
 
 
 def test_dedupe_removes_exact_duplicates_and_lists_them_as_set_aside():

@@ -233,7 +233,9 @@ class _Events:
         self.session.run(f"CREATE TYPE {self.enum} AS ENUM ({listed})", fetch=None)
         self.k_type = "SMALLINT" if len(cat) < 2**15 else "INTEGER"
         self.clock = None
-        self.channels = None  # the data's distinct channels (found with the notes)
+        # the data's distinct channels (found with the notes; in a table stage only those
+        # that differ from the catalogue's channel of their touchpoint)
+        self.channels = None
 
     def classified(self, query: str) -> str:
         """``query`` (one part's converted columns) with ``__k``, the touchpoint's row in the
@@ -329,8 +331,10 @@ class _Events:
         mapped = [c for c in self.labels if c in self.has]
         stats += [f"histogram({c}__from) FILTER ({c}__from > 0)" for c in mapped]
         stats.append(f"count(*) FILTER (timestamp__kind = {times.NAIVE})")
-        if "channel" in self.has:  # the data's channels, in the same scan
-            stats.append("list(DISTINCT channel) FILTER (channel IS NOT NULL)")
+        if "channel" in self.has:  # the data's channels, in the same scan (in a table
+            # stage those the catalogue does not give: the others are the catalogue's)
+            other = "channel" if self.in_memory else "channel__other"
+            stats.append(f"list(DISTINCT {other}) FILTER ({other} IS NOT NULL)")
         found = list(session.run(f"SELECT {', '.join(stats)} FROM {load.kept}", fetch="one"))
         channels = found.pop() if "channel" in self.has else None
         self.channels = [str(c) for c in channels or ()]
@@ -387,7 +391,14 @@ class _Events:
         if rows:
             self._duplicates_found([(int(f), int(o)) for f, o in rows], dedupe=dedupe)
 
-    _KEY = "hash(customer_id, timestamp, touchpoint)"
+    @property
+    def _key(self) -> str:
+        """The hash of customer, time and touchpoint in SQL: in a table stage from the
+        touchpoint's code and the text the code does not give (equal touchpoints, equal
+        codes), so that the view's touchpoint text is not made for every row."""
+        if self.in_memory:
+            return "hash(customer_id, timestamp, touchpoint)"
+        return "hash(customer_id, timestamp, __k, touchpoint__other)"
 
     def _duplicates_sql(self, rows: str, among: str | None = None,
                         hashes: str | None = None) -> str:
@@ -399,7 +410,7 @@ class _Events:
         value = "value" if "value" in self.has else "CAST(NULL AS DOUBLE)"
         listed = ", ".join(["customer_id", "timestamp", "touchpoint", "channel", value,
                             *(ident(c) for c in self.extras)])
-        key = self._KEY
+        key = self._key
         if among is not None:
             where = f"(__cx_file, __cx_ord) IN (SELECT (f, o) FROM {among})"
         elif hashes is not None:
@@ -422,7 +433,7 @@ class _Events:
         import numpy as np
         import pyarrow as pa
 
-        found = engine.run(f"SELECT {self._KEY} AS h, __cx_file, __cx_ord FROM {rows}",
+        found = engine.run(f"SELECT {self._key} AS h, __cx_file, __cx_ord FROM {rows}",
                            fetch="arrow")
         hashes = found["h"].to_numpy()
         ordered = np.sort(hashes)
@@ -431,8 +442,7 @@ class _Events:
         if not len(repeated):
             return []
         # the rows with a repeated hash, compared on every column by DuckDB
-        at = np.searchsorted(repeated, hashes)
-        mine = np.flatnonzero(repeated[np.minimum(at, len(repeated) - 1)] == hashes)
+        mine = np.flatnonzero(_among(hashes, repeated))
         keys = pa.table({"f": found["__cx_file"].to_numpy()[mine],
                          "o": found["__cx_ord"].to_numpy()[mine]})
         del found, hashes
@@ -449,7 +459,7 @@ class _Events:
         import numpy as np
         import pyarrow as pa
 
-        kept, key = self.load.kept, self._KEY
+        kept, key = self.load.kept, self._key
         total = engine.run(f"SELECT count(*) FROM {kept}", fetch="one")[0]
         passes = max(1, -(-int(total) // _SORTED))
         repeated = []
@@ -542,8 +552,10 @@ class _Events:
     def _coded_channel(self) -> str:
         if "channel" not in self.has:
             return f"{self._coded(self.cat['channel'], 'channel')}[__k + 1] AS channel"
-        labels = set(self.channels or ()) | {str(c) for c in self.cat["channel"]}
-        if not self.channels or len(labels) > self._ENUM_MAX:
+        if self.channels is None:
+            return "channel"
+        labels = set(self.channels) | {str(c) for c in self.cat["channel"]}
+        if len(labels) > self._ENUM_MAX:
             return "channel"
         kind = self._enum("channel", sorted(labels))
         # the table stage (to=) holds the channels the catalogue does not give; the others
@@ -656,6 +668,24 @@ class _Events:
                 search.cancel()
             partial.unlink(missing_ok=True)
         return target
+
+
+_FEW = 32  # repeated hashes looked for one by one (each a pass over the hashes)
+
+
+def _among(hashes, repeated):
+    """Where ``hashes`` is one of ``repeated`` (sorted, unique), as a boolean array: a few
+    are compared one by one (a file has few duplicates, if any: a third of the time of a
+    binary search of every row on 10 M rows), more by a binary search."""
+    import numpy as np
+
+    if len(repeated) <= _FEW:
+        found = np.zeros(len(hashes), dtype=bool)
+        for h in repeated:
+            found |= hashes == h
+        return found
+    at = np.searchsorted(repeated, hashes)
+    return repeated[np.minimum(at, len(repeated) - 1)] == hashes
 
 
 __all__ = ["EPOCH_UNITS", "JOURNEY_COLUMNS", "REQUIRED_JOURNEY_COLUMNS", "load_journeys"]
