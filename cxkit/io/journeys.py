@@ -400,23 +400,21 @@ class _Events:
             return "hash(customer_id, timestamp, touchpoint)"
         return "hash(customer_id, timestamp, __k, touchpoint__other)"
 
-    def _duplicates_sql(self, rows: str, among: str | None = None,
+    def _duplicates_sql(self, rows: str, *, among: str | None = None,
                         hashes: str | None = None) -> str:
         """The duplicates among ``rows`` (a relation), every one after its first, as
-        ``(part, ord)``: the rows whose hash of customer, time and touchpoint is not unique
-        (computed here, not in the stage: in the returned table's case while pandas works;
-        or given: ``among``, a relation of the rows ``(f, o)`` to compare, or ``hashes``, one
-        of the repeated hashes ``h``), compared on every column."""
+        ``(part, ord)``: of the rows whose hash of customer, time and touchpoint is not
+        unique (given by ``among``, a relation of those rows ``(f, o)``, or by ``hashes``, a
+        relation of the repeated hashes ``h``), those equal on every column to an earlier
+        one."""
         value = "value" if "value" in self.has else "CAST(NULL AS DOUBLE)"
         listed = ", ".join(["customer_id", "timestamp", "touchpoint", "channel", value,
                             *(ident(c) for c in self.extras)])
         key = self._key
         if among is not None:
             where = f"(__cx_file, __cx_ord) IN (SELECT (f, o) FROM {among})"
-        elif hashes is not None:
-            where = f"{key} IN (SELECT h FROM {hashes})"
         else:
-            where = f"{key} IN (SELECT {key} FROM {rows} GROUP BY {key} HAVING count(*) > 1)"
+            where = f"{key} IN (SELECT h FROM {hashes})"
         return f"""
             SELECT __cx_file, __cx_ord FROM (
                 SELECT __cx_file, __cx_ord, row_number() OVER (PARTITION BY {listed}
