@@ -175,6 +175,31 @@ def test_several_files_load_as_one_table_and_set_aside_rows_name_their_own_file(
                                                                 np.nan])
 
 
+@pytest.mark.parametrize("dedupe", [False, True])
+def test_several_files_written_with_to_are_numbered_by_file_as_when_returned(tmp_path, dedupe):
+    # the to= stage numbers the rows of each file from where the file starts in its table;
+    # the second file repeats an event of the first and one of its own (duplicates name
+    # their own file and row)
+    second = tmp_path / "2024-04.csv"
+    second.write_text(MONTHS[1].read_text() + MONTHS[0].read_text().splitlines()[1] + "\n"
+                      + MONTHS[1].read_text().splitlines()[1] + "\n")
+    source = [MONTHS[0], second]
+    written = cxkit.load_journeys(source, on_error="set_aside", dedupe=dedupe,
+                                  to=tmp_path / "events.parquet")
+    returned = cxkit.load_journeys(source, on_error="set_aside", dedupe=dedupe)
+    saved, loaded = cxkit.load_report(written), cxkit.load_report(returned)
+    pd.testing.assert_frame_equal(saved.set_aside, loaded.set_aside, check_dtype=False)
+    pd.testing.assert_frame_equal(saved.details["duplicates"], loaded.details["duplicates"],
+                                  check_dtype=False)
+    assert saved.details["duplicates"]["row"].tolist() == [4, 5]
+    assert [Path(f).name for f in saved.details["duplicates"]["file"]] == ["2024-04.csv"] * 2
+    assert sorted(zip([Path(f).name for f in saved.set_aside["file"]], saved.set_aside["row"],
+                      strict=True))[:2] == [("2024-03.csv", 3), ("2024-04.csv", 2)]
+    table = pd.read_parquet(written)
+    assert table["customer_id"].tolist() == returned["customer_id"].tolist()
+    assert table["timestamp"].tolist() == returned["timestamp"].tolist()
+
+
 @pytest.mark.parametrize("how", SOURCES)
 def test_an_error_in_one_of_several_files_names_that_file_and_its_row(how):
     with pytest.raises(cxkit.DataError) as info:

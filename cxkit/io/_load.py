@@ -176,7 +176,10 @@ class Load:
                 f"LIMIT {limit})) AS spaced")
 
     def _first(self) -> str:
-        """The ``rowid`` of the first row of the row's part in a table stage, in SQL."""
+        """The ``rowid`` of the first row of the row's part in a table stage, in SQL (0 for a
+        single part: a lookup by part costs 0.09 s for every 10 M rows it is made on)."""
+        if len(self.starts) == 1:
+            return "0"
         return "[" + ", ".join(map(str, self.starts)) + "][__cx_file + 1]"
 
     def _view_columns(self) -> str:
