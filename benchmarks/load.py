@@ -252,29 +252,23 @@ def peak_rss_mb() -> float:
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def measure(mode: str, fmt: str, path: Path, work: Path, repeat: int) -> dict:
-    """The best of ``repeat`` runs, each in a fresh process with an empty work folder."""
-    best = None
-    for _ in range(repeat):
-        folder = Path(tempfile.mkdtemp(prefix=f"{mode}_", dir=work))
-        load = os.getloadavg()[0]
-        try:
-            stdout, stderr, status, usage = _run_child(
-                [sys.executable, __file__, "--worker", mode, fmt, str(path), str(folder)])
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
-        try:
-            info = json.loads(stdout.strip().splitlines()[-1])
-        except (IndexError, json.JSONDecodeError):
-            tail = (stderr.strip().splitlines() or ["no output"])[-1]
-            info = {"error": f"worker exited with status {status}: {tail}"[:300]}
-        info["load_avg"] = load
-        info["ru_maxrss_mb"] = usage.ru_maxrss / 1024
-        if "seconds" not in info:
-            return info
-        if best is None or info["seconds"] < best["seconds"]:
-            best = info
-    return best
+def measure(mode: str, fmt: str, path: Path, work: Path) -> dict:
+    """One run, in a fresh process with an empty work folder."""
+    folder = Path(tempfile.mkdtemp(prefix=f"{mode}_", dir=work))
+    load = os.getloadavg()[0]
+    try:
+        stdout, stderr, status, usage = _run_child(
+            [sys.executable, __file__, "--worker", mode, fmt, str(path), str(folder)])
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    try:
+        info = json.loads(stdout.strip().splitlines()[-1])
+    except (IndexError, json.JSONDecodeError):
+        tail = (stderr.strip().splitlines() or ["no output"])[-1]
+        info = {"error": f"worker exited with status {status}: {tail}"[:300]}
+    info["load_avg"] = load
+    info["ru_maxrss_mb"] = usage.ru_maxrss / 1024
+    return info
 
 
 def _best(infos: list[dict]) -> dict:
@@ -460,7 +454,7 @@ def main() -> None:
             runs: dict = {mode: [] for mode in modes}
             for _ in range(args.repeat):
                 for mode in modes:
-                    runs[mode].append(measure(mode, fmt, path, folder, 1))
+                    runs[mode].append(measure(mode, fmt, path, folder))
             results[fmt] = {}
             for mode in modes:
                 info = _best(runs[mode])

@@ -672,9 +672,10 @@ _FEW = 32  # repeated hashes looked for one by one (each a pass over the hashes)
 
 
 def _among(hashes, repeated):
-    """Where ``hashes`` is one of ``repeated`` (sorted, unique), as a boolean array: a few
-    are compared one by one (a file has few duplicates, if any: a third of the time of a
-    binary search of every row on 10 M rows), more by a binary search."""
+    """Where ``hashes`` is one of ``repeated`` (sorted, unique), as a boolean array. A file
+    has few duplicates, if any: up to :data:`_FEW` repeated hashes are compared one by one
+    (a pass over 10 M hashes takes about 5 ms), more by a binary search of every row (0.35 to
+    0.6 s on 10 M rows)."""
     import numpy as np
 
     if len(repeated) <= _FEW:
